@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { createJiti } from 'jiti';
+import { CutoverError } from './errors.js';
+import { resolveConfig } from './config-load.js';
+import type { ResolvedConfig } from './config-schema.js';
+
+/** Loads and validates a configuration file: TypeScript or JavaScript (default export), YAML or JSON. */
+export async function loadConfigFile(path: string): Promise<ResolvedConfig> {
+  const file = resolve(path);
+  const ext = extname(file).toLowerCase();
+  let raw: unknown;
+  if (ext === '.ts' || ext === '.mts' || ext === '.js' || ext === '.mjs' || ext === '.cjs') {
+    try {
+      const jiti = createJiti(pathToFileURL(file).href, { interopDefault: true, moduleCache: false });
+      raw = await jiti.import(file, { default: true });
+    } catch (error) {
+      throw new CutoverError('config', `--config ${path}: cannot load: ${(error as Error).message.split('\n')[0]}`, {
+        cause: error,
+      });
+    }
+  } else if (ext === '.yaml' || ext === '.yml' || ext === '.json') {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      throw new CutoverError('config', `--config ${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+        cause: error,
+      });
+    }
+    try {
+      raw = ext === '.json' ? JSON.parse(text) : parseYaml(text);
+    } catch (error) {
+      throw new CutoverError('config', `--config ${path}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, {
+        cause: error,
+      });
+    }
+  } else {
+    throw new CutoverError('config', `--config: expected a .ts, .js, .mjs, .yaml, .yml or .json file, got "${path}"`);
+  }
+  return resolveConfig(raw, path);
+}

@@ -1,0 +1,80 @@
+import pg from 'pg';
+import { CutoverError } from './errors.js';
+import { type Endpoint, describeEndpoint } from './endpoint.js';
+import { toClientConfig } from './client-config.js';
+import { connectionError, queryError } from './pg-errors.js';
+
+export interface SessionOptions {
+  /** Forces `default_transaction_read_only` for the session. Default true: checks never write. */
+  readOnly?: boolean;
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
+  applicationName?: string;
+}
+
+export type Row = Record<string, unknown>;
+
+/** One connection with the session settings of a check (or of the harness when writable). */
+export interface Session extends AsyncDisposable {
+  readonly endpoint: Endpoint;
+  /** `server_version_num`, e.g. 170010. */
+  readonly serverVersionNum: number;
+  query<R extends Row = Row>(sql: string, params?: unknown[]): Promise<R[]>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SESSION: Required<SessionOptions> = {
+  readOnly: true,
+  statementTimeoutMs: 30_000,
+  lockTimeoutMs: 2_000,
+  applicationName: 'cutover',
+};
+
+export async function openSession(endpoint: Endpoint, options: SessionOptions = {}): Promise<Session> {
+  const o = { ...DEFAULT_SESSION, ...options };
+  const client = new pg.Client({
+    ...toClientConfig(endpoint),
+    application_name: o.applicationName,
+    statement_timeout: o.statementTimeoutMs,
+    lock_timeout: o.lockTimeoutMs,
+    // Read-only is a startup option, so it holds before the first statement runs.
+    options: o.readOnly ? '-c default_transaction_read_only=on' : undefined,
+  });
+  // An idle connection that dies must not crash the process; the next query reports it.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw connectionError(endpoint, error);
+  }
+  let serverVersionNum: number;
+  try {
+    const res = await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
+    serverVersionNum = Number(res.rows[0]?.v);
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw queryError(error, 'SELECT current_setting(server_version_num)');
+  }
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= client.end().catch(() => {});
+    return closed;
+  };
+  return {
+    endpoint,
+    serverVersionNum,
+    async query<R extends Row = Row>(sql: string, params?: unknown[]): Promise<R[]> {
+      if (closed) throw new CutoverError('internal', `session to ${describeEndpoint(endpoint)} is closed`);
+      try {
+        const res = await client.query<R>(sql, params);
+        return res.rows;
+      } catch (error) {
+        throw queryError(error, sql);
+      }
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
