@@ -36,6 +36,13 @@ export interface EndpointOptions {
   user?: string;
   password?: string;
   sslmode?: SslMode;
+  sslrootcert?: string;
+  sslcert?: string;
+  sslkey?: string;
+  /** 0 waits without limit. */
+  connectTimeoutMs?: number;
+  /** The libpq password file; default `PGPASSFILE`, then `~/.pgpass`. */
+  passfile?: string;
 }
 
 export function publicEndpoint(e: Endpoint): PublicEndpoint {

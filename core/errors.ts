@@ -81,7 +81,7 @@ export function errorInfo(error: unknown): ErrorInfo {
     const pgFields = error as Error & { code?: unknown; detail?: unknown; hint?: unknown };
     return stripUndefined({
       message: error.message,
-      sqlState: typeof pgFields.code === 'string' && /^[0-9A-Z]{5}$/.test(pgFields.code) ? pgFields.code : undefined,
+      sqlState: isSqlState(pgFields.code) ? pgFields.code : undefined,
       detail: typeof pgFields.detail === 'string' ? pgFields.detail : undefined,
       hint: typeof pgFields.hint === 'string' ? pgFields.hint : undefined,
     });
@@ -91,4 +91,12 @@ export function errorInfo(error: unknown): ErrorInfo {
 
 function stripUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * Whether a `code` is a SQLSTATE: five characters, digits and capitals, at least one digit
+ * (which tells `57P01` from socket codes such as `EPIPE`).
+ */
+export function isSqlState(code: unknown): code is string {
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && /[0-9]/.test(code);
 }

@@ -1,4 +1,4 @@
-import { CutoverError } from './errors.js';
+import { CutoverError, isSqlState } from './errors.js';
 import { type Endpoint, describeEndpoint } from './endpoint.js';
 
 interface PgLikeError extends Error {
@@ -14,7 +14,7 @@ const AUTH_STATES = new Set(['28P01', '28000']);
 export function connectionError(endpoint: Endpoint, error: unknown): CutoverError {
   const e = error as PgLikeError;
   const where = describeEndpoint(endpoint);
-  const sqlState = typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
+  const sqlState = isSqlState(e?.code) ? e.code : undefined;
   const reason = e?.message ?? String(error);
   const code = sqlState && AUTH_STATES.has(sqlState) ? 'auth' : 'connect';
   return new CutoverError(code, `cannot connect to ${where}: ${reason}`, {
@@ -29,7 +29,7 @@ export function connectionError(endpoint: Endpoint, error: unknown): CutoverErro
 export function queryError(error: unknown, sql: string): CutoverError {
   if (error instanceof CutoverError) return error;
   const e = error as PgLikeError;
-  const sqlState = typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
+  const sqlState = isSqlState(e?.code) ? e.code : undefined;
   const short = sqlState ? `${e.message} (SQLSTATE ${sqlState})` : (e?.message ?? String(error));
   return new CutoverError('query', short, {
     cause: error,

@@ -1,8 +1,7 @@
-import pg from 'pg';
 import { CutoverError } from './errors.js';
 import { type Endpoint, describeEndpoint } from './endpoint.js';
-import { toClientConfig } from './client-config.js';
-import { connectionError, queryError } from './pg-errors.js';
+import { connectClient } from './connect-client.js';
+import { queryError } from './pg-errors.js';
 
 export interface SessionOptions {
   /** Forces `default_transaction_read_only` for the session. Default true: checks never write. */
@@ -32,22 +31,14 @@ export const DEFAULT_SESSION: Required<SessionOptions> = {
 
 export async function openSession(endpoint: Endpoint, options: SessionOptions = {}): Promise<Session> {
   const o = { ...DEFAULT_SESSION, ...options };
-  const client = new pg.Client({
-    ...toClientConfig(endpoint),
+  // connectClient applies libpq's sslmode fallbacks and turns failures into one CutoverError.
+  const client = await connectClient(endpoint, {
     application_name: o.applicationName,
     statement_timeout: o.statementTimeoutMs,
     lock_timeout: o.lockTimeoutMs,
     // Read-only is a startup option, so it holds before the first statement runs.
     options: o.readOnly ? '-c default_transaction_read_only=on' : undefined,
   });
-  // An idle connection that dies must not crash the process; the next query reports it.
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => {});
-    throw connectionError(endpoint, error);
-  }
   let serverVersionNum: number;
   try {
     const res = await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
