@@ -1,8 +1,34 @@
 import type { CheckDefinition } from './define-check.js';
+import { serverCheck } from './server-identity.js';
+import { databasesCheck } from './databases.js';
+import { extensionsCheck } from './extensions.js';
+import { pgvectorCheck } from './pgvector.js';
+import { pgTviewsCheck } from './pg-tviews.js';
+import { rolesCheck } from './roles.js';
+import { schemaCheck } from './schema-inventory.js';
+import { rowCountsCheck } from './row-counts.js';
+import { replicationCheck } from './replication-check.js';
+import { activityCheck } from './activity.js';
+import { upgradeCompat } from './upgrade-compat.js';
+import { explainBaselines } from './explain-baselines.js';
+import { customSql } from './custom-sql.js';
 
 /**
  * Every built-in check, in the order a suite runs them. A new check is one file and one line here.
  */
 export const CATALOG: readonly CheckDefinition[] = [
   // checks are added here, one line each
-] as readonly CheckDefinition<never>[];
+  serverCheck,
+  databasesCheck,
+  extensionsCheck,
+  pgvectorCheck,
+  pgTviewsCheck,
+  rolesCheck,
+  schemaCheck,
+  rowCountsCheck,
+  replicationCheck,
+  activityCheck,
+  upgradeCompat,
+  explainBaselines,
+  customSql,
+];

@@ -16,6 +16,11 @@ export interface CheckContext {
   databases(): Promise<string[]>;
   /** A read-only session on another database of the same server; closed by the suite. */
   connect(database: string): Promise<Session>;
+  /**
+   * A fresh read-only session on a database, for work a check runs in parallel (exact counts).
+   * The suite closes it at the end; a check may close it earlier.
+   */
+  openSession(database: string): Promise<Session>;
   /** Returned by `collect` when the check cannot look here; the reason is shown to the user. */
   skip(reason: string): Skipped;
 }

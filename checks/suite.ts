@@ -55,6 +55,11 @@ export async function runSuite(options: RunSuiteOptions): Promise<Snapshot> {
         sessions.set(database, session);
         return session;
       },
+      async openSession(database: string) {
+        const session = await openSession(withDatabase(options.endpoint, database), sessionOptions);
+        extra.push(session);
+        return session;
+      },
       skip: (reason: string) => ({ skipped: true, reason }),
     };
     const checks = options.checks ?? (await import('./catalog.js')).CATALOG;

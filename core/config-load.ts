@@ -10,10 +10,15 @@ export function defineConfig(config: UserConfig): UserConfig {
 export function resolveConfig(input: unknown, source = 'configuration'): ResolvedConfig {
   const parsed = configSchema.safeParse(input ?? {});
   if (!parsed.success) {
+    const describe = (issue: (typeof parsed.error.issues)[number]) => {
+      const path = issue.path.join('.') || '(root)';
+      const given = valueAt(input, issue.path);
+      const got = given === undefined ? '' : `, got ${shortJson(given)}`;
+      return `option "${path}": ${issue.message}${got}`;
+    };
     const first = parsed.error.issues[0];
-    const path = first?.path.join('.') || '(root)';
-    throw new CutoverError('config', `${source}: option "${path}": ${first?.message ?? 'invalid'}`, {
-      message: `${source}: invalid configuration\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`,
+    throw new CutoverError('config', `${source}: ${first ? describe(first) : 'invalid'}`, {
+      message: `${source}: invalid configuration\n${parsed.error.issues.map((i) => `  ${describe(i)}`).join('\n')}`,
     });
   }
   return Object.freeze(parsed.data);
@@ -21,3 +26,17 @@ export function resolveConfig(input: unknown, source = 'configuration'): Resolve
 
 /** Loads `cutover.config.ts|js|mjs|yaml|yml|json`. Implemented in config-file.ts. */
 export { loadConfigFile } from './config-file.js';
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function shortJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -30,6 +30,8 @@ export interface PublicEndpoint {
 /** Explicit options, highest precedence; each overrides the URI, which overrides PG* variables. */
 export interface EndpointOptions {
   url?: string;
+  /** How errors name where the URL came from, e.g. `--db`. Default `url`. */
+  urlLabel?: string;
   host?: string;
   port?: number;
   database?: string;

@@ -52,7 +52,7 @@ export function resolveEndpoint(
   home: string = homedir(),
   warn: (message: string) => void = warnOnStderr,
 ): Endpoint {
-  const layers = [explicitLayer(options), urlLayer(options.url, warn), envLayer(env, warn)];
+  const layers = [explicitLayer(options), urlLayer(options.url, warn, options.urlLabel), envLayer(env, warn)];
   const get = (keyword: UsedKeyword): Setting | undefined => {
     for (const layer of layers) {
       const setting = layer[keyword];
@@ -115,11 +115,11 @@ function explicitLayer(options: EndpointOptions): Layer {
   return layer;
 }
 
-function urlLayer(url: string | undefined, warn: (message: string) => void): Layer {
+function urlLayer(url: string | undefined, warn: (message: string) => void, label = 'url'): Layer {
   const layer: Layer = {};
   if (url === undefined) return layer;
-  const source = (keyword: string): string => `${keyword} in url "${redactUrl(url)}"`;
-  for (const [keyword, value] of parseConnectionString(url, 'url')) {
+  const source = (keyword: string): string => `${keyword} in ${label} "${redactUrl(url)}"`;
+  for (const [keyword, value] of parseConnectionString(url, label)) {
     if (isUsedKeyword(keyword)) {
       layer[keyword] = { value, source: source(keyword) };
       continue;

@@ -18,7 +18,13 @@ export interface FindingInput {
   details?: Record<string, unknown>;
 }
 
+/** Which rule produced a finding: a check's compare, its evaluate, or the differ itself. */
+export type FindingSource = 'compare' | 'evaluate' | 'differ';
+
 export interface Finding extends FindingInput {
   id: string;
   checkId: string;
+  source?: FindingSource;
+  /** For an `evaluate` finding in a diff: the same finding was already there before. */
+  preExisting?: boolean;
 }

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { CutoverError } from '../../core/errors.js';
 
 /**
@@ -19,6 +19,19 @@ export const EMBEDDED_PACKAGES: Record<string, string> = {
 
 export function embeddedVersions(): string[] {
   return Object.keys(EMBEDDED_PACKAGES);
+}
+
+/** The full version an embedded key stands for, e.g. `16` -> `16.14`, read from its package. */
+export function embeddedFullVersion(version: string): string {
+  const root = dirname(dirname(embeddedBindir(version)));
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string };
+    const m = /^(\d+)\.(\d+)/.exec(pkg.version ?? '');
+    if (m) return `${m[1]}.${m[2]}`;
+  } catch {
+    // fall through
+  }
+  return version;
 }
 
 /** The `bin` directory of an embedded PostgreSQL version. */

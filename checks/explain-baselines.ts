@@ -1,0 +1,40 @@
+import { errorInfo } from '../core/errors.js';
+import type { Session } from '../core/session.js';
+import { defineCheck } from './define-check.js';
+import { type ExplainBaseline, explainBaseline } from './explain-query.js';
+import { compareBaselines, evaluateBaselines } from './explain-compare.js';
+
+export interface ExplainBaselinesData {
+  baselines: ExplainBaseline[];
+}
+
+/**
+ * EXPLAIN baselines of the queries named in `explain.queries`: plan shape, cost, and with ANALYZE
+ * the median time and buffers. Only single SELECTs are run, in a read-only session.
+ */
+export const explainBaselines = defineCheck<ExplainBaselinesData>({
+  id: 'explain.baselines',
+  title: 'EXPLAIN baselines',
+  async collect(ctx) {
+    const queries = ctx.config.explain.queries;
+    if (queries.length === 0) return ctx.skip('no queries configured (explain.queries)');
+    const baselines: ExplainBaseline[] = [];
+    for (const q of queries) {
+      const database = q.database ?? ctx.db.endpoint.database;
+      const request = { name: q.name, sql: q.sql, database, analyze: q.analyze, buffers: q.buffers, repeat: q.repeat };
+      let session: Session;
+      try {
+        session = database === ctx.db.endpoint.database ? ctx.db : await ctx.connect(database);
+      } catch (error) {
+        const message = errorInfo(error).message.split('\n')[0] ?? 'cannot connect';
+        const { repeat: _repeat, ...base } = request;
+        baselines.push({ ...base, status: 'error', error: { message }, runs: 0 });
+        continue;
+      }
+      baselines.push(await explainBaseline(session, request));
+    }
+    return { baselines };
+  },
+  evaluate: (data) => evaluateBaselines(data.baselines),
+  compare: (pre, post, ctx) => compareBaselines(pre.baselines, post.baselines, ctx.config),
+});

@@ -1,0 +1,56 @@
+import { defineCheck } from './define-check.js';
+import { UPGRADE_CHECKS, NEWEST_KNOWN_MAJOR, formatMajor, majorOf, runUpgradeChecks } from './upgrade/index.js';
+import { compatFindings, type UpgradeCompatData } from './upgrade/compat-findings.js';
+
+/**
+ * pg_upgrade's `--check`, as far as SQL over a plain read-only connection can tell: every rule of
+ * `checks/upgrade/` that pg_upgrade of the target major runs on this source, in every database
+ * pg_upgrade would visit. Needs only pg_monitor. A pre-check: it describes the old cluster.
+ */
+export const upgradeCompat = defineCheck<UpgradeCompatData>({
+  id: 'upgrade.compat',
+  title: 'pg_upgrade compatibility',
+  suites: ['pre'],
+  async collect(ctx) {
+    const configured = ctx.config.upgrade.targetMajor;
+    const target = configured ?? NEWEST_KNOWN_MAJOR;
+    const source = majorOf(ctx.serverVersionNum);
+    const [identity] = await ctx.db.query<{ version: string }>(`SELECT current_setting('server_version') AS version`);
+    // Like pg_upgrade: every database but template0 (a database that refuses connections is
+    // itself a violation, reported by database-connections).
+    const databases = (
+      await ctx.db.query<{ datname: string }>(
+        `SELECT datname FROM pg_catalog.pg_database
+         WHERE datallowconn AND datconnlimit <> -2 AND datname <> 'template0' ORDER BY datname`,
+      )
+    ).map((r) => r.datname);
+    const { results, uninspected } = await runUpgradeChecks({
+      checks: UPGRADE_CHECKS,
+      versions: { source, target },
+      cluster: ctx.db,
+      databases,
+      // A session left on template1 would make every CREATE DATABASE fail until the suite
+      // ends, so template1 gets a session of its own, closed as soon as its rules are done.
+      connect: (database) => (database === 'template1' ? ctx.openSession(database) : ctx.connect(database)),
+      release: async (database, session) => {
+        if (database === 'template1') await session.close();
+      },
+    });
+    return {
+      source: { version: identity?.version.split(' ')[0] ?? '', major: source },
+      target: {
+        major: target,
+        from: configured === undefined ? 'default' : 'config',
+        ...(configured === undefined
+          ? { note: `upgrade.targetMajor is not set: checked against PostgreSQL ${formatMajor(target)}, the newest major cutover knows` }
+          : {}),
+      },
+      databases,
+      uninspected,
+      checks: results,
+    };
+  },
+  evaluate: (data) => compatFindings(data),
+  // Nothing to compare: the rules describe the cluster before the upgrade, and evaluate says it.
+  compare: () => [],
+});

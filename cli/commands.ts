@@ -1,0 +1,13 @@
+import type { RegisterCommand } from './runtime.js';
+import { registerCheck } from './check.js';
+import { registerDiff } from './diff.js';
+import { registerRehearse } from './rehearse.js';
+import { registerReport } from './report.js';
+
+/** Every subcommand, in the order `cutover --help` lists them. A new command is one line here. */
+export const COMMANDS: RegisterCommand[] = [
+  registerCheck,
+  registerDiff,
+  registerRehearse,
+  registerReport,
+];

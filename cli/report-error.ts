@@ -1,0 +1,46 @@
+import { CommanderError } from 'commander';
+import { CutoverError, errorInfo } from '../core/errors.js';
+import type { CliIo } from './io.js';
+
+/**
+ * Prints an error as one clear line on stderr and returns the exit code DESIGN.md documents:
+ * 2 usage, config or input; 3 could not complete; 130 interrupted. Stacks only when debugging.
+ */
+export function reportError(error: unknown, io: CliIo, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // Help and version were printed by commander; `commander.help` is help shown for a missing command.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    if (error.code === 'commander.help') return 2;
+    io.err(`cutover: ${oneLine(error.message.replace(/^error: /, ''))}`);
+    return 2;
+  }
+  if (error instanceof CutoverError) {
+    io.err(`cutover: ${oneLine(error.shortMessage)}`);
+    if (debug) printDebug(error, io);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.err(`cutover: unexpected error: ${oneLine(message)}${debug ? '' : ' (run with --debug or CUTOVER_DEBUG=1 for the stack)'}`);
+  if (debug) printDebug(error, io);
+  return 3;
+}
+
+/** Whether stacks and full messages are wanted. */
+export function debugWanted(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  return argv.includes('--debug') || env.CUTOVER_DEBUG === '1' || env.CUTOVER_DEBUG === 'true';
+}
+
+function printDebug(error: unknown, io: CliIo): void {
+  const info = errorInfo(error);
+  if (error instanceof CutoverError && error.message !== error.shortMessage) io.err(error.message);
+  if (info.sqlState) io.err(`SQLSTATE: ${info.sqlState}`);
+  if (info.detail) io.err(`DETAIL: ${info.detail}`);
+  if (info.hint) io.err(`HINT: ${info.hint}`);
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    io.err(depth === 0 ? (e.stack ?? e.message) : `caused by: ${e.stack ?? e.message}`);
+  }
+}
+
+function oneLine(text: string): string {
+  return text.split('\n')[0]?.trim() ?? '';
+}

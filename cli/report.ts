@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { relative } from 'node:path';
+import type { CliRuntime } from './runtime.js';
+
+/** `cutover report RUN_DIR`: re-renders a run's report from its directory, without a database. */
+export function registerReport(program: Command, runtime: CliRuntime): void {
+  program
+    .command('report')
+    .summary('re-render the report of a run directory')
+    .argument('<run-dir>', 'a run directory (runs/<stamp>-<name>)')
+    .action(
+      runtime.action(async (runDir: string) => {
+        const { readRunManifest, renderRunDirectory } = await import('../reports/render-run.js');
+        const run = await readRunManifest(runDir);
+        const files = await renderRunDirectory(runDir);
+        for (const file of Object.values(files)) runtime.io.out(`${relative(runtime.cwd, runDir) || runDir}/${file}`);
+        return run.verdict === 'fail' ? 1 : run.verdict === 'error' ? 3 : 0;
+      }),
+    );
+}

@@ -1,0 +1,94 @@
+import pg from 'pg';
+import type { Endpoint } from '../core/endpoint.js';
+import { toClientConfig } from '../core/client-config.js';
+import { classifyError } from './error-class.js';
+import type { AttemptOutcome } from './outages.js';
+
+export interface ProbeLaneOptions {
+  endpoint: Endpoint;
+  /** Milliseconds between attempts (open loop: each is due on schedule). Default 20. */
+  intervalMs?: number;
+  /** Per-attempt timeout, connection included. Default 1000. */
+  timeoutMs?: number;
+  /** Connections kept for the probe. Default 4. */
+  maxConnections?: number;
+}
+
+/**
+ * A light heartbeat, independent of the business load: `SELECT 1` due every interval on its own
+ * small pool, recording each attempt's due time, completion time and error class. Outage edges
+ * are then known to within one interval.
+ */
+export class ProbeLane implements AsyncDisposable {
+  readonly intervalMs: number;
+  private readonly attempts: AttemptOutcome[] = [];
+  private readonly pool: pg.Pool;
+  private readonly timeoutMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private nextDue = 0;
+  private inFlight = new Set<Promise<void>>();
+  private stopped: Promise<AttemptOutcome[]> | undefined;
+
+  constructor(options: ProbeLaneOptions) {
+    this.intervalMs = options.intervalMs ?? 20;
+    this.timeoutMs = options.timeoutMs ?? 1_000;
+    this.pool = new pg.Pool({
+      ...toClientConfig(options.endpoint),
+      application_name: 'cutover-probe',
+      max: options.maxConnections ?? 4,
+      connectionTimeoutMillis: this.timeoutMs,
+      query_timeout: this.timeoutMs,
+      idleTimeoutMillis: 10_000,
+    });
+    // A pooled connection that dies while idle is reported by the next attempt, not here.
+    this.pool.on('error', () => {});
+  }
+
+  start(): void {
+    this.nextDue = Date.now();
+    this.tick();
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    // Open loop: every attempt that fell due since the last tick is sent now, with its own due time.
+    while (this.nextDue <= now) {
+      this.fire(this.nextDue);
+      this.nextDue += this.intervalMs;
+    }
+    this.timer = setTimeout(() => this.tick(), Math.max(0, this.nextDue - Date.now()));
+  }
+
+  private fire(dueAt: number): void {
+    const p = (async () => {
+      try {
+        await this.pool.query('SELECT 1');
+        this.attempts.push({ dueAt, completedAt: Date.now(), ok: true });
+      } catch (error) {
+        this.attempts.push({ dueAt, completedAt: Date.now(), ok: false, errorClass: classifyError(error) });
+      }
+    })();
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  /** Attempts recorded so far (a copy). */
+  outcomes(): AttemptOutcome[] {
+    return [...this.attempts];
+  }
+
+  /** Stops scheduling, waits for attempts in flight, closes the pool; idempotent. */
+  stop(): Promise<AttemptOutcome[]> {
+    this.stopped ??= (async () => {
+      if (this.timer) clearTimeout(this.timer);
+      await Promise.allSettled([...this.inFlight]);
+      await this.pool.end().catch(() => {});
+      return this.outcomes();
+    })();
+    return this.stopped;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}

@@ -1,0 +1,12 @@
+export * from './finding.js';
+export { diffSnapshots } from './differ.js';
+export { evaluateSnapshot } from './evaluate.js';
+export { sortFindings } from './sort-findings.js';
+export { applyGate, type GatePolicy, type GateResult, type Verdict } from './gate.js';
+export * from './diff-report.js';
+export { diffAndGate } from './diff-and-gate.js';
+export { renderJson } from './json.js';
+export { renderJunit } from './junit.js';
+export { renderMarkdown } from './markdown.js';
+export { renderHtml, type RenderHtmlOptions } from './html.js';
+export { escapeHtml, escapeXml, escapeXmlAttr, escapeMarkdown } from './escape.js';

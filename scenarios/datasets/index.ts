@@ -1,0 +1,1 @@
+export { seedNotifications, NOTIFICATIONS_BASELINES } from './notifications.js';

@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResolvedConfig } from '../core/config.js';
+import { errorInfo } from '../core/errors.js';
+import { readSnapshot } from '../checks/snapshot.js';
+import { diffAndGate } from '../reports/diff-and-gate.js';
+import { renderRunDirectory } from '../reports/render-run.js';
+import type { RunManifest } from './run-manifest.js';
+import { writeJsonAtomic } from './run-directory.js';
+
+/**
+ * Closes a run: diffs the snapshots it has, decides the verdict, writes `findings.json` and
+ * `run.json`, and renders the report. Runs whatever happened before, so that a failed or
+ * interrupted run still leaves a readable directory.
+ */
+export async function finishRun(o: { runDir: string; manifest: RunManifest; started: number; config: ResolvedConfig }): Promise<void> {
+  const { runDir, manifest } = o;
+  const prePath = join(runDir, 'pre.snapshot.json');
+  const postPath = join(runDir, 'post.snapshot.json');
+  let gateVerdict: 'pass' | 'warn' | 'fail' | undefined;
+  if (existsSync(prePath) && existsSync(postPath)) {
+    try {
+      const report = diffAndGate(await readSnapshot(prePath), await readSnapshot(postPath), o.config);
+      await writeJsonAtomic(join(runDir, 'findings.json'), report);
+      manifest.files.findings = 'findings.json';
+      gateVerdict = report.verdict;
+    } catch (error) {
+      manifest.error ??= `diff: ${errorInfo(error).message.split('\n')[0]}`;
+    }
+  }
+  const stepFailed = manifest.steps.some((s) => s.status === 'failed');
+  manifest.verdict = manifest.error ? 'error' : stepFailed ? 'fail' : (gateVerdict ?? 'error');
+  manifest.endedAt = new Date().toISOString();
+  manifest.durationMs = Date.now() - o.started;
+  await writeJsonAtomic(join(runDir, 'run.json'), manifest);
+  try {
+    const written = await renderRunDirectory(runDir);
+    Object.assign(manifest.files, written);
+    await writeJsonAtomic(join(runDir, 'run.json'), manifest);
+  } catch (error) {
+    manifest.error ??= `report: ${errorInfo(error).message.split('\n')[0]}`;
+    manifest.verdict = 'error';
+    await writeJsonAtomic(join(runDir, 'run.json'), manifest);
+  }
+}

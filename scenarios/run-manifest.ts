@@ -1,0 +1,47 @@
+import type { PublicEndpoint } from '../core/endpoint.js';
+
+export type Verdict = 'pass' | 'warn' | 'fail' | 'error';
+export type StepStatus = 'ok' | 'failed' | 'skipped';
+
+/** One step of a run, as DESIGN.md's `run.json` contract names its fields. */
+export interface StepRecord {
+  name: string;
+  action: string;
+  status: StepStatus;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  /** Measured client downtime in the step; null when nothing measured it. */
+  downtimeMs: number | null;
+  failedAttempts: number | null;
+  /** Ledger figures; null until a soak with a ledger ran through the step. */
+  lost: number | null;
+  unexpected: number | null;
+  duplicated: number | null;
+  /** Sub-phases (stop, start...) with their durations. */
+  phases?: { name: string; startedAt: string; durationMs: number }[];
+  /** Resolution of the downtime figure in milliseconds (the probe interval). */
+  downtimeResolutionMs?: number;
+  outages?: { start: string; end: string; durationMs: number; failedAttempts: number; errorClasses: Record<string, number> }[];
+  error?: string;
+}
+
+/** `run.json`: the manifest of one run directory. */
+export interface RunManifest {
+  kind: 'cutover.run';
+  schemaVersion: 1;
+  tool: { name: 'cutover'; version: string };
+  name: string;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  /** `running` only while the run is under way (or if it died before finishing). */
+  verdict: Verdict | 'running';
+  method: string;
+  /** The configuration and options of the run; secrets are never written. */
+  config: Record<string, unknown>;
+  endpoints: Record<string, PublicEndpoint & { version?: string }>;
+  steps: StepRecord[];
+  files: Record<string, string>;
+  error?: string;
+}

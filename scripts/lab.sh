@@ -1,0 +1,423 @@
+#!/usr/bin/env bash
+# The upgrade lab: installs and builds the real PostgreSQL components the tests need.
+#
+#   scripts/lab.sh                          Debian's PostgreSQL 15 + PostgreSQL 17 built from source
+#   CUTOVER_LAB_MAJORS="17 18" scripts/lab.sh   also PostgreSQL 18
+#
+# - From Debian bookworm (the machine's own apt lists): PostgreSQL 15 (server, client, headers,
+#   contrib), pgbouncer and the build tools. Skipped when everything is installed already.
+# - PostgreSQL 17 (trixie) and 18 (sid) built from Debian's *source* packages (upstream tarball,
+#   no Debian patches), fetched through a private apt configuration under the cache directory, so
+#   the machine's own apt lists stay bookworm. Signatures are checked against the Debian archive
+#   keyring. No trixie or sid *binary* package is ever installed.
+# - pgvector built from its Debian source package (trixie) against Debian's PostgreSQL 15
+#   (installed into the system directories) and against each source-built major: one pgvector
+#   version everywhere (adapted to PostgreSQL 18's API where it predates it).
+# - Builds are cached outside the repository, keyed by version:
+#     ${CUTOVER_LAB_DIR:-$HOME/.cache/cutover-lab}/pg-17.11/                 (a complete installation)
+#     ${CUTOVER_LAB_DIR:-$HOME/.cache/cutover-lab}/pg-17.11/.pgvector-0.8.0  (pgvector built into it)
+#   A rerun with everything cached takes seconds.
+# - Writes $CUTOVER_LAB_DIR/lab.env (read by test/support/lab.ts) and prints it.
+#
+# Environment:
+#   CUTOVER_LAB_DIR             cache directory (default $HOME/.cache/cutover-lab)
+#   CUTOVER_LAB_MAJORS          source-built majors, among 17 (trixie) and 18 (sid); default "17"
+#   CUTOVER_LAB_PGVECTOR_SUITE  Debian suite pgvector's source comes from (default trixie)
+#   CUTOVER_LAB_REFRESH_HOURS   age after which the private source lists are refreshed (default 24)
+#   CUTOVER_LAB_DEBIAN_MIRROR   default http://deb.debian.org/debian
+#   CUTOVER_LAB_JOBS            make -j (default: number of cores)
+#
+# Must run as root on a fresh machine (apt, and pgvector into Debian's PostgreSQL 15). Works without
+# a terminal (CI). Progress lines start with "lab: "; apt and build output goes to $CACHE/logs/.
+set -euo pipefail
+umask 022
+
+home_dir() {
+  if [[ -n "${HOME:-}" ]]; then printf '%s\n' "$HOME"; else getent passwd "$(id -u)" | cut -d: -f6; fi
+}
+
+CACHE="${CUTOVER_LAB_DIR:-$(home_dir)/.cache/cutover-lab}"
+MAJORS="${CUTOVER_LAB_MAJORS:-17}"
+PGVECTOR_SUITE="${CUTOVER_LAB_PGVECTOR_SUITE:-trixie}"
+REFRESH_HOURS="${CUTOVER_LAB_REFRESH_HOURS:-24}"
+MIRROR="${CUTOVER_LAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+JOBS="${CUTOVER_LAB_JOBS:-$(nproc 2>/dev/null || echo 2)}"
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+PG15_BINDIR=/usr/lib/postgresql/15/bin
+PGBOUNCER=/usr/sbin/pgbouncer
+LOGS="$CACHE/logs"
+
+APT_PACKAGES=(
+  postgresql-15 postgresql-client-15 postgresql-server-dev-15 postgresql-contrib pgbouncer
+  bison flex build-essential zlib1g-dev libssl-dev pkg-config dpkg-dev ca-certificates
+  debian-archive-keyring bzip2 xz-utils acl
+)
+
+export DEBIAN_FRONTEND=noninteractive
+export LC_ALL=C
+
+log() { printf 'lab: %s\n' "$*"; }
+die() { printf 'lab: ERROR: %s\n' "$*" >&2; exit 1; }
+is_root() { [[ "$(id -u)" == 0 ]]; }
+
+# run_logged NAME COMMAND...: runs COMMAND with its output in $LOGS/NAME.log; on failure shows the
+# log's tail and stops.
+run_logged() {
+  local name=$1 rc=0
+  shift
+  local logfile="$LOGS/$name.log"
+  printf '+ %s\n' "$*" >"$logfile"
+  "$@" >>"$logfile" 2>&1 </dev/null || rc=$?
+  if ((rc != 0)); then
+    printf 'lab: ERROR: %s failed (exit %d); last lines of %s:\n' "$name" "$rc" "$logfile" >&2
+    tail -n 40 "$logfile" | sed 's/^/lab: | /' >&2
+    exit 1
+  fi
+}
+
+# Single-quotes a value for lab.env when it needs it (test/support/lab.ts strips the quotes).
+env_line() {
+  if [[ "$2" =~ ^[A-Za-z0-9_./:+-]*$ ]]; then printf '%s=%s\n' "$1" "$2"; else printf "%s='%s'\n" "$1" "$2"; fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# 1. Debian bookworm packages
+
+apt_system() {
+  local missing=() p
+  for p in "${APT_PACKAGES[@]}"; do
+    [[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)" == ii* ]] || missing+=("$p")
+  done
+  if ((${#missing[@]} == 0)); then
+    log "Debian packages: all ${#APT_PACKAGES[@]} installed"
+    return
+  fi
+  is_root || die "missing Debian packages (${missing[*]}): run as root"
+  log "Debian packages: installing ${missing[*]}"
+  local t0=$SECONDS tries=0
+  # Another apt may hold the lists lock for a while: wait for it rather than fail.
+  until apt-get -q -o DPkg::Lock::Timeout=600 update >"$LOGS/apt-update.log" 2>&1 </dev/null; do
+    if grep -q 'Could not get lock' "$LOGS/apt-update.log" && ((++tries < 60)); then
+      log "apt lists are locked by another process; waiting"
+      sleep 10
+      continue
+    fi
+    tail -n 40 "$LOGS/apt-update.log" | sed 's/^/lab: | /' >&2
+    die "apt-get update failed (log: $LOGS/apt-update.log)"
+  done
+  run_logged apt-install apt-get -q -y --no-install-recommends \
+    -o DPkg::Lock::Timeout=600 \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+    install "${missing[@]}"
+  log "Debian packages: installed in $((SECONDS - t0)) s"
+}
+
+# Debian creates and may start a cluster 15/main; the tests start their own servers and never
+# need it. Make sure it is stopped and not started automatically (no systemd needed for this).
+quiet_debian_cluster() {
+  local conf=/etc/postgresql/15/main/start.conf
+  [[ -f "$conf" ]] || return 0
+  is_root || return 0
+  if [[ "$(grep -v '^[[:space:]]*#' "$conf" | tr -d '[:space:]')" == auto ]]; then
+    sed -i 's/^[[:space:]]*auto[[:space:]]*$/manual/' "$conf"
+    log "Debian cluster 15/main: set to start manually (not needed by the tests)"
+  fi
+  if pg_lsclusters -h 2>/dev/null | awk '$1 == "15" && $2 == "main" {print $4}' | grep -q online; then
+    run_logged debian-cluster-stop pg_ctlcluster 15 main stop
+    log "Debian cluster 15/main: stopped (not needed by the tests)"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# 2. Private apt configuration for Debian source packages of newer suites
+
+APT_OPTS=()
+apt_opts() {
+  local d="$CACHE/apt/$1"
+  APT_OPTS=(
+    -o "Dir::Etc::SourceList=$d/sources.list"
+    -o "Dir::Etc::SourceParts=$d/sources.list.d"
+    -o "Dir::State::Lists=$d/lists"
+    -o "Dir::Cache=$d/cache"
+  )
+  # As root, apt would try to download as _apt, which cannot enter a private home, and say so.
+  if is_root; then APT_OPTS+=(-o APT::Sandbox::User=root); fi
+}
+
+# Refreshes the private source lists of a suite when missing, stale, or pointing elsewhere.
+# A failed refresh with older lists present is only a warning (the cache still works offline).
+refresh_suite() {
+  local suite=$1 d="$CACHE/apt/$1"
+  mkdir -p "$d/lists/partial" "$d/sources.list.d" "$d/cache/archives/partial"
+  local line="deb-src [signed-by=$KEYRING] $MIRROR $suite main"
+  local stamp="$d/.refreshed"
+  if [[ "$(cat "$d/sources.list" 2>/dev/null || true)" != "$line" ]]; then
+    printf '%s\n' "$line" >"$d/sources.list"
+    rm -f "$stamp"
+  fi
+  if [[ -f "$stamp" && -z "$(find "$stamp" -mmin +$((REFRESH_HOURS * 60)) 2>/dev/null)" ]]; then
+    return 0
+  fi
+  apt_opts "$suite"
+  local logfile="$LOGS/apt-update-$suite.log" rc=0
+  apt-get -q "${APT_OPTS[@]}" update >"$logfile" 2>&1 </dev/null || rc=$?
+  # apt keeps the old lists and only warns on some failures (e.g. a bad signature): fail on those too.
+  if ((rc == 0)) && grep -qE '^(E:|W: (GPG error|Failed to fetch|Some index files failed))' "$logfile"; then rc=1; fi
+  if ((rc == 0)); then
+    touch "$stamp"
+    log "Debian $suite source lists: refreshed"
+  elif compgen -G "$d/lists/*Sources*" >/dev/null; then
+    log "WARNING: could not refresh Debian $suite source lists (log: $logfile); using the previous ones"
+  else
+    tail -n 20 "$logfile" | sed 's/^/lab: | /' >&2
+    die "could not fetch Debian $suite source lists (log: $logfile)"
+  fi
+}
+
+# The newest version of a source package in a suite's private lists (empty when unknown).
+source_version() {
+  local suite=$1 pkg=$2
+  apt_opts "$suite"
+  compgen -G "$CACHE/apt/$suite/lists/*Sources*" >/dev/null || return 0
+  apt-cache "${APT_OPTS[@]}" showsrc --only-source "$pkg" 2>/dev/null |
+    awk '/^Version:/ {print $2}' | sort -V | tail -n 1
+}
+
+# 17.11-0+deb13u1 -> 17.11 ; 1:2.3-4 -> 2.3
+upstream_version() {
+  local v=${1#*:}
+  printf '%s\n' "${v%-*}"
+}
+
+# Downloads (once) a source package into $CACHE/src and prints its upstream tarball's path.
+fetch_source() {
+  local suite=$1 pkg=$2 debver=$3
+  local dir="$CACHE/src/${pkg}_${debver//:/%}"
+  if [[ ! -f "$dir/.complete" ]]; then
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    apt_opts "$suite"
+    log "downloading Debian source $pkg $debver ($suite)" >&2
+    run_logged "source-$pkg-$debver" env -C "$dir" apt-get -q "${APT_OPTS[@]}" source --download-only "$pkg=$debver"
+    touch "$dir/.complete"
+  fi
+  local tarball
+  tarball=$(find "$dir" -maxdepth 1 -name '*.orig.tar.*' ! -name '*.asc' | sort | head -n 1)
+  [[ -n "$tarball" ]] || die "no upstream tarball in $dir"
+  printf '%s\n' "$tarball"
+}
+
+# Unpacks a tarball into a fresh directory (its single top-level directory stripped).
+unpack() {
+  local tarball=$1 dest=$2
+  rm -rf "$dest"
+  mkdir -p "$dest"
+  tar -xf "$tarball" -C "$dest" --strip-components=1
+}
+
+suite_for_major() {
+  case "$1" in
+    17) echo trixie ;;
+    18) echo sid ;;
+    *) die "CUTOVER_LAB_MAJORS: PostgreSQL $1 is not available from a Debian source package here (17, 18)" ;;
+  esac
+}
+
+# ---------------------------------------------------------------------------------------------
+# 3. PostgreSQL from source
+
+declare -A PREFIX_OF=()
+
+# The newest complete cached build of a major (used when the source lists are unavailable).
+cached_build() {
+  local major=$1 d best=""
+  for d in "$CACHE"/pg-"$major".*/; do
+    [[ -f "$d/.complete" ]] || continue
+    best=$(printf '%s\n%s\n' "$best" "${d%/}" | sed '/^$/d' | sort -V | tail -n 1)
+  done
+  printf '%s\n' "$best"
+}
+
+build_pg() {
+  local major=$1 suite pkg debver version prefix
+  suite=$(suite_for_major "$major")
+  pkg="postgresql-$major"
+  refresh_suite "$suite"
+  debver=$(source_version "$suite" "$pkg")
+  if [[ -z "$debver" ]]; then
+    prefix=$(cached_build "$major")
+    [[ -n "$prefix" ]] || die "Debian $suite has no source package $pkg"
+    log "WARNING: $pkg unknown to the Debian $suite lists; using the cached ${prefix##*/}"
+    PREFIX_OF[$major]=$prefix
+    return
+  fi
+  version=$(upstream_version "$debver")
+  prefix="$CACHE/pg-$version"
+  PREFIX_OF[$major]=$prefix
+  if [[ -f "$prefix/.complete" ]]; then
+    log "PostgreSQL $version: cached ($prefix)"
+    return
+  fi
+  local t0=$SECONDS tarball build="$CACHE/build/postgresql-$version"
+  tarball=$(fetch_source "$suite" "$pkg" "$debver")
+  log "PostgreSQL $version: building from ${tarball##*/} (a few minutes; logs in $LOGS)"
+  unpack "$tarball" "$build"
+  rm -rf "$prefix"
+  run_logged "pg-$version-configure" env -C "$build" ./configure --prefix="$prefix" \
+    --without-icu --without-readline --with-openssl
+  run_logged "pg-$version-make" make -C "$build" -j"$JOBS"
+  run_logged "pg-$version-make-contrib" make -C "$build/contrib" -j"$JOBS"
+  run_logged "pg-$version-install" make -C "$build" install
+  run_logged "pg-$version-install-contrib" make -C "$build/contrib" install
+  local tool
+  for tool in postgres initdb pg_ctl psql pg_dump pg_upgrade pgbench pg_controldata pg_resetwal pg_config; do
+    [[ -x "$prefix/bin/$tool" ]] || die "PostgreSQL $version: $tool missing after install"
+  done
+  [[ -f "$("$prefix/bin/pg_config" --sharedir)/extension/pg_stat_statements.control" ]] ||
+    die "PostgreSQL $version: contrib missing after install"
+  printf 'debian_source=%s %s (%s)\n' "$pkg" "$debver" "$suite" >"$prefix/.complete"
+  rm -rf "$build"
+  log "PostgreSQL $version: built in $((SECONDS - t0)) s"
+}
+
+# ---------------------------------------------------------------------------------------------
+# 4. pgvector
+
+# One pgvector for every installation (the same extension version on both sides of an upgrade):
+# trixie's. Its 0.8.0 predates PostgreSQL 18 and stumbles on two of 18's API changes, which
+# pgvector_pg18_compat adapts. (sid's newer pgvector was listed but not downloadable when this was
+# written, and sid moves too fast to pin.)
+PGVECTOR_VERSION=""
+PGVECTOR_DEBVER=""
+PGVECTOR_TARBALL=""
+
+resolve_pgvector() {
+  refresh_suite "$PGVECTOR_SUITE"
+  PGVECTOR_DEBVER=$(source_version "$PGVECTOR_SUITE" pgvector)
+  [[ -n "$PGVECTOR_DEBVER" ]] || die "Debian $PGVECTOR_SUITE has no source package pgvector"
+  PGVECTOR_VERSION=$(upstream_version "$PGVECTOR_DEBVER")
+}
+
+# PostgreSQL 18: vacuum_delay_point() takes an is_analyze flag; TupleDesc->attrs is gone (use
+# TupleDescAttr, which every supported major has). Touches only sources that still need it.
+pgvector_pg18_compat() {
+  local dir=$1 f patched=0
+  for f in "$dir"/src/*.c; do
+    if grep -q 'vacuum_delay_point()' "$f"; then
+      sed -i 's/vacuum_delay_point()/vacuum_delay_point(false)/g' "$f"
+      patched=1
+    fi
+    if grep -q 'tupdesc->attrs\[0\]\.' "$f"; then
+      sed -i 's/\([A-Za-z_>.-]*tupdesc\)->attrs\[0\]\./TupleDescAttr(\1, 0)->/g' "$f"
+      patched=1
+    fi
+  done
+  ((patched)) && log "pgvector $PGVECTOR_VERSION: adapted to PostgreSQL 18's API (vacuum_delay_point, TupleDescAttr)"
+  return 0
+}
+
+# build_pgvector PG_CONFIG LABEL [STAMP]: builds and installs pgvector into an installation,
+# unless that version is there already (and STAMP exists).
+build_pgvector() {
+  local pg_config=$1 label=$2 stamp=${3:-} sharedir pkglibdir pgnum
+  sharedir=$("$pg_config" --sharedir)
+  pkglibdir=$("$pg_config" --pkglibdir)
+  if [[ -f "$pkglibdir/vector.so" ]] &&
+    grep -qs "^default_version = '$PGVECTOR_VERSION'" "$sharedir/extension/vector.control" &&
+    [[ -z "$stamp" || -f "$stamp" ]]; then
+    log "pgvector $PGVECTOR_VERSION for $label: cached"
+    return
+  fi
+  if [[ ! -w "$pkglibdir" ]]; then die "pgvector for $label: cannot write $pkglibdir (run as root)"; fi
+  if [[ -z "$PGVECTOR_TARBALL" ]]; then
+    PGVECTOR_TARBALL=$(fetch_source "$PGVECTOR_SUITE" pgvector "$PGVECTOR_DEBVER")
+  fi
+  local t0=$SECONDS build="$CACHE/build/pgvector-$PGVECTOR_VERSION-$label"
+  unpack "$PGVECTOR_TARBALL" "$build"
+  pgnum=$("$pg_config" --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
+  if ((pgnum >= 18)); then pgvector_pg18_compat "$build"; fi
+  # OPTFLAGS= : no -march=native, so the build runs on any x86-64; with_llvm=no: no JIT bitcode
+  # (Debian's PGXS would otherwise want clang).
+  local args=(PG_CONFIG="$pg_config" OPTFLAGS= with_llvm=no)
+  run_logged "pgvector-$PGVECTOR_VERSION-$label-make" make -C "$build" -j"$JOBS" "${args[@]}"
+  run_logged "pgvector-$PGVECTOR_VERSION-$label-install" make -C "$build" install "${args[@]}"
+  [[ -z "$stamp" ]] || touch "$stamp"
+  rm -rf "$build"
+  log "pgvector $PGVECTOR_VERSION for $label: built in $((SECONDS - t0)) s"
+}
+
+# ---------------------------------------------------------------------------------------------
+# 5. Access for the server user
+
+# When root, the tests run servers as the `postgres` user (else `nobody`). A cache under a private
+# home (/root is 0700) would be out of its reach: grant that user traverse-only access (an ACL
+# entry u:USER:x, nothing else) on each directory above the cache that it cannot enter.
+grant_server_user_access() {
+  is_root || return 0
+  local user
+  if getent passwd postgres >/dev/null; then user=postgres; elif getent passwd nobody >/dev/null; then user=nobody; else return 0; fi
+  runuser -u "$user" -- test -x "$CACHE" 2>/dev/null && return 0
+  local path="" part parts
+  IFS=/ read -ra parts <<<"${CACHE#/}"
+  for part in "${parts[@]}"; do
+    [[ -n "$part" ]] || continue
+    path="$path/$part"
+    if ! runuser -u "$user" -- test -x "$path" 2>/dev/null; then
+      setfacl -m "u:$user:x" "$path" || die "cannot give $user access to $path; set CUTOVER_LAB_DIR to a directory it can reach"
+      log "gave the $user user traverse-only access (ACL u:$user:x) to $path, so it can run the lab's binaries"
+    fi
+  done
+  runuser -u "$user" -- test -x "$CACHE" || die "the $user user still cannot reach $CACHE"
+}
+
+# ---------------------------------------------------------------------------------------------
+
+main() {
+  local start=$SECONDS major
+  mkdir -p "$CACHE" "$LOGS"
+  exec 9>"$CACHE/.lock"
+  if ! flock -n 9; then
+    log "another lab.sh is running on $CACHE; waiting for it"
+    flock -w 3600 9 || die "timed out waiting for the lock on $CACHE"
+  fi
+  log "cache: $CACHE; source-built majors: $MAJORS"
+
+  apt_system
+  quiet_debian_cluster
+  [[ -x "$PG15_BINDIR/postgres" && -x "$PG15_BINDIR/pg_config" ]] || die "Debian's PostgreSQL 15 is missing from $PG15_BINDIR"
+  [[ -x "$PGBOUNCER" ]] || die "pgbouncer is missing from $PGBOUNCER"
+
+  for major in $MAJORS; do
+    suite_for_major "$major" >/dev/null
+  done
+  for major in $MAJORS; do
+    build_pg "$major"
+  done
+
+  resolve_pgvector
+  build_pgvector "$PG15_BINDIR/pg_config" pg15-debian
+  for major in $MAJORS; do
+    build_pgvector "${PREFIX_OF[$major]}/bin/pg_config" "${PREFIX_OF[$major]##*/}" \
+      "${PREFIX_OF[$major]}/.pgvector-$PGVECTOR_VERSION"
+  done
+
+  grant_server_user_access
+
+  local env_file="$CACHE/lab.env"
+  {
+    env_line CUTOVER_LAB_PG15_BINDIR "$PG15_BINDIR"
+    for major in $MAJORS; do
+      env_line "CUTOVER_LAB_PG${major}_BINDIR" "${PREFIX_OF[$major]}/bin"
+    done
+    env_line CUTOVER_LAB_PGBOUNCER "$PGBOUNCER"
+  } >"$env_file.tmp"
+  mv "$env_file.tmp" "$env_file"
+  log "wrote $env_file:"
+  sed 's/^/lab:   /' "$env_file"
+
+  local summary="PostgreSQL 15 (Debian)"
+  for major in $MAJORS; do summary+=", ${PREFIX_OF[$major]##*/}"; done
+  log "ready in $((SECONDS - start)) s: $summary, pgvector $PGVECTOR_VERSION, pgbouncer"
+}
+
+main "$@"
