@@ -27,8 +27,7 @@ function expectOneLine(result: CliResult, pattern: RegExp): void {
 }
 
 beforeAll(async () => {
-  // The tests run what users run: the compiled CLI.
-  await run('npm', ['run', 'build'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  // The tests run what users run: the compiled CLI (built once by test/support/build-once.ts).
   work = await mkdtemp(join(tmpdir(), 'cutover-cli-test-'));
   env = cleanEnv(work);
 }, 300_000);
