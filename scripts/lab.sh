@@ -59,6 +59,8 @@ export LC_ALL=C
 log() { printf 'lab: %s\n' "$*"; }
 die() { printf 'lab: ERROR: %s\n' "$*" >&2; exit 1; }
 is_root() { [[ "$(id -u)" == 0 ]]; }
+now() { printf '%s\n' "${EPOCHREALTIME:-$(date +%s.%N)}"; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # run_logged NAME COMMAND...: runs COMMAND with its output in $LOGS/NAME.log; on failure shows the
 # log's tail and stops.
@@ -373,7 +375,8 @@ grant_server_user_access() {
 # ---------------------------------------------------------------------------------------------
 
 main() {
-  local start=$SECONDS major
+  local start major
+  start=$(now)
   mkdir -p "$CACHE" "$LOGS"
   exec 9>"$CACHE/.lock"
   if ! flock -n 9; then
@@ -417,7 +420,7 @@ main() {
 
   local summary="PostgreSQL 15 (Debian)"
   for major in $MAJORS; do summary+=", ${PREFIX_OF[$major]##*/}"; done
-  log "ready in $((SECONDS - start)) s: $summary, pgvector $PGVECTOR_VERSION, pgbouncer"
+  log "ready in $(since "$start") s: $summary, pgvector $PGVECTOR_VERSION, pgbouncer"
 }
 
 main "$@"
