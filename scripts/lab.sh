@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The upgrade lab: installs and builds the real PostgreSQL components the tests need.
 #
-#   scripts/lab.sh                          Debian's PostgreSQL 15 + PostgreSQL 17 built from source
-#   CUTOVER_LAB_MAJORS="17 18" scripts/lab.sh   also PostgreSQL 18
+#   scripts/lab.sh                          Debian's PostgreSQL 15 + PostgreSQL 17 and 18 built from source
+#   CUTOVER_LAB_MAJORS="17" scripts/lab.sh      only PostgreSQL 17
 #
 # - From Debian bookworm (the machine's own apt lists): PostgreSQL 15 (server, client, headers,
 #   contrib), pgbouncer and the build tools. Skipped when everything is installed already.
@@ -14,14 +14,15 @@
 #   (installed into the system directories) and against each source-built major: one pgvector
 #   version everywhere (adapted to PostgreSQL 18's API where it predates it).
 # - Builds are cached outside the repository, keyed by version:
-#     ${CUTOVER_LAB_DIR:-$HOME/.cache/cutover-lab}/pg-17.11/                 (a complete installation)
-#     ${CUTOVER_LAB_DIR:-$HOME/.cache/cutover-lab}/pg-17.11/.pgvector-0.8.0  (pgvector built into it)
+#     $CUTOVER_LAB_DIR/pg-17.11/                 (a complete installation)
+#     $CUTOVER_LAB_DIR/pg-17.11/.pgvector-0.8.0  (pgvector built into it)
+#   CUTOVER_LAB_DIR defaults to /var/cache/cutover-lab as root, else ~/.cache/cutover-lab.
 #   A rerun with everything cached takes seconds.
 # - Writes $CUTOVER_LAB_DIR/lab.env (read by test/support/lab.ts) and prints it.
 #
 # Environment:
-#   CUTOVER_LAB_DIR             cache directory (default $HOME/.cache/cutover-lab)
-#   CUTOVER_LAB_MAJORS          source-built majors, among 17 (trixie) and 18 (sid); default "17"
+#   CUTOVER_LAB_DIR             cache directory (default /var/cache/cutover-lab as root, else ~/.cache/cutover-lab)
+#   CUTOVER_LAB_MAJORS          source-built majors, among 17 (trixie) and 18 (sid); default "17 18"
 #   CUTOVER_LAB_PGVECTOR_SUITE  Debian suite pgvector's source comes from (default trixie)
 #   CUTOVER_LAB_REFRESH_HOURS   age after which the private source lists are refreshed (default 24)
 #   CUTOVER_LAB_DEBIAN_MIRROR   default http://deb.debian.org/debian
@@ -36,8 +37,11 @@ home_dir() {
   if [[ -n "${HOME:-}" ]]; then printf '%s\n' "$HOME"; else getent passwd "$(id -u)" | cut -d: -f6; fi
 }
 
-CACHE="${CUTOVER_LAB_DIR:-$(home_dir)/.cache/cutover-lab}"
-MAJORS="${CUTOVER_LAB_MAJORS:-17}"
+# As root the servers run as an unprivileged user, who cannot enter a private home such as /root:
+# the cache then lives in /var/cache.
+if [[ $(id -u) -eq 0 ]]; then DEFAULT_CACHE=/var/cache/cutover-lab; else DEFAULT_CACHE="$(home_dir)/.cache/cutover-lab"; fi
+CACHE="${CUTOVER_LAB_DIR:-$DEFAULT_CACHE}"
+MAJORS="${CUTOVER_LAB_MAJORS:-17 18}"
 PGVECTOR_SUITE="${CUTOVER_LAB_PGVECTOR_SUITE:-trixie}"
 REFRESH_HOURS="${CUTOVER_LAB_REFRESH_HOURS:-24}"
 MIRROR="${CUTOVER_LAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
@@ -148,8 +152,11 @@ apt_opts() {
 
 # Refreshes the private source lists of a suite when missing, stale, or pointing elsewhere.
 # A failed refresh with older lists present is only a warning (the cache still works offline).
+declare -A REFRESHED=()
 refresh_suite() {
   local suite=$1 d="$CACHE/apt/$1"
+  [[ -z "${REFRESHED[$suite]:-}" ]] || return 0
+  REFRESHED[$suite]=1
   mkdir -p "$d/lists/partial" "$d/sources.list.d" "$d/cache/archives/partial"
   local line="deb-src [signed-by=$KEYRING] $MIRROR $suite main"
   local stamp="$d/.refreshed"
@@ -181,7 +188,7 @@ source_version() {
   local suite=$1 pkg=$2
   apt_opts "$suite"
   compgen -G "$CACHE/apt/$suite/lists/*Sources*" >/dev/null || return 0
-  apt-cache "${APT_OPTS[@]}" showsrc --only-source "$pkg" 2>/dev/null |
+  { apt-cache "${APT_OPTS[@]}" showsrc --only-source "$pkg" 2>/dev/null || true; } |
     awk '/^Version:/ {print $2}' | sort -V | tail -n 1
 }
 
@@ -296,7 +303,17 @@ PGVECTOR_TARBALL=""
 resolve_pgvector() {
   refresh_suite "$PGVECTOR_SUITE"
   PGVECTOR_DEBVER=$(source_version "$PGVECTOR_SUITE" pgvector)
-  [[ -n "$PGVECTOR_DEBVER" ]] || die "Debian $PGVECTOR_SUITE has no source package pgvector"
+  if [[ -z "$PGVECTOR_DEBVER" ]]; then
+    # Unknown to the lists (e.g. offline with another mirror): the newest source downloaded before.
+    local d
+    for d in "$CACHE"/src/pgvector_*/; do
+      [[ -f "$d/.complete" ]] && PGVECTOR_DEBVER=$(basename "$d")
+    done
+    [[ -n "$PGVECTOR_DEBVER" ]] || die "Debian $PGVECTOR_SUITE has no source package pgvector"
+    PGVECTOR_DEBVER=${PGVECTOR_DEBVER#pgvector_}
+    PGVECTOR_DEBVER=${PGVECTOR_DEBVER//%/:}
+    log "WARNING: pgvector unknown to the Debian $PGVECTOR_SUITE lists; using the downloaded $PGVECTOR_DEBVER"
+  fi
   PGVECTOR_VERSION=$(upstream_version "$PGVECTOR_DEBVER")
 }
 

@@ -8,7 +8,7 @@ import { LocalServer, type LocalServerOptions } from '../../scenarios/providers/
  * the bindirs of full PostgreSQL installations that have pgvector and the client tools.
  */
 export function labEnv(): Record<string, string> {
-  const dir = process.env.CUTOVER_LAB_DIR ?? join(homedir(), '.cache', 'cutover-lab');
+  const dir = process.env.CUTOVER_LAB_DIR ?? (process.getuid?.() === 0 ? '/var/cache/cutover-lab' : join(homedir(), '.cache', 'cutover-lab'));
   const file = join(dir, 'lab.env');
   if (!existsSync(file)) {
     throw new Error(`the upgrade lab is not installed (${file} missing): run scripts/lab.sh first`);
