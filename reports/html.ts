@@ -3,7 +3,7 @@ import type { DiffReport, ReportCheck, ReportCheckStatus, ReportFinding, ReportS
 import type { Severity } from './finding.js';
 import { escapeHtml as h } from './escape.js';
 import { detailLines } from './detail-text.js';
-import { REPORT_CSS } from './html-style.js';
+import { htmlPage } from './html-page.js';
 import type { RunManifest } from '../scenarios/run-manifest.js';
 import { runSectionHtml } from './run-html.js';
 
@@ -26,18 +26,10 @@ export function renderHtml(report: DiffReport, options: RenderHtmlOptions = {}):
   const s = report.summary;
   const verdict = options.run?.verdict ?? report.verdict;
   const title = `cutover: ${verdict} — ${report.pre.server.version} → ${report.post.server.version}`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${h(title)}</title>
-<style>${REPORT_CSS}</style>
-</head>
-<body>
-<h1>cutover report <span class="verdict verdict-${h(verdict)}">${h(verdict.toUpperCase())}</span></h1>
-<p class="muted">Generated ${h(report.generatedAt)} by cutover ${h(report.tool.version)}.
+  return htmlPage(
+    title,
+    verdict,
+    `<p class="muted">Generated ${h(report.generatedAt)} by cutover ${h(report.tool.version)}.
 ${s.findings.fail} fail, ${s.findings.warn} warn, ${s.findings.info} info findings;
 the gate fails on ${h(report.gate.failOn.join(', ') || 'nothing')}: ${s.failing} failing, ${s.allowed} allowed.</p>
 ${options.run ? runSectionHtml(options.run) : ''}
@@ -45,10 +37,8 @@ ${options.run ? runSectionHtml(options.run) : ''}
 ${serversTable(report.pre, report.post)}
 ${SEVERITIES.map(({ severity, heading }) => findingsSection(heading, report.findings.filter((f) => f.severity === severity))).join('\n')}
 <h2>Checks</h2>
-${checksTable(report.checks)}
-</body>
-</html>
-`;
+${checksTable(report.checks)}`,
+  );
 }
 
 function serversTable(pre: ReportSide, post: ReportSide): string {

@@ -1,7 +1,7 @@
 import type { RunManifest } from '../scenarios/run-manifest.js';
 import { describeEndpoint } from '../core/endpoint.js';
 import { escapeHtml as h } from './escape.js';
-import { REPORT_CSS } from './html-style.js';
+import { htmlPage } from './html-page.js';
 import { stepTableHtml } from './step-table.js';
 
 /** The run's own section of a report: what ran, where, and the step table. */
@@ -23,20 +23,10 @@ ${stepTableHtml(run)}`;
 
 /** A report for a run that has no diff (it stopped before the post-checks). */
 export function renderRunHtml(run: RunManifest): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>cutover: ${h(run.verdict)} — ${h(run.name)}</title>
-<style>${REPORT_CSS}</style>
-</head>
-<body>
-<h1>cutover report <span class="verdict verdict-${h(run.verdict)}">${h(run.verdict.toUpperCase())}</span></h1>
-<p class="muted">Run ${h(run.name)} by cutover ${h(run.tool.version)}. The run stopped before the post-checks, so there is no diff.</p>
-${runSectionHtml(run)}
-</body>
-</html>
-`;
+  return htmlPage(
+    `cutover: ${run.verdict} — ${run.name}`,
+    run.verdict,
+    `<p class="muted">Run ${h(run.name)} by cutover ${h(run.tool.version)}. The run stopped before the post-checks, so there is no diff.</p>
+${runSectionHtml(run)}`,
+  );
 }

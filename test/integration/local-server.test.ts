@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { LocalServer } from '../../scenarios/providers/index.js';
 import { waitFor } from '../support/lab.js';
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
+import { acceptsConnections as accepts } from '../support/net.js';
 
 describe('LocalServer (embedded provider)', () => {
   it('runs several versions side by side on free loopback ports, as an unprivileged user when root', async () => {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanEnv, runCli } from '../support/run-cli.js';
 import { waitFor } from '../support/lab.js';
+import { acceptsConnections } from '../support/net.js';
 import type { RunManifest } from '../../scenarios/run-manifest.js';
 
 let work: string;
@@ -27,17 +27,6 @@ function onlyRunDir(parent: string): string {
   expect(dirs).toHaveLength(1);
   expect(dirs[0]).toMatch(/^\d{8}-\d{6}-/);
   return join(parent, dirs[0] as string);
-}
-
-function portRefuses(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on('error', () => resolve(true));
-  });
 }
 
 describe('cutover rehearse (embedded minor 16.4 -> 16.14)', () => {
@@ -80,7 +69,7 @@ describe('cutover rehearse (embedded minor 16.4 -> 16.14)', () => {
     }
 
     // The server is gone when the command returns.
-    expect(await portRefuses(run.endpoints.blue!.port)).toBe(true);
+    expect(await acceptsConnections(run.endpoints.blue!.port)).toBe(false);
 
     // `cutover report` re-renders from the directory alone.
     const before = readFileSync(join(runDir, 'report.html'), 'utf8');
@@ -110,6 +99,6 @@ describe('cutover rehearse (embedded minor 16.4 -> 16.14)', () => {
     expect(run.error).toMatch(/interrupted/);
     expect(run.endedAt).toMatch(ISO);
     expect(existsSync(join(runDir, 'report.html'))).toBe(true);
-    if (run.endpoints.blue) expect(await portRefuses(run.endpoints.blue.port)).toBe(true);
+    if (run.endpoints.blue) expect(await acceptsConnections(run.endpoints.blue.port)).toBe(false);
   });
 });
