@@ -3,11 +3,15 @@ import { registerCheck } from './check.js';
 import { registerDiff } from './diff.js';
 import { registerRehearse } from './rehearse.js';
 import { registerReport } from './report.js';
+import { registerSoak } from './soak.js';
+import { registerVerify } from './verify.js';
 
 /** Every subcommand, in the order `cutover --help` lists them. A new command is one line here. */
 export const COMMANDS: RegisterCommand[] = [
   registerCheck,
   registerDiff,
+  registerSoak,
+  registerVerify,
   registerRehearse,
   registerReport,
 ];

@@ -8,6 +8,10 @@ export interface CliIo {
   readonly style: Style;
   /** Styling for stderr lines. */
   readonly errStyle: Style;
+  /** True when stderr is a terminal: progress may then rewrite one line in place. */
+  readonly errTty?: boolean;
+  /** Replaces the current progress line on stderr (a terminal only; no newline). */
+  errUpdate?(line: string): void;
 }
 
 export interface Style {
@@ -37,6 +41,8 @@ export function createIo(stdout: Stream, stderr: Stream, env: NodeJS.ProcessEnv)
     err: (line) => void stderr.write(`${line}\n`),
     style: makeStyle(colourEnabled(stdout, env)),
     errStyle: makeStyle(colourEnabled(stderr, env)),
+    errTty: stderr.isTTY === true && env.TERM !== 'dumb',
+    errUpdate: (line) => void stderr.write(`\r\u001b[K${line}`),
   };
 }
 

@@ -6,12 +6,15 @@ import { NOTIFICATIONS_BASELINES } from '../scenarios/datasets/notifications.js'
 import { rehearseMinor } from '../scenarios/rehearse-minor.js';
 import type { CliRuntime } from './runtime.js';
 import { loadCliConfig } from './load-config.js';
+import { parseDuration, parsePositive } from './duration.js';
 
 export interface RehearseOptions {
   from: string;
   to: string;
   method: string;
   scale: string;
+  rate: string;
+  duration: string;
   runsDir: string;
   name?: string;
   config?: string;
@@ -33,6 +36,8 @@ export async function runRehearse(options: RehearseOptions, runtime: CliRuntime)
   if (!Number.isFinite(scale) || scale <= 0 || scale > 10_000) {
     throw new CutoverError('usage', `--scale: expected a number above 0 and at most 10000, got "${options.scale}"`);
   }
+  const rate = parsePositive('--rate', options.rate, { max: 100_000, what: 'attempts per second above 0' });
+  const soakAroundMs = parseDuration('--duration', options.duration, { minMs: 0, maxMs: 24 * 3_600_000 });
   const loaded = await loadCliConfig(options.config, runtime.cwd);
   // The dataset brings its own EXPLAIN baselines, kept beside any the user configured.
   const config = resolveConfig({
@@ -46,6 +51,8 @@ export async function runRehearse(options: RehearseOptions, runtime: CliRuntime)
     from: options.from,
     to: options.to,
     scale,
+    rate,
+    soakAroundMs,
     config,
     runsDir: options.runsDir,
     name: options.name,
@@ -55,7 +62,10 @@ export async function runRehearse(options: RehearseOptions, runtime: CliRuntime)
   const rel = relative(runtime.cwd, runDir);
   const shown = rel && !rel.startsWith('..') ? rel : runDir;
   for (const step of manifest.steps) {
-    io.out(`${step.name}: ${step.status}, ${step.durationMs} ms, downtime ${step.downtimeMs ?? '—'} ms, failed attempts ${step.failedAttempts ?? '—'}`);
+    io.out(
+      `${step.name}: ${step.status}, ${step.durationMs} ms, downtime ${step.downtimeMs ?? '—'} ms, failed attempts ${step.failedAttempts ?? '—'}, ` +
+        `lost ${step.lost ?? '—'}, unexpected ${step.unexpected ?? '—'}, duplicated ${step.duplicated ?? '—'}`,
+    );
   }
   if (manifest.error) io.out(`error: ${manifest.error}`);
   io.out(`verdict: ${manifest.verdict}`);

@@ -1,7 +1,10 @@
 import { isSqlState } from '../core/errors.js';
 
-/** The classes DESIGN.md counts outages by. */
-export type ErrorClass = 'refused' | 'reset' | 'admin-shutdown' | 'starting-up' | 'read-only' | 'timeout' | 'auth' | 'other' | `sqlstate-${string}`;
+/**
+ * The classes DESIGN.md counts outages by. `saturated` is the driver's own: every connection of
+ * its pool stayed busy until the attempt's deadline (the load outran the server or the pool).
+ */
+export type ErrorClass = 'refused' | 'reset' | 'admin-shutdown' | 'starting-up' | 'read-only' | 'timeout' | 'auth' | 'saturated' | 'other' | `sqlstate-${string}`;
 
 /** Classifies a failed attempt from the error node-postgres or the socket gave. */
 export function classifyError(error: unknown): ErrorClass {

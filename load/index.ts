@@ -1,3 +1,13 @@
 export { classifyError, type ErrorClass } from './error-class.js';
 export { outageWindows, type AttemptOutcome, type OutageWindow } from './outages.js';
 export { ProbeLane, type ProbeLaneOptions } from './probe-lane.js';
+export { openLedgerWriter, FileLedgerWriter, type LedgerWriterOptions } from './ledger-writer.js';
+export { readLedgers, parseLedger, type ReadLedger } from './ledger-reader.js';
+export { ledgerDir } from './ledger-format.js';
+export { registerWriter, writersTableDdl, WRITERS_TABLE } from './writer-registry.js';
+export { verifyLedger, DEFAULT_IDS_CAP, type LedgerVerification, type WriterVerification, type VerifyLedgerOptions, type VerifyCounts, type VerifyIds } from './verify-ledger.js';
+export { classifyLate, type LateClassification } from './late-ids.js';
+export { SoakRun, reconnectFor, type SoakRunOptions, type SoakRunResult } from './soak-run.js';
+export { verifyRunLedger, SOAK_IDS_CAP } from './soak-verify.js';
+export type { SoakRecord, DegradedRecord } from './soak-record.js';
+export * from './analysis/index.js';

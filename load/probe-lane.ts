@@ -12,6 +12,10 @@ export interface ProbeLaneOptions {
   timeoutMs?: number;
   /** Connections kept for the probe. Default 4. */
   maxConnections?: number;
+  /** Called with each attempt's outcome as it completes (a soak analyses them as they come). */
+  onOutcome?: (outcome: AttemptOutcome) => void;
+  /** Keep every outcome for `outcomes()`. Default true; a long soak passes false so memory stays flat. */
+  keep?: boolean;
 }
 
 /**
@@ -24,6 +28,8 @@ export class ProbeLane implements AsyncDisposable {
   private readonly attempts: AttemptOutcome[] = [];
   private readonly pool: pg.Pool;
   private readonly timeoutMs: number;
+  private readonly onOutcome: ((outcome: AttemptOutcome) => void) | undefined;
+  private readonly keep: boolean;
   private timer: NodeJS.Timeout | undefined;
   private nextDue = 0;
   private inFlight = new Set<Promise<void>>();
@@ -32,6 +38,8 @@ export class ProbeLane implements AsyncDisposable {
   constructor(options: ProbeLaneOptions) {
     this.intervalMs = options.intervalMs ?? 20;
     this.timeoutMs = options.timeoutMs ?? 1_000;
+    this.onOutcome = options.onOutcome;
+    this.keep = options.keep ?? true;
     this.pool = new pg.Pool({
       ...toClientConfig(options.endpoint),
       application_name: 'cutover-probe',
@@ -61,12 +69,15 @@ export class ProbeLane implements AsyncDisposable {
 
   private fire(dueAt: number): void {
     const p = (async () => {
+      let outcome: AttemptOutcome;
       try {
         await this.pool.query('SELECT 1');
-        this.attempts.push({ dueAt, completedAt: Date.now(), ok: true });
+        outcome = { dueAt, completedAt: Date.now(), ok: true };
       } catch (error) {
-        this.attempts.push({ dueAt, completedAt: Date.now(), ok: false, errorClass: classifyError(error) });
+        outcome = { dueAt, completedAt: Date.now(), ok: false, errorClass: classifyError(error) };
       }
+      if (this.keep) this.attempts.push(outcome);
+      this.onOutcome?.(outcome);
     })();
     this.inFlight.add(p);
     void p.finally(() => this.inFlight.delete(p));

@@ -20,7 +20,7 @@ function otherIssues(step: StepRecord): string {
 /**
  * The step table QA teams fill by hand after a soak test: one row per step with duration,
  * downtime, failed attempts, lost, unexpected, duplicated and other issues. A dash means the
- * figure was not measured in this run (no soak ledger yet), never zero.
+ * figure was not measured in this run (no soak ran through the step), never zero.
  */
 export function stepTableHtml(run: RunManifest): string {
   if (!run.steps.length) return '<p class="muted">No steps ran.</p>';
@@ -45,7 +45,7 @@ export function stepTableHtml(run: RunManifest): string {
 ${rows}
 </tbody>
 </table>
-<p class="muted">Downtime: from the scheduled time of the first failed probe after a success to the completion of the next success; its resolution is the probe interval. A dash: not measured in this run.</p>`;
+<p class="muted">Downtime: from the scheduled time of the first failed attempt after a success to the completion of the next success; its resolution (± under the figure) is the interval of the attempts that measured it, the soak's load or its probe, whichever is finer. Failed attempts: the soak's attempts that failed in those outages. Lost, unexpected, duplicated: the soak's ledgered writes due during the step, as verification against the final database sorted them. A dash: not measured in this run.</p>`;
 }
 
 function phasesHtml(s: StepRecord): string {

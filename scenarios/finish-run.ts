@@ -7,6 +7,7 @@ import { diffAndGate } from '../reports/diff-and-gate.js';
 import { renderRunDirectory } from '../reports/render-run.js';
 import type { RunManifest } from './run-manifest.js';
 import { writeJsonAtomic } from './run-directory.js';
+import { soakPassed } from '../load/analysis/soak-summary.js';
 
 /**
  * Closes a run: diffs the snapshots it has, decides the verdict, writes `findings.json` and
@@ -29,7 +30,9 @@ export async function finishRun(o: { runDir: string; manifest: RunManifest; star
     }
   }
   const stepFailed = manifest.steps.some((s) => s.status === 'failed');
-  manifest.verdict = manifest.error ? 'error' : stepFailed ? 'fail' : (gateVerdict ?? 'error');
+  // An acknowledged write lost, or a write that should not exist, fails the run whatever the checks say.
+  const soakFailed = manifest.soak?.summary !== undefined && !soakPassed(manifest.soak.summary);
+  manifest.verdict = manifest.error ? 'error' : stepFailed || soakFailed ? 'fail' : (gateVerdict ?? 'error');
   manifest.endedAt = new Date().toISOString();
   manifest.durationMs = Date.now() - o.started;
   await writeJsonAtomic(join(runDir, 'run.json'), manifest);

@@ -1,4 +1,5 @@
 import type { PublicEndpoint } from '../core/endpoint.js';
+import type { SoakRecord } from '../load/soak-record.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'error';
 export type StepStatus = 'ok' | 'failed' | 'skipped';
@@ -43,5 +44,7 @@ export interface RunManifest {
   endpoints: Record<string, PublicEndpoint & { version?: string }>;
   steps: StepRecord[];
   files: Record<string, string>;
+  /** The soak that ran through the steps: its setup, then its figures (load/soak-record.ts). */
+  soak?: SoakRecord;
   error?: string;
 }

@@ -1,0 +1,177 @@
+import { join, relative } from 'node:path';
+import { CutoverError, errorInfo } from '../core/errors.js';
+import { describeEndpoint, publicEndpoint } from '../core/endpoint.js';
+import { resolveEndpoint } from '../core/resolve-endpoint.js';
+import { toolVersion } from '../core/tool-version.js';
+import { SoakRun, type SoakRunResult } from '../load/soak-run.js';
+import { verifyRunLedger } from '../load/soak-verify.js';
+import { analyseSoak } from '../load/analysis/analyse-soak.js';
+import { soakPassed } from '../load/analysis/soak-summary.js';
+import { ledgerDir } from '../load/ledger-format.js';
+import { TIMELINE_FILE } from '../load/timeline-writer.js';
+import { WINDOWS_FILE } from '../load/analysis/window-log.js';
+import type { TimelineBucket } from '../load/timeline-types.js';
+import { createRunDirectory, writeJsonAtomic } from '../scenarios/run-directory.js';
+import type { RunManifest } from '../scenarios/run-manifest.js';
+import { newSoakRecord, recordLoad, recordVerification } from '../scenarios/soak-results.js';
+import { renderRunDirectory } from '../reports/render-run.js';
+import type { CliRuntime } from './runtime.js';
+import { soakPlan, type SoakOptions } from './soak-plan.js';
+import { loadLine, progressLine, summaryLines } from './soak-lines.js';
+import { plain } from './io.js';
+
+export type { SoakOptions } from './soak-plan.js';
+
+/** Seconds between plain progress lines when stderr is not a terminal. */
+const PLAIN_PROGRESS_EVERY = 5;
+
+/**
+ * Runs `cutover soak`: a steady load with a ledger against one database, then verification of
+ * every ledgered write against that database. Exit 0 when nothing was lost, unexpected or
+ * duplicated, 1 when something was, 3 when the soak could not complete.
+ */
+export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promise<number> {
+  const { io } = runtime;
+  // Everything is validated before the first connection opens.
+  const plan = soakPlan(options);
+  const endpoint = resolveEndpoint({ url: options.db, urlLabel: '--db' }, runtime.env, undefined, (m) => io.err(`cutover: warning: ${m}`));
+  const runDir = await createRunDirectory({ name: 'soak', parent: 'runs', dir: plan.runDir });
+  const rel = relative(runtime.cwd, runDir);
+  const shownDir = rel && !rel.startsWith('..') ? rel : runDir;
+  const manifestPath = join(runDir, 'run.json');
+  const started = Date.now();
+  const record = newSoakRecord({
+    workload: plan.workload.name,
+    schema: plan.schema,
+    rate: plan.rate,
+    plannedDurationMs: plan.durationMs,
+    timeoutMs: plan.timeoutMs,
+    degradedThresholdMs: plan.degradedThresholdMs,
+    probeIntervalMs: plan.probe ? plan.probe.intervalMs : undefined,
+  });
+  const manifest: RunManifest = {
+    kind: 'cutover.run',
+    schemaVersion: 1,
+    tool: { name: 'cutover', version: toolVersion() },
+    name: 'soak',
+    startedAt: new Date(started).toISOString(),
+    endedAt: null,
+    durationMs: null,
+    verdict: 'running',
+    method: 'soak',
+    config: { rate: plan.rate, durationMs: plan.durationMs, workload: plan.workload.name, driver: plan.driver, schema: plan.schema, probe: plan.probe !== false },
+    endpoints: { writer: publicEndpoint(endpoint) },
+    steps: [],
+    files: { ledger: 'ledger/', timeline: TIMELINE_FILE, windows: WINDOWS_FILE },
+    soak: record,
+  };
+  const save = () => writeJsonAtomic(manifestPath, manifest);
+  await save();
+  io.err(`cutover: soak of ${plain(describeEndpoint(endpoint))} at ${plan.rate}/s for ${plan.durationMs / 1000} s, workload ${plan.workload.name}; run directory ${plain(shownDir)}`);
+
+  const recent: TimelineBucket[] = [];
+  let announced = false;
+  const soak = new SoakRun({
+    endpoint,
+    runDir,
+    workload: plan.workload,
+    rate: plan.rate,
+    durationMs: plan.durationMs,
+    schema: plan.schema,
+    timeoutMs: plan.timeoutMs,
+    connections: plan.connections,
+    probe: plan.probe,
+    degradedThresholdMs: plan.degradedThresholdMs,
+    signal: runtime.signal,
+    onWriter: (writer) => {
+      record.writers.push(writer);
+      void save().catch(() => {});
+    },
+    onSecond: (bucket) => {
+      if (!announced && bucket.ok > 0) {
+        announced = true;
+        // Tests and scripts wait for this line before injecting faults.
+        io.err('cutover: soak: load running');
+      }
+      recent.push(bucket);
+      if (recent.length > PLAIN_PROGRESS_EVERY) recent.shift();
+      const line = progressLine(io.errTty ? recent.slice(-1) : recent, soak.live().driver, Date.now());
+      if (io.errTty && io.errUpdate) io.errUpdate(line);
+      else if ((bucket.second + 1) % PLAIN_PROGRESS_EVERY === 0) io.err(`cutover: ${line}`);
+      // The seq clock and writers reach run.json as the soak goes, for a verify after a crash.
+      if ((bucket.second + 1) % PLAIN_PROGRESS_EVERY === 0) {
+        record.seqClock = soak.seqClock.toJSON();
+        void save().catch(() => {});
+      }
+    },
+  });
+
+  let result: SoakRunResult;
+  try {
+    result = await soak.done;
+  } catch (error) {
+    if (io.errTty && io.errUpdate) io.errUpdate('');
+    manifest.error = errorInfo(error).message.split('\n')[0];
+    await finish(manifest, started, 'error', save);
+    throw error;
+  }
+  if (io.errTty && io.errUpdate) io.errUpdate('');
+  recordLoad(record, result);
+  await save();
+  if (runtime.signal.aborted) io.err('cutover: interrupted: the load has drained; verifying what it wrote');
+
+  let verified;
+  try {
+    verified = await verifyRunLedger({ runDir, endpoint, schema: plan.schema });
+  } catch (error) {
+    manifest.error = `verification: ${errorInfo(error).message.split('\n')[0]}`;
+    await finish(manifest, started, 'error', save);
+    const reason = error instanceof CutoverError ? error.shortMessage : errorInfo(error).message;
+    throw new CutoverError(error instanceof CutoverError ? error.code : 'internal', `the soak ran, but its ledger could not be verified: ${reason}; run \`cutover verify --run-dir ${shownDir} --db …\` when the database is back`, { cause: error });
+  }
+  const analysis = analyseSoak({ lanes: result.lanes, verification: verified.verification, ledgers: verified.ledgers, clock: result.seqClock });
+  recordVerification(record, verified.verification, analysis);
+  const summary = analysis.summary;
+  // The whole soak is the run's one step: its figures are the run's totals.
+  manifest.steps = [
+    {
+      name: 'soak',
+      action: 'soak',
+      status: 'ok',
+      startedAt: result.driver.startedAt,
+      endedAt: result.driver.endedAt,
+      durationMs: Date.parse(result.driver.endedAt) - Date.parse(result.driver.startedAt),
+      downtimeMs: summary.downtimeMs,
+      failedAttempts: summary.outages.reduce((sum, w) => sum + w.failedAttempts, 0),
+      lost: summary.lost,
+      unexpected: summary.unexpected,
+      duplicated: summary.duplicated,
+      downtimeResolutionMs: summary.resolutionMs,
+      outages: summary.outages,
+    },
+  ];
+  const passed = soakPassed(summary);
+  await finish(manifest, started, passed ? 'pass' : 'fail', save);
+  try {
+    Object.assign(manifest.files, await renderRunDirectory(runDir));
+    await save();
+  } catch (error) {
+    io.err(`cutover: warning: the report could not be rendered: ${errorInfo(error).message.split('\n')[0]}`);
+  }
+
+  if (plan.json) {
+    io.out(JSON.stringify(summary));
+  } else {
+    io.out(loadLine(result.driver));
+    for (const line of summaryLines(summary, analysis.downtime, plan.degradedThresholdMs, io.style)) io.out(line);
+    io.out(`run directory: ${plain(shownDir)} (ledger in ${plain(relative(runDir, ledgerDir(runDir)))}/)`);
+  }
+  return passed ? 0 : 1;
+}
+
+async function finish(manifest: RunManifest, started: number, verdict: RunManifest['verdict'], save: () => Promise<void>): Promise<void> {
+  manifest.verdict = verdict;
+  manifest.endedAt = new Date().toISOString();
+  manifest.durationMs = Date.now() - started;
+  await save();
+}

@@ -1,0 +1,80 @@
+import type { Downtime } from '../load/analysis/combine-lanes.js';
+import type { SoakSummary } from '../load/analysis/soak-summary.js';
+import type { LiveLaneState } from '../load/analysis/lane-tracker.js';
+import type { DriverResult } from '../load/driver/index.js';
+import type { TimelineBucket } from '../load/timeline-types.js';
+import { mergeHistograms, summariseHistogram } from '../load/latency-histogram.js';
+import type { Style } from './io.js';
+
+const n = (x: number) => Math.round(x).toLocaleString('en-US');
+const ms = (x: number) => (x >= 100 ? n(x) : x.toFixed(1).replace(/\.0$/, ''));
+
+/** "hh:mm:ss.mmm" in UTC, for windows on one line. */
+function clock(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(11, 23);
+}
+
+function classes(errors: Partial<Record<string, number>>): string {
+  return Object.entries(errors)
+    .filter(([, c]) => (c ?? 0) > 0)
+    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
+    .map(([k, c]) => `${k} ${n(c ?? 0)}`)
+    .join(', ');
+}
+
+/**
+ * One progress line over the last seconds of load: achieved rate, ok, errors by class, p99
+ * latency, and the outage under way (from the live analysis, so it shows at once).
+ */
+export function progressLine(buckets: readonly TimelineBucket[], live: LiveLaneState, now: number): string {
+  const span = buckets.reduce((s, b) => s + b.spanMs, 0) || 1;
+  const attempts = buckets.reduce((s, b) => s + b.attempts, 0);
+  const ok = buckets.reduce((s, b) => s + b.ok, 0);
+  const errors: Record<string, number> = {};
+  for (const b of buckets) for (const [k, c] of Object.entries(b.errors)) errors[k] = (errors[k] ?? 0) + (c ?? 0);
+  const failed = Object.values(errors).reduce((s, c) => s + c, 0);
+  const p99 = summariseHistogram(mergeHistograms(buckets.map((b) => b.latencyHistUs))).p99;
+  const second = buckets[buckets.length - 1]?.second ?? 0;
+  const outage = live.outageSince !== undefined ? `OUTAGE for ${ms(now - live.outageSince)} ms` : 'no outage';
+  return `soak ${second + 1} s: ${n((attempts * 1000) / span)}/s, ${n(ok)} ok, ${n(failed)} errors${failed ? ` (${classes(errors)})` : ''}, p99 ${ms(p99)} ms, ${outage}`;
+}
+
+/** The load's line of the final summary (soak only: verify has no driver figures). */
+export function loadLine(d: Pick<DriverResult, 'attempts' | 'durationMs' | 'ok' | 'failed' | 'abandoned' | 'latencyMs' | 'lagMs'>): string {
+  const rate = d.durationMs > 0 ? (d.attempts * 1000) / d.durationMs : 0;
+  return (
+    `load: ${n(d.attempts)} attempts in ${(d.durationMs / 1000).toFixed(1)} s (${n(rate)}/s achieved), ${n(d.ok)} ok, ${n(d.failed)} failed` +
+    `${d.abandoned ? `, ${n(d.abandoned)} cut at the drain deadline` : ''}; latency p99 ${ms(d.latencyMs.p99)} ms, schedule lag p99 ${ms(d.lagMs.p99)} ms`
+  );
+}
+
+/**
+ * The concise summary of `cutover soak` and `cutover verify`: the ledger's verdicts, the downtime
+ * with its resolution and source, each outage, the degraded windows, and the gate.
+ */
+export function summaryLines(s: SoakSummary, downtime: Pick<Downtime, 'note' | 'degraded'>, degradedThresholdMs: number, style: Style): string[] {
+  const lines: string[] = [];
+  const bad = (x: number) => (x > 0 ? style.red(n(x)) : n(x));
+  lines.push(
+    `ledger: ${n(s.attempts)} ledgered attempts: ${n(s.confirmed)} confirmed, ${bad(s.lost)} lost, ${n(s.recovered)} recovered, ${n(s.notCommitted)} not committed, ${bad(s.unexpected)} unexpected, ${bad(s.duplicated)} duplicated`,
+  );
+  const count = s.outages.length;
+  lines.push(`downtime: ${n(s.downtimeMs)} ms in ${count} outage${count === 1 ? '' : 's'} (${downtime.note})`);
+  for (const o of s.outages.slice(0, 20)) {
+    const cls = classes(o.errorClasses);
+    lines.push(`  ${clock(Date.parse(o.start))} -> ${clock(Date.parse(o.end))} UTC  ${n(o.durationMs)} ms, ${n(o.failedAttempts)} failed attempts${cls ? `: ${cls}` : ''}`);
+  }
+  if (count > 20) lines.push(`  … and ${count - 20} more (see run.json)`);
+  if (downtime.degraded.length === 0) {
+    lines.push(`degraded: none (no success slower than ${n(degradedThresholdMs)} ms without errors)`);
+  } else {
+    const total = downtime.degraded.reduce((t, w) => t + w.durationMs, 0);
+    lines.push(`degraded: ${n(total)} ms in ${downtime.degraded.length} window${downtime.degraded.length === 1 ? '' : 's'} slower than ${n(degradedThresholdMs)} ms without errors`);
+    for (const w of downtime.degraded.slice(0, 10)) {
+      lines.push(`  ${clock(w.start)} -> ${clock(w.end)} UTC  ${n(w.durationMs)} ms, ${n(w.slowAttempts)} slow successes, slowest ${n(w.maxLatencyMs)} ms`);
+    }
+  }
+  const passed = s.lost === 0 && s.unexpected === 0 && s.duplicated === 0;
+  lines.push(passed ? `result: ${style.green('PASS')}: nothing lost, unexpected or duplicated` : `result: ${style.red('FAIL')}: ${[s.lost && `${n(s.lost)} lost`, s.unexpected && `${n(s.unexpected)} unexpected`, s.duplicated && `${n(s.duplicated)} duplicated`].filter(Boolean).join(', ')}`);
+  return lines;
+}

@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import type { CliRuntime } from './runtime.js';
+import type { VerifyOptions } from './verify-action.js';
+
+/** `cutover verify`: re-verifies a run directory's ledger against a database. */
+export function registerVerify(program: Command, runtime: CliRuntime): void {
+  program
+    .command('verify')
+    .summary("re-verify a run directory's ledger against a database")
+    .description(
+      'Reads the ledger of a run directory (also one left by a harness that died mid-soak) and sorts every ' +
+        'ledgered write by what the database holds: confirmed, lost, recovered, not committed, unexpected, ' +
+        'duplicated; prints them with the outages the run recorded. It writes nothing.\n\n' +
+        'Exit 0 nothing lost, unexpected or duplicated; 1 something was; 2 usage or unreadable run directory; 3 could not complete.',
+    )
+    .option('--run-dir <dir>', 'the run directory of a soak or a rehearsal (required)')
+    .option('--db <url>', 'connection URI of the final writer; default: PG* variables, like psql')
+    .option('--json', 'print the result as one JSON object (the contract of DESIGN.md) instead of text')
+    .action(
+      runtime.action(async (options: VerifyOptions) => {
+        const { runVerify } = await import('./verify-action.js');
+        return runVerify(options, runtime);
+      }),
+    );
+}

@@ -1,0 +1,12 @@
+export { OutageMachine } from './outage-machine.js';
+export { DegradedMachine, type DegradedWindow } from './degraded-machine.js';
+export { LaneTracker, type LaneAnalysis, type LaneName, type LaneTrackerOptions, type LaneWindow, type LiveLaneState } from './lane-tracker.js';
+export { combineLanes, type Downtime, type MeasuredOutage, type MeasuredDegraded } from './combine-lanes.js';
+export { soakSummary, soakPassed, contractOutage, type SoakSummary, type LedgerFigures, type ContractOutage } from './soak-summary.js';
+export { stepFigures, type StepSpan, type FlaggedIds, type StepFigures } from './step-breakdown.js';
+export { WindowLog, readWindowLog, WINDOWS_FILE, type WindowLogLine, type LaneEnd } from './window-log.js';
+export { rebuildLane, type LaneMeta, type RebuiltLane } from './rebuild-lanes.js';
+export { degradedFromTimeline } from './timeline-degraded.js';
+export { SeqClock } from './seq-clock.js';
+export { flaggedDueTimes } from './flagged-ids.js';
+export { analyseSoak, type SoakAnalysis } from './analyse-soak.js';

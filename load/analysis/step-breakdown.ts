@@ -1,0 +1,50 @@
+import type { Downtime } from './combine-lanes.js';
+import { contractOutage, roundMs, type ContractOutage } from './soak-summary.js';
+
+/** A step's span, epoch ms. */
+export interface StepSpan {
+  startedAt: number;
+  endedAt: number;
+}
+
+/**
+ * Due times of the ids verification flagged; undefined when an id has none (an id present in
+ * the database that was never attempted).
+ */
+export interface FlaggedIds {
+  lost: readonly (number | undefined)[];
+  unexpected: readonly (number | undefined)[];
+  duplicated: readonly (number | undefined)[];
+}
+
+/** The figures of one row of the step table. */
+export interface StepFigures {
+  downtimeMs: number;
+  failedAttempts: number;
+  lost: number;
+  unexpected: number;
+  duplicated: number;
+  downtimeResolutionMs: number;
+  outages: ContractOutage[];
+}
+
+const within = (t: number | undefined, s: StepSpan) => t !== undefined && t >= s.startedAt && t <= s.endedAt;
+
+/**
+ * One step's share of a run's figures. An outage belongs to the step in which it began (a
+ * restart's outage outlives the pg_ctl command by the reconnect), and a flagged id to the step in
+ * which it was due, so a step's row counts what its action caused.
+ */
+export function stepFigures(span: StepSpan, downtime: Pick<Downtime, 'outages' | 'resolutionMs'>, ids: FlaggedIds): StepFigures {
+  const outages = downtime.outages.filter((w) => within(w.start, span));
+  const shown = outages.map(contractOutage);
+  return {
+    downtimeMs: shown.reduce((s, w) => s + w.durationMs, 0),
+    failedAttempts: outages.reduce((s, w) => s + w.failedAttempts, 0),
+    lost: ids.lost.filter((t) => within(t, span)).length,
+    unexpected: ids.unexpected.filter((t) => within(t, span)).length,
+    duplicated: ids.duplicated.filter((t) => within(t, span)).length,
+    downtimeResolutionMs: roundMs(outages.reduce((r, w) => Math.max(r, w.resolutionMs), outages.length ? 0 : downtime.resolutionMs)),
+    outages: shown,
+  };
+}

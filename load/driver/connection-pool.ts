@@ -1,0 +1,280 @@
+import pg from 'pg';
+import type { Endpoint } from '../../core/endpoint.js';
+import { toClientConfig } from '../../core/client-config.js';
+import { classifyError } from '../error-class.js';
+import { acquireFailure, type AcquireFailure } from './acquire-failure.js';
+import { backoffDelayMs, type BackoffOptions } from './backoff.js';
+import { PooledConnection } from './pooled-connection.js';
+import { retireConnection } from './retire-connection.js';
+import { DeadlineQueue } from './deadline-queue.js';
+
+export interface ConnectionPoolOptions {
+  endpoint: Endpoint;
+  /** Most connections open at once. */
+  size: number;
+  /** `application_name` of every connection, so they can be found in pg_stat_activity. */
+  applicationName: string;
+  /** Longest wait for a connection to be established (TCP and startup). */
+  connectTimeoutMs: number;
+  backoff?: BackoffOptions;
+  /** Longest wait for a polite goodbye on close before the sockets are cut. Default 2000 ms. */
+  closeTimeoutMs?: number;
+  /**
+   * Statements a connection may carry at once (each still its own transaction, Sync after each).
+   * Default 1. More lets fewer connections carry a higher rate, at a price: when a connection
+   * dies, every statement queued on it ends `unknown` where, waiting for a free connection, it
+   * would have ended `error` (certainly not committed).
+   */
+  pipelineDepth?: number;
+}
+
+/** One attempt waiting for a connection. The pool sets `served` before calling back, once. */
+export interface PoolWaiter {
+  /** `performance.now()` time after which it gives up. */
+  readonly deadline: number;
+  served: boolean;
+  queuedAt: number;
+  granted(connection: PooledConnection): void;
+  refused(failure: AcquireFailure): void;
+}
+
+/** Counts for progress lines and tests. */
+export interface PoolStats {
+  open: number;
+  idle: number;
+  connecting: number;
+  waiting: number;
+  consecutiveFailures: number;
+  /** Connections established, and connection attempts that failed, since the pool was made. */
+  opened: number;
+  failedConnects: number;
+  /** Most connections open at once. */
+  peakOpen: number;
+}
+
+const STOPPING = acquireFailure('other', 'the load is stopping');
+
+/**
+ * A bounded pool of connections managed by hand, so that the driver knows exactly when a
+ * connection dies and why. Connections are opened on demand; after a failed connection attempt the
+ * pool backs off (exponential, capped, jittered) and tries one connection at a time until one
+ * succeeds. While no connection is alive and the last attempt failed, `acquire` fails at once with
+ * that failure's class (the server is known to refuse) instead of queueing.
+ */
+export class ConnectionPool implements AsyncDisposable {
+  /** Free capacity: each entry lets one more statement onto that connection (oldest first). */
+  private idle: PooledConnection[] = [];
+  private readonly live = new Set<PooledConnection>();
+  private readonly pending = new Set<pg.Client>();
+  private readonly waiters = new DeadlineQueue<PoolWaiter>(
+    (w) => w.deadline,
+    (w) => !w.served,
+    (w) => {
+      w.served = true;
+      this.waiting--;
+      w.refused(this.waitFailure(w.queuedAt));
+    },
+  );
+  private waiting = 0;
+  private failures = 0;
+  private opened = 0;
+  private failedConnects = 0;
+  private peakOpen = 0;
+  private lastReleaseAt = 0;
+  private lastFailure: AcquireFailure | undefined;
+  private nextConnectAt = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private closing: Promise<void> | undefined;
+
+  private readonly depth: number;
+
+  constructor(private readonly options: ConnectionPoolOptions) {
+    this.depth = Math.max(1, options.pipelineDepth ?? 1);
+  }
+
+  stats(): PoolStats {
+    return {
+      open: this.live.size,
+      idle: this.idle.length,
+      connecting: this.pending.size,
+      waiting: this.waiting,
+      consecutiveFailures: this.failures,
+      opened: this.opened,
+      failedConnects: this.failedConnects,
+      peakOpen: this.peakOpen,
+    };
+  }
+
+  /**
+   * Serves the waiter a connection (for its one statement: alone on it at depth 1, else sharing
+   * it with as many as the depth allows) until `release`, `retire` or `discard`; or refuses it
+   * with the reason there was none once its deadline passes. It is called back at once when a
+   * connection is free or the server is known to refuse.
+   */
+  acquire(waiter: PoolWaiter): void {
+    waiter.queuedAt = performance.now();
+    if (this.closing) return this.refuse(waiter, STOPPING);
+    const connection = this.idle.shift();
+    if (connection) {
+      waiter.served = true;
+      waiter.granted(connection);
+      return;
+    }
+    if (this.lastFailure && this.live.size === 0 && this.pending.size === 0) return this.refuse(waiter, this.lastFailure);
+    this.waiters.push(waiter);
+    this.waiting++;
+    this.fill();
+  }
+
+  private refuse(waiter: PoolWaiter, failure: AcquireFailure): void {
+    waiter.served = true;
+    waiter.refused(failure);
+  }
+
+  /**
+   * Why a waiter got no connection in time: the last connection failure when new connections are
+   * failing (it says why the pool could not grow, e.g. sqlstate-53300); `timeout` when connections
+   * hang or when no busy connection came back the whole time it waited (the server stopped
+   * answering); `saturated` when connections did come back but demand outran them.
+   */
+  private waitFailure(queuedAt: number): AcquireFailure {
+    if (this.lastFailure) return this.lastFailure;
+    if (this.live.size === 0 || this.pending.size > 0 || this.lastReleaseAt < queuedAt) {
+      return acquireFailure('timeout', 'no connection answered before the attempt timed out');
+    }
+    return acquireFailure('saturated', 'every connection stayed busy until the attempt timed out');
+  }
+
+  /** Gives back a healthy connection (after a success or a statement error). */
+  release(connection: PooledConnection): void {
+    this.lastReleaseAt = performance.now();
+    if (connection.dead || this.closing) {
+      this.discard(connection);
+      return;
+    }
+    const waiter = this.nextWaiter();
+    if (waiter) waiter.granted(connection);
+    else this.idle.push(connection);
+  }
+
+  /** Takes back a connection whose statement outlived its attempt (see retireConnection). */
+  retire(connection: PooledConnection, statement: Promise<unknown>, graceMs: number): void {
+    retireConnection(this.options.endpoint, connection, statement, graceMs, (reusable) => {
+      if (reusable) this.release(connection);
+      else this.discard(connection);
+    });
+  }
+
+  /** Drops a connection whose state is unknown (died under a statement, or would not end). */
+  discard(connection: PooledConnection): void {
+    if (!connection.dead) connection.destroy();
+    this.forget(connection);
+  }
+
+  private forget(connection: PooledConnection): void {
+    if (!this.live.delete(connection)) return;
+    if (this.idle.includes(connection)) this.idle = this.idle.filter((c) => c !== connection);
+    this.fill();
+  }
+
+  private nextWaiter(): PoolWaiter | undefined {
+    const w = this.waiters.shift();
+    if (w) {
+      w.served = true;
+      this.waiting--;
+    }
+    return w;
+  }
+
+  /**
+   * Opens connections for the waiters, within the size; while the server fails, one at a time after
+   * the backoff delay, and one even without waiters so that the end of an outage is seen early.
+   */
+  private fill(): void {
+    if (this.closing) return;
+    const room = this.options.size - this.live.size;
+    const probe = this.failures > 0 && this.live.size === 0 ? 1 : 0;
+    let wanted = Math.min(room, Math.max(Math.ceil((this.waiting - this.idle.length) / this.depth), probe));
+    if (this.failures > 0) wanted = Math.min(wanted, 1);
+    if (this.pending.size >= wanted) return;
+    const now = performance.now();
+    if (now < this.nextConnectAt) {
+      this.retryTimer ??= setTimeout(() => {
+        this.retryTimer = undefined;
+        this.fill();
+      }, this.nextConnectAt - now);
+      return;
+    }
+    while (this.pending.size < wanted) this.connect();
+  }
+
+  private connect(): void {
+    const client = new pg.Client({
+      ...toClientConfig(this.options.endpoint),
+      application_name: this.options.applicationName,
+      connectionTimeoutMillis: this.options.connectTimeoutMs,
+    });
+    const connection = new PooledConnection(client);
+    const died = (cause: unknown) => {
+      if (connection.deathCause === undefined) connection.deathCause = cause;
+      connection.dead = true;
+      this.forget(connection);
+    };
+    // A connection that dies idle must not crash the process; a statement under way gets its own error.
+    client.on('error', died);
+    client.on('end', () => died(new Error('connection ended')));
+    this.pending.add(client);
+    client.connect().then(
+      () => {
+        this.pending.delete(client);
+        if (this.closing || connection.dead) {
+          connection.destroy();
+          return;
+        }
+        connection.open();
+        this.failures = 0;
+        this.lastFailure = undefined;
+        this.opened++;
+        this.live.add(connection);
+        this.peakOpen = Math.max(this.peakOpen, this.live.size);
+        for (let i = 0; i < this.depth; i++) this.release(connection);
+        this.fill();
+      },
+      (error: unknown) => {
+        this.pending.delete(client);
+        connection.destroy();
+        if (this.closing) return;
+        this.failures++;
+        this.failedConnects++;
+        const failure = acquireFailure(classifyError(error), `cannot connect: ${error instanceof Error ? error.message : String(error)}`, error);
+        this.lastFailure = failure;
+        this.nextConnectAt = performance.now() + backoffDelayMs(this.failures, this.options.backoff);
+        // With no connection alive, the waiters cannot be served soon: they fail now, with the cause.
+        if (this.live.size === 0) {
+          for (let w = this.nextWaiter(); w; w = this.nextWaiter()) w.refused(failure);
+        }
+        this.fill();
+      },
+    );
+  }
+
+  /** Fails the waiters, says goodbye to every connection (cutting those that do not answer); idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      for (let w = this.nextWaiter(); w; w = this.nextWaiter()) w.refused(STOPPING);
+      this.waiters.close();
+      for (const client of this.pending) client.connection.stream.destroy();
+      const connections = [...this.live];
+      this.live.clear();
+      this.idle = [];
+      const timeoutMs = this.options.closeTimeoutMs ?? 2_000;
+      await Promise.all(connections.map((c) => (c.dead ? c.destroy() : c.end(timeoutMs))));
+    })();
+    return this.closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

@@ -1,0 +1,58 @@
+import type { HistogramSummaryMs } from './latency-histogram.js';
+import type { ErrorClass } from './error-class.js';
+import type { WriterIdentity } from './ledger-types.js';
+import type { LaneName } from './analysis/lane-tracker.js';
+import type { SoakSummary } from './analysis/soak-summary.js';
+
+/** A degraded window as the run directory stores it (ISO times, ms durations). */
+export interface DegradedRecord {
+  start: string;
+  end: string;
+  durationMs: number;
+  slowAttempts: number;
+  maxLatencyMs: number;
+  lane: LaneName;
+  resolutionMs: number;
+}
+
+/**
+ * The `soak` section of `run.json`: how the soak was set up (written before the load starts, so
+ * `cutover verify` can read a run whose harness died), then what it measured.
+ */
+export interface SoakRecord {
+  driver: 'node';
+  workload: string;
+  /** The soak's own schema in the target database. */
+  schema: string;
+  /** Attempts per second, all operations together. */
+  rate: number;
+  /** Requested duration; null when the soak ran until stopped (a rehearsal, Ctrl-C). */
+  plannedDurationMs: number | null;
+  timeoutMs: number;
+  degradedThresholdMs: number;
+  /** Interval of each lane, ms: the resolution each can give. */
+  lanes: { driver: { intervalMs: number }; probe?: { intervalMs: number } };
+  writers: WriterIdentity[];
+  startedAt?: string;
+  endedAt?: string;
+  durationMs?: number;
+  /** What the load did, from the driver. */
+  load?: {
+    attempts: number;
+    ok: number;
+    failed: number;
+    errors: Partial<Record<ErrorClass, number>>;
+    abandoned: number;
+    stoppedBy: 'duration' | 'signal';
+    lagMs: HistogramSummaryMs;
+    latencyMs: HistogramSummaryMs;
+  };
+  /** Sparse (seq, due time) anchors per writer key, for attributing ids to steps. */
+  seqClock?: Record<string, [number, number][]>;
+  /** Where the downtime figures come from, and the degraded windows. */
+  downtime?: { lane: string; note: string; degraded: DegradedRecord[] };
+  /** The `--json` contract of the run, after verification. */
+  summary?: SoakSummary;
+  /** Exact ids behind the ledger figures (the first 100 of each), and what verification cost. */
+  verification?: { lostIds: string[]; unexpectedIds: string[]; duplicatedIds: string[]; queries: number; durationMs: number; verifiedAt: string };
+}

@@ -1,0 +1,82 @@
+import type { SoakAnalysis } from '../load/analysis/analyse-soak.js';
+import type { StepFigures } from '../load/analysis/step-breakdown.js';
+import type { SoakRecord } from '../load/soak-record.js';
+import type { SoakRunResult } from '../load/soak-run.js';
+import type { LedgerVerification } from '../load/verify-ledger.js';
+import type { StepRecord } from './run-manifest.js';
+
+/** Ids kept in run.json per verdict (the full lists can be long; the counts are exact). */
+const IDS_IN_MANIFEST = 100;
+
+/** The soak section of run.json before the load starts: enough for `cutover verify` after a crash. */
+export function newSoakRecord(p: {
+  workload: string;
+  schema: string;
+  rate: number;
+  plannedDurationMs: number | null;
+  timeoutMs: number;
+  degradedThresholdMs: number;
+  probeIntervalMs?: number;
+}): SoakRecord {
+  return {
+    driver: 'node',
+    workload: p.workload,
+    schema: p.schema,
+    rate: p.rate,
+    plannedDurationMs: p.plannedDurationMs,
+    timeoutMs: p.timeoutMs,
+    degradedThresholdMs: p.degradedThresholdMs,
+    lanes: { driver: { intervalMs: 1000 / p.rate }, ...(p.probeIntervalMs ? { probe: { intervalMs: p.probeIntervalMs } } : {}) },
+    writers: [],
+  };
+}
+
+/** Adds what the load did to the soak section. */
+export function recordLoad(record: SoakRecord, result: SoakRunResult): void {
+  const d = result.driver;
+  record.startedAt = d.startedAt;
+  record.endedAt = d.endedAt;
+  record.durationMs = Math.round(d.durationMs);
+  record.load = { attempts: d.attempts, ok: d.ok, failed: d.failed, errors: d.errors, abandoned: d.abandoned, stoppedBy: d.stoppedBy, lagMs: d.lagMs, latencyMs: d.latencyMs };
+  record.seqClock = result.seqClock.toJSON();
+}
+
+/** Adds verification and analysis to the soak section. */
+export function recordVerification(record: SoakRecord, verification: LedgerVerification, analysis: SoakAnalysis): void {
+  const { downtime } = analysis;
+  record.summary = analysis.summary;
+  record.downtime = {
+    lane: downtime.lane,
+    note: downtime.note,
+    degraded: downtime.degraded.map((w) => ({
+      start: new Date(w.start).toISOString(),
+      end: new Date(w.end).toISOString(),
+      durationMs: w.durationMs,
+      slowAttempts: w.slowAttempts,
+      maxLatencyMs: w.maxLatencyMs,
+      lane: w.lane,
+      resolutionMs: w.resolutionMs,
+    })),
+  };
+  record.verification = {
+    lostIds: verification.ids.lost.slice(0, IDS_IN_MANIFEST),
+    unexpectedIds: verification.ids.unexpected.slice(0, IDS_IN_MANIFEST),
+    duplicatedIds: verification.ids.duplicated.slice(0, IDS_IN_MANIFEST),
+    queries: verification.queries,
+    durationMs: Math.round(verification.durationMs),
+    verifiedAt: new Date().toISOString(),
+  };
+}
+
+/** A step record's measured fields from the soak's share of the step. */
+export function stepSoakFields(f: StepFigures): Pick<StepRecord, 'downtimeMs' | 'failedAttempts' | 'lost' | 'unexpected' | 'duplicated' | 'downtimeResolutionMs' | 'outages'> {
+  return {
+    downtimeMs: f.downtimeMs,
+    failedAttempts: f.failedAttempts,
+    lost: f.lost,
+    unexpected: f.unexpected,
+    duplicated: f.duplicated,
+    downtimeResolutionMs: f.downtimeResolutionMs,
+    outages: f.outages,
+  };
+}

@@ -1,0 +1,90 @@
+import type { Endpoint } from '../core/endpoint.js';
+import { CutoverError } from '../core/errors.js';
+import { SoakRun } from '../load/soak-run.js';
+import { verifyRunLedger } from '../load/soak-verify.js';
+import { analyseSoak, type SoakAnalysis } from '../load/analysis/analyse-soak.js';
+import type { WorkloadDefinition } from '../load/workload-types.js';
+import type { RunManifest } from './run-manifest.js';
+import { newSoakRecord, recordLoad, recordVerification, stepSoakFields } from './soak-results.js';
+
+/** Settings of the soak a scenario runs through its steps. */
+export const SCENARIO_SOAK = { schema: 'cutover', probeIntervalMs: 20, degradedThresholdMs: 500, timeoutMs: 1_000, startTimeoutMs: 30_000 } as const;
+
+/**
+ * Starts the soak that runs through a scenario's steps (ledgered load plus probe, into the run
+ * directory) and records its setup in `run.json`; resolves once the load has succeeded, so that
+ * every outage of the steps opens after a success.
+ */
+export async function startSoakThrough(o: {
+  runDir: string;
+  endpoint: Endpoint;
+  workload: WorkloadDefinition;
+  rate: number;
+  manifest: RunManifest;
+  save: () => Promise<void>;
+  signal?: AbortSignal;
+}): Promise<SoakRun> {
+  const record = newSoakRecord({
+    workload: o.workload.name,
+    schema: SCENARIO_SOAK.schema,
+    rate: o.rate,
+    plannedDurationMs: null,
+    timeoutMs: SCENARIO_SOAK.timeoutMs,
+    degradedThresholdMs: SCENARIO_SOAK.degradedThresholdMs,
+    probeIntervalMs: SCENARIO_SOAK.probeIntervalMs,
+  });
+  o.manifest.soak = record;
+  Object.assign(o.manifest.files, { ledger: 'ledger/', timeline: 'timeline.ndjson', windows: 'windows.ndjson' });
+  const soak = new SoakRun({
+    endpoint: o.endpoint,
+    runDir: o.runDir,
+    workload: o.workload,
+    rate: o.rate,
+    schema: SCENARIO_SOAK.schema,
+    timeoutMs: SCENARIO_SOAK.timeoutMs,
+    probe: { intervalMs: SCENARIO_SOAK.probeIntervalMs },
+    degradedThresholdMs: SCENARIO_SOAK.degradedThresholdMs,
+    signal: o.signal,
+    onWriter: (writer) => {
+      record.writers.push(writer);
+      void o.save().catch(() => {});
+    },
+  });
+  await o.save();
+  if (!(await soak.waitServing(SCENARIO_SOAK.startTimeoutMs))) {
+    soak.stop();
+    await soak.done;
+    throw new CutoverError('query', `the soak did not get a single success within ${SCENARIO_SOAK.startTimeoutMs / 1000} s`);
+  }
+  return soak;
+}
+
+/**
+ * Stops the soak, verifies its ledger against the final writer and gives each step of the run
+ * its share of the figures (downtime, failed attempts, lost, unexpected, duplicated).
+ */
+export async function finishSoakThrough(o: { soak: SoakRun; runDir: string; endpoint: Endpoint; manifest: RunManifest; log: (line: string) => void }): Promise<SoakAnalysis> {
+  const record = o.manifest.soak;
+  if (!record) throw new CutoverError('internal', 'finishSoakThrough: the run has no soak record');
+  o.soak.stop();
+  const result = await o.soak.done;
+  recordLoad(record, result);
+  o.log(`soak: ${result.driver.attempts} attempts, ${result.driver.failed} failed; verifying the ledger`);
+  const verified = await verifyRunLedger({ runDir: o.runDir, endpoint: o.endpoint, schema: record.schema });
+  const steps = o.manifest.steps;
+  const analysis = analyseSoak({
+    lanes: result.lanes,
+    verification: verified.verification,
+    ledgers: verified.ledgers,
+    clock: result.seqClock,
+    steps: steps.map((s) => ({ startedAt: Date.parse(s.startedAt), endedAt: Date.parse(s.endedAt) })),
+  });
+  recordVerification(record, verified.verification, analysis);
+  steps.forEach((step, i) => {
+    const figures = analysis.steps[i];
+    if (figures) Object.assign(step, stepSoakFields(figures));
+  });
+  const s = analysis.summary;
+  o.log(`ledger: ${s.attempts} ledgered writes, ${s.confirmed} confirmed, ${s.lost} lost, ${s.unexpected} unexpected, ${s.duplicated} duplicated; downtime ${s.downtimeMs} ms (${analysis.downtime.note})`);
+  return analysis;
+}

@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalServer } from '../../scenarios/providers/index.js';
+import { freePort } from '../../scenarios/providers/free-port.js';
+import { cleanEnv, runCli } from '../support/run-cli.js';
+import type { RunManifest } from '../../scenarios/run-manifest.js';
+import type { SoakSummary } from '../../load/analysis/soak-summary.js';
+
+const CONTRACT_KEYS = ['attempts', 'confirmed', 'lost', 'recovered', 'notCommitted', 'unexpected', 'duplicated', 'downtimeMs', 'resolutionMs', 'outages'];
+
+let server: LocalServer;
+let url: string;
+let work: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'cutover-soak-test-'));
+  env = cleanEnv(work);
+  server = await LocalServer.start({ version: '17', name: 'soak-cli' });
+  url = `postgresql://postgres:${server.password}@127.0.0.1:${server.port}/postgres?sslmode=disable`;
+});
+
+afterAll(async () => {
+  await server?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+const json = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop() ?? '') as SoakSummary;
+const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunManifest;
+
+describe('cutover soak', () => {
+  it('refuses bad flags before connecting, naming the flag, what it expects and what it got (exit 2)', async () => {
+    // Nothing listens on this port: a usage error must come first, or the exit code would be 3.
+    const closed = `postgresql://postgres@127.0.0.1:${await freePort()}/postgres`;
+    const cases: [string[], RegExp][] = [
+      [['--duration', '5s'], /--rate: required/],
+      [['--rate', '10'], /--duration: required/],
+      [['--rate', '0', '--duration', '5s'], /--rate: expected attempts per second above 0 .*got "0"/],
+      [['--rate', 'fast', '--duration', '5s'], /--rate: expected .*got "fast"/],
+      [['--rate', '10', '--duration', '5 parsecs'], /--duration: expected a duration such as 30s, 5m, 1h or 500ms .*got "5 parsecs"/],
+      [['--rate', '10', '--duration', '5s', '--workload', 'nope'], /--workload: expected one of .*notifications.*got "nope"/],
+      [['--rate', '10', '--duration', '5s', '--driver', 'k6'], /--driver: k6 is not available/],
+      [['--rate', '10', '--duration', '5s', '--schema', 'public'], /--schema: expected a schema of the soak's own .*got "public"/],
+      [['--rate', '10', '--duration', '5s', '--connections', '2.5'], /--connections: expected a whole number above 0.*got "2.5"/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => runCli(['soak', '--db', closed, ...args], { env, cwd: work })));
+    results.forEach((r, i) => {
+      const [args, message] = cases[i]!;
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.errLines, args.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    });
+  });
+
+  it('exits 3 when the database cannot be reached', async () => {
+    const closed = `postgresql://postgres@127.0.0.1:${await freePort()}/postgres`;
+    const r = await runCli(['soak', '--db', closed, '--rate', '10', '--duration', '1s', '--run-dir', join(work, 'unreachable')], { env, cwd: work });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/cutover: .*(refused|connect)/i);
+    expect(manifest(join(work, 'unreachable')).verdict).toBe('error');
+  });
+
+  it('runs a steady load, writes the run directory, prints the JSON contract and exits 0', async () => {
+    const runDir = join(work, 'soak-ok');
+    const r = await runCli(['soak', '--db', url, '--rate', '100', '--duration', '6s', '--json', '--run-dir', runDir], { env, cwd: work });
+    expect(r.code, r.stderr).toBe(0);
+    const summary = json(r.stdout);
+    expect(Object.keys(summary)).toEqual(CONTRACT_KEYS);
+    expect(summary).toMatchObject({ lost: 0, unexpected: 0, duplicated: 0, downtimeMs: 0, outages: [], resolutionMs: 10 });
+    // About half the notifications workload is ledgered inserts: ~300 of 600 attempts.
+    expect(summary.attempts).toBeGreaterThan(200);
+    expect(summary.confirmed).toBe(summary.attempts);
+    // Not a terminal: a plain progress line every 5 seconds.
+    expect(r.stderr).toMatch(/cutover: soak 5 s: \d+\/s, [\d,]+ ok, 0 errors, p99 [\d.]+ ms, no outage/);
+
+    const run = manifest(runDir);
+    expect(run).toMatchObject({ kind: 'cutover.run', method: 'soak', verdict: 'pass' });
+    expect(run.steps).toHaveLength(1);
+    const step = run.steps[0]!;
+    expect(step).toMatchObject({ name: 'soak', action: 'soak', status: 'ok', downtimeMs: 0, failedAttempts: 0, lost: 0, unexpected: 0, duplicated: 0 });
+    expect(step.durationMs).toBe(Date.parse(step.endedAt) - Date.parse(step.startedAt));
+    expect(step.durationMs).toBeGreaterThanOrEqual(5_900);
+    expect(run.soak?.summary).toEqual(summary);
+    expect(run.soak?.writers).toHaveLength(1);
+    const ledgers = readdirSync(join(runDir, 'ledger'));
+    expect(ledgers).toEqual([`writer-${run.soak!.writers[0]!.writerKey}.ledger`]);
+    const seconds = readFileSync(join(runDir, 'timeline.ndjson'), 'utf8').trim().split('\n');
+    expect(seconds.length).toBeGreaterThanOrEqual(6);
+    expect(readFileSync(join(runDir, 'windows.ndjson'), 'utf8')).toMatch(/"kind":"end","lane":"driver"/);
+    expect(existsSync(join(runDir, 'report.html'))).toBe(true);
+
+    // The soak wrote to its own schema only.
+    await using admin = await server.admin();
+    const tables = await admin.query<{ t: string }>(
+      `SELECT n.nspname || '.' || c.relname AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1`,
+    );
+    expect(tables.map((x) => x.t)).toEqual(['cutover.events', 'cutover.writers']);
+  });
+
+  it('reports a stall without errors (a table locked for a second) as a degraded window, not an outage', async () => {
+    const runDir = join(work, 'soak-stall');
+    let lockedFor: { start: number; end: number } | undefined;
+    const r = await runCli(['soak', '--db', url, '--rate', '100', '--duration', '4s', '--timeout', '5s', '--degraded-threshold', '300ms', '--run-dir', runDir], {
+      env,
+      cwd: work,
+      onSpawn: (child) => {
+        let stderr = '';
+        child.stderr?.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (!stderr.includes('load running') || lockedFor) return;
+          lockedFor = { start: 0, end: 0 };
+          void (async () => {
+            // What a PgBouncer PAUSE looks like to clients: requests wait, none fails.
+            await using locker = await server.admin();
+            await locker.query('BEGIN');
+            await locker.query('LOCK TABLE cutover.events IN ACCESS EXCLUSIVE MODE');
+            lockedFor!.start = Date.now();
+            await new Promise((resolve) => setTimeout(resolve, 1_000));
+            lockedFor!.end = Date.now();
+            await locker.query('COMMIT');
+          })();
+        });
+      },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/downtime: 0 ms in 0 outages/);
+    expect(r.stdout).toMatch(/degraded: [\d,]+ ms in 1 window slower than 300 ms without errors/);
+    const [window] = manifest(runDir).soak!.downtime!.degraded;
+    expect(window).toBeDefined();
+    // The stall is the lock, to within the attempt interval and the time to drain what queued.
+    expect(Math.abs(Date.parse(window!.start) - lockedFor!.start)).toBeLessThan(100);
+    expect(window!.durationMs).toBeGreaterThan(700);
+    expect(window!.durationMs).toBeLessThan(1_500);
+    expect(window!.maxLatencyMs).toBeGreaterThan(900);
+  });
+});
+
+describe('cutover verify', () => {
+  it('re-verifies a run directory to the same figures, then reports each lost, duplicated and unexpected write (exit 1)', async () => {
+    const runDir = join(work, 'soak-ok');
+    const again = await runCli(['verify', '--run-dir', runDir, '--db', url, '--json'], { env, cwd: work });
+    expect(again.code, again.stderr).toBe(0);
+    expect(json(again.stdout)).toEqual(manifest(runDir).soak?.summary);
+
+    const key = manifest(runDir).soak!.writers[0]!.writerKey;
+    await using admin = await server.admin();
+    const events = 'cutover.events';
+    await admin.query(`DELETE FROM ${events} WHERE id = (SELECT min(id) FROM ${events} WHERE writer_key = $1)`, [key]);
+    await admin.query(`INSERT INTO ${events} (id, writer_key, payload) SELECT id, writer_key, payload FROM ${events} WHERE id = (SELECT max(id) FROM ${events} WHERE writer_key = $1)`, [key]);
+    await admin.query(`INSERT INTO ${events} (id, writer_key, payload) VALUES ($1::int8 * 4294967296 + 4000000000, $1, 'never attempted')`, [key]);
+
+    const broken = await runCli(['verify', '--run-dir', runDir, '--db', url, '--json'], { env, cwd: work });
+    expect(broken.code, broken.stderr).toBe(1);
+    const s = json(broken.stdout);
+    expect(Object.keys(s)).toEqual(CONTRACT_KEYS);
+    expect(s).toMatchObject({ lost: 1, duplicated: 1, unexpected: 1, attempts: json(again.stdout).attempts });
+
+    const text = await runCli(['verify', '--run-dir', runDir, '--db', url], { env, cwd: work });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/1 lost, .*1 unexpected, 1 duplicated/);
+    expect(text.stdout).toMatch(/result: FAIL: 1 lost, 1 unexpected, 1 duplicated/);
+  });
+
+  it('reads the partial run directory of a soak killed with SIGKILL', async () => {
+    const runDir = join(work, 'soak-killed');
+    const r = await runCli(['soak', '--db', url, '--rate', '200', '--duration', '1m', '--run-dir', runDir], {
+      env,
+      cwd: work,
+      onSpawn: (child) => {
+        let stderr = '';
+        child.stderr?.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          // A second of load after the first successes, then the harness dies without a chance to clean up.
+          if (stderr.includes('load running')) setTimeout(() => child.kill('SIGKILL'), 1_500).unref();
+        });
+      },
+    });
+    expect(r.signal).toBe('SIGKILL');
+    expect(manifest(runDir).verdict).toBe('running');
+    const v = await runCli(['verify', '--run-dir', runDir, '--db', url], { env, cwd: work });
+    expect(v.code, v.stderr + v.stdout).toBe(0);
+    expect(v.stdout).toMatch(/partial run: 1 ledger not closed/);
+    const ledgered = /ledger: ([\d,]+) ledgered attempts: ([\d,]+) confirmed, 0 lost/.exec(v.stdout);
+    expect(ledgered, v.stdout).not.toBeNull();
+    expect(Number(ledgered![2]!.replace(/,/g, ''))).toBeGreaterThan(100);
+  });
+
+  it('refuses a directory that is not a run directory (exit 2)', async () => {
+    const r = await runCli(['verify', '--run-dir', join(work, 'nothing-here'), '--db', url], { env, cwd: work });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a readable run directory/);
+  });
+});
