@@ -19,6 +19,10 @@ export interface StepRecord {
   lost: number | null;
   unexpected: number | null;
   duplicated: number | null;
+  /** Writes acknowledged on blue that green lacked when writes resumed there, and that arrived later (switchovers only). */
+  late?: number | null;
+  /** Facts the action recorded: the switchover style, the lag reached, where its output is kept. */
+  details?: Record<string, unknown>;
   /** Sub-phases (stop, start...) with their durations. */
   phases?: { name: string; startedAt: string; durationMs: number }[];
   /** Resolution of the downtime figure in milliseconds (the probe interval). */

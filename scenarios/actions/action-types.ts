@@ -1,0 +1,74 @@
+import type { z } from 'zod';
+import type { Cluster, Topology } from '../topology/cluster.js';
+import type { EndpointSwitch } from '../endpoint-switch/switch-types.js';
+import type { ProviderSpec, Scenario } from '../scenario-types.js';
+import type { SettingValue } from '../providers/local-server.js';
+
+/** How an action asks for a new server (the green of an upgrade), from the scenario's provider spec. */
+export interface ProvisionOptions {
+  /** Start it (default true). pg-upgrade wants an initialised, stopped cluster. */
+  start?: boolean;
+  /** A fixed port (pg-upgrade: blue's, so clients reconnect to the same address). */
+  port?: number;
+  initdbArgs?: string[];
+  settings?: Record<string, SettingValue>;
+}
+
+/**
+ * What an action sees while it runs as a step. The runner times the step, runs the soak through
+ * it and records everything in `run.json`; the action does the work and marks its sub-phases.
+ */
+export interface ActionContext {
+  /** The scenario being run (e.g. its `green` provider spec and `database`). */
+  scenario: Scenario;
+  /**
+   * Provisions a server in a role from a provider spec and adds it to the topology (embedded or
+   * bindir; external specs are connected to, never created). The run closes it at the end.
+   */
+  provision(role: string, spec: ProviderSpec, options?: ProvisionOptions): Promise<Cluster>;
+  /** The servers by role; `topology.writer` says where the load's writes go now. */
+  topology: Topology;
+  /** The switchable endpoint the load connects to, when the run has one (local rehearsals). */
+  endpointSwitch?: EndpointSwitch;
+  /** The run directory; actions keep their artifacts under `steps/<index>-<action>/` (see `artifactDir`). */
+  runDir: string;
+  /** A directory of this step's own, created on first use, e.g. for pg_upgrade's output or a command's log. */
+  artifactDir(): Promise<string>;
+  /** Marks the start of a named sub-phase (`check`, `upgrade`, `analyze`, `catch-up`, `switchover`...). */
+  phase(name: string): void;
+  /** Adds a fact to the step's record (`details` in run.json): the style that ran, a lag reached, a path kept. */
+  detail(key: string, value: unknown): void;
+  /** Progress lines for the terminal. */
+  log(line: string): void;
+  /** Aborted on Ctrl-C: long waits must give up promptly. */
+  signal: AbortSignal;
+  /**
+   * Tells the soak that the writes now go to another role (a switchover): the final writer the
+   * ledger is verified on, and the role named in the report. Called by the action after it repointed.
+   */
+  writerMoved(role: string): void;
+  /**
+   * Records the ids of ledgered writes acknowledged before this moment that `cluster` does not have
+   * yet (called by a switchover right when writes resume on green): those that arrive later count
+   * as late, those that never arrive as lost.
+   */
+  markResume(cluster: Cluster): Promise<void>;
+}
+
+/** One kind of step: validated parameters, then `run`. Throwing fails the step (the run stops cleanly). */
+export interface ActionDefinition<P = unknown> {
+  /** `minor-restart`, `pg-upgrade`, `dump-restore`, `logical-bluegreen`, `command`, `wait`. */
+  name: string;
+  /** One line for `--help` and docs. */
+  summary: string;
+  /** The step's parameters as a scenario file writes them (without `action` and `name`). */
+  params: z.ZodType<P>;
+  /** Default step name shown in the step table, from its parameters. */
+  title(params: P, topology: Topology): string;
+  run(ctx: ActionContext, params: P): Promise<void>;
+}
+
+/** Declares an action with its parameters checked by zod (errors name the step and the field). */
+export function defineAction<P>(definition: ActionDefinition<P>): ActionDefinition<P> {
+  return definition;
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { UserConfig } from '../core/config.js';
+
+/** Where a role's server comes from. `version` of embedded: `15`, `16.4`, `16`, `17` (npm packages). */
+export const providerSpecSchema = z.discriminatedUnion('provider', [
+  z.object({ provider: z.literal('embedded'), version: z.string().min(1) }).strict(),
+  /** Any local installation: a bindir with initdb, pg_ctl, postgres (and pg_dump, pg_upgrade for those actions). */
+  z.object({ provider: z.literal('bindir'), bindir: z.string().min(1) }).strict(),
+  /** Nothing provisioned: a URL (libpq rules; the password may come from PGPASSWORD or ~/.pgpass). */
+  z.object({ provider: z.literal('external'), url: z.string().min(1) }).strict(),
+]);
+export type ProviderSpec = z.infer<typeof providerSpecSchema>;
+
+/** One step as a scenario file writes it: `{ action: 'pg-upgrade', mode: 'link' }`; the action checks the rest. */
+export const stepSpecSchema = z
+  .object({
+    action: z.string().min(1),
+    /** Shown in the step table; default from the action. */
+    name: z.string().min(1).optional(),
+  })
+  .passthrough();
+export type StepSpec = z.infer<typeof stepSpecSchema>;
+
+export const scenarioSchema = z
+  .object({
+    name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore'),
+    /** The server being upgraded. */
+    blue: providerSpecSchema,
+    /** The new server of a blue/green or dump/restore; absent for in-place methods. */
+    green: providerSpecSchema.optional(),
+    /** The database the dataset, checks and soak use. Default `app` (created on provisioned servers). */
+    database: z.string().min(1).default('app'),
+    /** Seeded on provisioned blue servers; `false` for none (external servers are never seeded). */
+    dataset: z.union([z.object({ name: z.literal('notifications'), scale: z.number().positive().max(10_000).default(1) }).strict(), z.literal(false)]).default({ name: 'notifications', scale: 1 }),
+    /** The soak that runs through the steps; `false` for none. */
+    soak: z
+      .union([
+        z
+          .object({
+            rate: z.number().positive().max(100_000).default(50),
+            workload: z.string().min(1).default('notifications'),
+            driver: z.enum(['node', 'k6']).default('node'),
+          })
+          .strict(),
+        z.literal(false),
+      ])
+      .default({ rate: 50, workload: 'notifications', driver: 'node' }),
+    /** The switchable endpoint in front of the writer (local rehearsals): `hard` cut (TCP proxy) or `pause` (PgBouncer). */
+    switchover: z.enum(['hard', 'pause']).default('hard'),
+    /** Configuration of the checks and gates (as in cutover.config.*). */
+    config: z.custom<UserConfig>((v) => typeof v === 'object' && v !== null).optional(),
+    steps: z.array(stepSpecSchema).min(1),
+  })
+  .strict();
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;
+
+/** Declares a scenario in a `*.scenario.ts` file (default export), typed. */
+export function defineScenario(scenario: ScenarioInput): ScenarioInput {
+  return scenario;
+}

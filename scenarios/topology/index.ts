@@ -1,0 +1,3 @@
+export type { Cluster, ProviderKind, Topology } from './cluster.js';
+export { localCluster } from './local-cluster.js';
+export { RunTopology } from './topology.js';
