@@ -63,7 +63,8 @@ const STOPPING = acquireFailure('other', 'the load is stopping');
  */
 export class ConnectionPool implements AsyncDisposable {
   /** Free capacity: each entry lets one more statement onto that connection (oldest first). */
-  private idle: PooledConnection[] = [];
+  /** Free statement slots per live connection (depth minus the statements in flight on it). */
+  private readonly free = new Map<PooledConnection, number>();
   private readonly live = new Set<PooledConnection>();
   private readonly pending = new Set<pg.Client>();
   private readonly waiters = new DeadlineQueue<PoolWaiter>(
@@ -95,7 +96,7 @@ export class ConnectionPool implements AsyncDisposable {
   stats(): PoolStats {
     return {
       open: this.live.size,
-      idle: this.idle.length,
+      idle: this.freeSlots(),
       connecting: this.pending.size,
       waiting: this.waiting,
       consecutiveFailures: this.failures,
@@ -114,7 +115,7 @@ export class ConnectionPool implements AsyncDisposable {
   acquire(waiter: PoolWaiter): void {
     waiter.queuedAt = performance.now();
     if (this.closing) return this.refuse(waiter, STOPPING);
-    const connection = this.idle.shift();
+    const connection = this.leastBusy();
     if (connection) {
       waiter.served = true;
       waiter.granted(connection);
@@ -154,7 +155,7 @@ export class ConnectionPool implements AsyncDisposable {
     }
     const waiter = this.nextWaiter();
     if (waiter) waiter.granted(connection);
-    else this.idle.push(connection);
+    else this.free.set(connection, (this.free.get(connection) ?? 0) + 1);
   }
 
   /** Takes back a connection whose statement outlived its attempt (see retireConnection). */
@@ -173,8 +174,34 @@ export class ConnectionPool implements AsyncDisposable {
 
   private forget(connection: PooledConnection): void {
     if (!this.live.delete(connection)) return;
-    if (this.idle.includes(connection)) this.idle = this.idle.filter((c) => c !== connection);
+    this.free.delete(connection);
     this.fill();
+  }
+
+  /**
+   * Takes a slot on the connection with the fewest statements in flight: at low rates every
+   * statement has a connection to itself, and pipelining starts only when the rate needs it.
+   */
+  private leastBusy(): PooledConnection | undefined {
+    let best: PooledConnection | undefined;
+    let bestFree = 0;
+    for (const [connection, slots] of this.free) {
+      if (slots > bestFree) {
+        best = connection;
+        bestFree = slots;
+        if (slots === this.depth) break;
+      }
+    }
+    if (!best) return undefined;
+    if (bestFree === 1) this.free.delete(best);
+    else this.free.set(best, bestFree - 1);
+    return best;
+  }
+
+  private freeSlots(): number {
+    let total = 0;
+    for (const slots of this.free.values()) total += slots;
+    return total;
   }
 
   private nextWaiter(): PoolWaiter | undefined {
@@ -194,7 +221,8 @@ export class ConnectionPool implements AsyncDisposable {
     if (this.closing) return;
     const room = this.options.size - this.live.size;
     const probe = this.failures > 0 && this.live.size === 0 ? 1 : 0;
-    let wanted = Math.min(room, Math.max(Math.ceil((this.waiting - this.idle.length) / this.depth), probe));
+    // One connection per waiter up to the size: pipelining is for when the pool is full.
+    let wanted = Math.min(room, Math.max(this.waiting - this.freeSlots(), probe));
     if (this.failures > 0) wanted = Math.min(wanted, 1);
     if (this.pending.size >= wanted) return;
     const now = performance.now();
@@ -267,7 +295,7 @@ export class ConnectionPool implements AsyncDisposable {
       for (const client of this.pending) client.connection.stream.destroy();
       const connections = [...this.live];
       this.live.clear();
-      this.idle = [];
+      this.free.clear();
       const timeoutMs = this.options.closeTimeoutMs ?? 2_000;
       await Promise.all(connections.map((c) => (c.dead ? c.destroy() : c.end(timeoutMs))));
     })();

@@ -46,9 +46,10 @@ export interface DriverOptions {
   /** Connections of the pool. Default: rate/250, between 4 and 32. */
   connections?: number;
   /**
-   * Statements in flight per connection (each its own transaction). Default 1. More carries a
-   * higher rate on the same connections, but statements queued on a connection that dies end
-   * `unknown` instead of `error`: keep 1 unless the rate needs it.
+   * Most statements in flight per connection (each its own transaction). Default 8. A statement
+   * always goes to the connection with the fewest in flight, so below the pool's capacity every
+   * statement has a connection to itself; pipelining starts only when the rate needs it (and a
+   * statement pipelined on a connection that dies ends `unknown`, which verification resolves).
    */
   pipelineDepth?: number;
   /** Per-attempt timeout from its due time, connection wait and connection included. Default 1000 ms. */
@@ -79,7 +80,7 @@ export function resolveDriverOptions(o: DriverOptions): ResolvedDriverOptions {
   positive('timeoutMs', timeoutMs);
   const connections = o.connections ?? Math.min(32, Math.max(4, Math.ceil(o.rate / 250)));
   if (!Number.isInteger(connections) || connections < 1) throw usage('connections', 'a whole number of at least 1', connections);
-  const pipelineDepth = o.pipelineDepth ?? 1;
+  const pipelineDepth = o.pipelineDepth ?? 8;
   if (!Number.isInteger(pipelineDepth) || pipelineDepth < 1 || pipelineDepth > 64) throw usage('pipelineDepth', 'a whole number from 1 to 64', pipelineDepth);
   const schema = o.schema ?? 'cutover';
   if (!schema || schema.length > 63) throw usage('schema', 'a schema name of 1 to 63 characters', schema);

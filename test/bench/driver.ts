@@ -32,7 +32,7 @@ export interface DriverBenchOptions {
   soakSeconds?: number;
   /** Rate of the memory soak. Default 2000. */
   soakRate?: number;
-  /** Also search the maximum with this many statements in flight per connection (0: skip). Default 8. */
+  /** Also search the maximum with at most this many statements in flight per connection, for reference (0: skip). Default 1. */
   pipelineDepth?: number;
   log?: (line: string) => void;
 }
@@ -106,10 +106,10 @@ export async function benchDriver(options: DriverBenchOptions = {}): Promise<Dri
     const start = pgbenchTps[0] ? pgbenchTps[0] / 2 : 2000;
     const max = await searchMaxRate({ endpoint, connections, stepSeconds, start, log });
     let maxPipelined: DriverBenchResult['maxPipelined'];
-    const depth = options.pipelineDepth ?? 8;
-    if (depth > 1) maxPipelined = { depth, ...(await searchMaxRate({ endpoint, connections, stepSeconds, start: max.maxRate, pipelineDepth: depth, log })) };
+    const depth = options.pipelineDepth ?? 1;
+    if (depth > 0) maxPipelined = { depth, ...(await searchMaxRate({ endpoint, connections, stepSeconds, start: max.maxRate, pipelineDepth: depth, log })) };
     if (pgbench) pgbenchTps.push(await pgbench.maxTps(stepSeconds));
-    log(`bench driver: pgbench ${pgbenchTps.map((t) => t.toFixed(0)).join(', ')} tps; driver max ${max.maxRate.toFixed(0)}/s${maxPipelined ? `, pipelined x${depth} ${maxPipelined.maxRate.toFixed(0)}/s` : ''}`);
+    log(`bench driver: pgbench ${pgbenchTps.map((t) => t.toFixed(0)).join(', ')} tps; driver max ${max.maxRate.toFixed(0)}/s${maxPipelined ? `, at most ${depth} in flight per connection ${maxPipelined.maxRate.toFixed(0)}/s` : ''}`);
 
     // 2. Rate fidelity at half the maximum.
     const fidelityRate = Math.round(max.maxRate / 2);
@@ -132,7 +132,7 @@ export async function benchDriver(options: DriverBenchOptions = {}): Promise<Dri
 async function searchMaxRate(o: { endpoint: DriverOptions['endpoint']; connections: number; stepSeconds: number; start: number; pipelineDepth?: number; log: (line: string) => void }): Promise<RateSearch> {
   const steps: RateSearch['steps'] = [];
   const probe = async (rate: number) => {
-    const step = await holdsRate(o.endpoint, o.connections, Math.round(rate), o.stepSeconds, o.pipelineDepth ?? 1);
+    const step = await holdsRate(o.endpoint, o.connections, Math.round(rate), o.stepSeconds, o.pipelineDepth);
     steps.push(step);
     o.log(`bench driver: ${step.rate}/s${o.pipelineDepth ? ` (pipeline ${o.pipelineDepth})` : ''}: ${step.held ? 'held' : 'not held'} (ok ${step.okRate.toFixed(0)}/s, latency p90 ${step.latencyP90Ms.toFixed(1)} ms, failed ${step.failed})`);
     return step.held;
@@ -163,7 +163,7 @@ async function searchMaxRate(o: { endpoint: DriverOptions['endpoint']; connectio
   return { maxRate: Math.round(good), steps };
 }
 
-async function holdsRate(endpoint: DriverOptions['endpoint'], connections: number, rate: number, seconds: number, pipelineDepth: number): Promise<RateSearch['steps'][number]> {
+async function holdsRate(endpoint: DriverOptions['endpoint'], connections: number, rate: number, seconds: number, pipelineDepth: number | undefined): Promise<RateSearch['steps'][number]> {
   const buckets: TimelineBucket[] = [];
   const result = await runDriver({
     workload: workloadByName('writes-only'),
@@ -171,7 +171,7 @@ async function holdsRate(endpoint: DriverOptions['endpoint'], connections: numbe
     rate,
     durationMs: seconds * 1000,
     connections,
-    pipelineDepth,
+    ...(pipelineDepth ? { pipelineDepth } : {}),
     timeoutMs: 5000,
     prepare: false,
     ledger: async () => new MemoryLedger(),
@@ -260,8 +260,8 @@ export function printDriverBench(r: DriverBenchResult, log: (line: string) => vo
   const pg = r.pgbenchTps?.length ? r.pgbenchTps.reduce((a, b) => a + b, 0) / r.pgbenchTps.length : undefined;
   const ratio = (x: number) => (pg ? (x / pg).toFixed(2) : '—');
   log(`\n| driver measurement (${r.server}, ${r.connections} connections) | cutover | peer | ratio |\n|---|---:|---|---:|`);
-  log(`| max sustained ledgered inserts/s | ${r.max.maxRate} | pgbench ${pg ? pg.toFixed(0) : '—'} tps | ${ratio(r.max.maxRate)} |`);
-  if (r.maxPipelined) log(`| max sustained, ${r.maxPipelined.depth} statements in flight per connection | ${r.maxPipelined.maxRate} | pgbench ${pg ? pg.toFixed(0) : '—'} tps | ${ratio(r.maxPipelined.maxRate)} |`);
+  log(`| max sustained ledgered inserts/s, default settings | ${r.max.maxRate} | pgbench ${pg ? pg.toFixed(0) : '—'} tps | ${ratio(r.max.maxRate)} |`);
+  if (r.maxPipelined) log(`| max sustained, at most ${r.maxPipelined.depth} statement(s) in flight per connection | ${r.maxPipelined.maxRate} | pgbench ${pg ? pg.toFixed(0) : '—'} tps | ${ratio(r.maxPipelined.maxRate)} |`);
   const f = r.fidelity;
   log(`| rate fidelity at ${f.rate}/s for ${f.seconds} s (achieved / target) | ${(f.okRate / f.rate).toFixed(4)} | — | — |`);
   log(`| schedule lag p50 / p99 / max, ms | ${f.lagMs.p50.toFixed(2)} / ${f.lagMs.p99.toFixed(2)} / ${f.lagMs.max.toFixed(1)} | pgbench --rate ${f.pgbench ? `${f.pgbench.lagMs.p50.toFixed(2)} / ${f.pgbench.lagMs.p99.toFixed(2)} / ${f.pgbench.lagMs.max.toFixed(1)}` : '—'} | ${f.pgbench ? (f.lagMs.p99 / Math.max(0.001, f.pgbench.lagMs.p99)).toFixed(2) : '—'} |`);
@@ -273,7 +273,7 @@ export function printDriverBench(r: DriverBenchResult, log: (line: string) => vo
   log(`| memory: RSS MB (after 1/5 → end), slope MB/min | ${first?.rssMB.toFixed(1)} → ${last?.rssMB.toFixed(1)}, ${m.rssSlopeMBPerMin.toFixed(2)} | — | — |`);
   const maxVerdict = !pg
     ? 'no peer'
-    : `${r.max.maxRate / pg >= 0.9 ? 'met' : 'NOT met'} at 1 statement per connection (${(r.max.maxRate / pg).toFixed(2)})` +
+    : `${r.max.maxRate / pg >= 0.9 ? 'met' : 'NOT met'} with default settings (${(r.max.maxRate / pg).toFixed(2)})` +
       (r.maxPipelined ? `, ${r.maxPipelined.maxRate / pg >= 0.9 ? 'met' : 'NOT met'} at ${r.maxPipelined.depth} (${(r.maxPipelined.maxRate / pg).toFixed(2)})` : '');
   log(`\nbench driver: targets: max rate ≥ 0.9× pgbench: ${maxVerdict}; ` +
     `fidelity within 1%: ${Math.abs(f.okRate / f.rate - 1) <= 0.01 ? 'met' : 'NOT met'}; p99 lag < 2 ms: ${f.lagMs.p99 < 2 ? 'met' : `NOT met (the bare timer loop's own p99 here: ${f.timer.p99.toFixed(2)} ms)`}; ` +

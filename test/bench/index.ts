@@ -2,7 +2,9 @@
  * `npm run bench`: the figures of docs/benchmarks.md, each beside a peer measured in the same
  * run, printed as ratios. Never a test: nothing here gates CI.
  *
- *   BENCH_TABLES=1000 BENCH_ROWS=5000000 npm run bench
+ *   npm run bench                                  # every section
+ *   BENCH=driver npm run bench                     # one section: suite, ledger, driver
+ *   BENCH_TABLES=1000 BENCH_ROWS=5000000 BENCH=suite npm run bench
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +16,15 @@ import { runChecked } from '../../core/child-process.js';
 import { openSession } from '../../core/session.js';
 import { seedBenchDataset } from './bench-dataset.js';
 import { labEnv } from '../support/lab.js';
+import { benchLedger } from './ledger.js';
+import { benchDriver } from './driver.js';
+
+const SECTIONS = ['suite', 'ledger', 'driver'] as const;
+const chosen = (process.env.BENCH ?? SECTIONS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+for (const name of chosen) {
+  if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`BENCH: expected a comma-separated list of ${SECTIONS.join(', ')}, got "${name}"`);
+}
+const runs = (section: (typeof SECTIONS)[number]) => chosen.includes(section);
 
 const TABLES = Number(process.env.BENCH_TABLES ?? 1_000);
 const ROWS = Number(process.env.BENCH_ROWS ?? 5_000_000);
@@ -43,60 +54,70 @@ function fullBindir(): string | undefined {
   }
 }
 
-const bindir = fullBindir();
-console.log(`bench: PostgreSQL 17 (${bindir ? 'lab build, with pg_dump' : 'embedded; pg_dump peer unavailable: run scripts/lab.sh'}), ${TABLES} tables, ${ROWS.toLocaleString('en-US')} rows, median of ${REPEAT}`);
-await using server = await LocalServer.start({
-  ...(bindir ? { bindir } : { version: '17' }),
-  name: 'bench',
-  settings: { shared_buffers: '1GB', max_connections: 50 },
-});
-{
-  await using admin = await server.admin();
-  await admin.query('CREATE DATABASE bench');
-}
-const t0 = performance.now();
-{
-  await using db = await server.admin('bench');
-  await seedBenchDataset(db, TABLES, ROWS);
-}
-console.log(`bench: seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-const endpoint = server.endpoint('bench');
+async function benchSuite(): Promise<void> {
+  const bindir = fullBindir();
+  console.log(`bench: PostgreSQL 17 (${bindir ? 'lab build, with pg_dump' : 'embedded; pg_dump peer unavailable: run scripts/lab.sh'}), ${TABLES} tables, ${ROWS.toLocaleString('en-US')} rows, median of ${REPEAT}`);
+  await using server = await LocalServer.start({
+    ...(bindir ? { bindir } : { version: '17' }),
+    name: 'bench',
+    settings: { shared_buffers: '1GB', max_connections: 50 },
+  });
+  {
+    await using admin = await server.admin();
+    await admin.query('CREATE DATABASE bench');
+  }
+  const t0 = performance.now();
+  {
+    await using db = await server.admin('bench');
+    await seedBenchDataset(db, TABLES, ROWS);
+  }
+  console.log(`bench: seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const endpoint = server.endpoint('bench');
 
-// Warm the caches once so every measurement below reads from memory alike.
-await runSuite({ endpoint, suite: 'pre', config: resolveConfig({}) });
+  // Warm the caches once so every measurement below reads from memory alike.
+  await runSuite({ endpoint, suite: 'pre', config: resolveConfig({}) });
 
-const results: { name: string; ms: number; peer?: { name: string; ms: number } }[] = [];
+  const results: { name: string; ms: number; peer?: { name: string; ms: number } }[] = [];
 
-// 1. The default suite vs pg_dump --schema-only, the usual hand-made schema snapshot.
-const suiteMs = await time(REPEAT, () => runSuite({ endpoint, suite: 'pre', config: resolveConfig({}) }));
-let dumpMs: number | undefined;
-if (bindir) {
-  dumpMs = await time(REPEAT, () =>
-    runChecked(join(bindir, 'pg_dump'), ['--schema-only', '-h', server.host, '-p', String(server.port), '-U', 'postgres', '-d', 'bench', '-f', '/dev/null'], {
-      env: { ...process.env, PGPASSWORD: server.password },
-    }),
-  );
+  // 1. The default suite vs pg_dump --schema-only, the usual hand-made schema snapshot.
+  const suiteMs = await time(REPEAT, () => runSuite({ endpoint, suite: 'pre', config: resolveConfig({}) }));
+  let dumpMs: number | undefined;
+  if (bindir) {
+    dumpMs = await time(REPEAT, () =>
+      runChecked(join(bindir, 'pg_dump'), ['--schema-only', '-h', server.host, '-p', String(server.port), '-U', 'postgres', '-d', 'bench', '-f', '/dev/null'], {
+        env: { ...process.env, PGPASSWORD: server.password },
+      }),
+    );
+  }
+  results.push({ name: 'default pre suite (whole catalog)', ms: suiteMs, ...(dumpMs ? { peer: { name: 'pg_dump --schema-only', ms: dumpMs } } : {}) });
+
+  // 2. Exact counts: cutover's concurrent counts vs one count(*) after another on one connection.
+  const serialPeer = await time(REPEAT, async () => {
+    await using db = await openSession(endpoint, { statementTimeoutMs: 0 });
+    const tables = await db.query<{ name: string }>(
+      `SELECT format('%I.%I', schemaname, relname) AS name FROM pg_stat_user_tables ORDER BY 1`,
+    );
+    for (const t of tables) await db.query(`SELECT count(*) FROM ${t.name}`);
+  });
+  for (const concurrency of [1, 2, 4]) {
+    const config = resolveConfig({ checks: { include: ['rows'], exactCounts: { concurrency } } });
+    const ms = await time(REPEAT, () => runSuite({ endpoint, suite: 'pre', config }));
+    results.push({ name: `rows check, exact counts, concurrency ${concurrency}`, ms, peer: { name: 'count(*) one after another', ms: serialPeer } });
+  }
+
+  console.log('\n| measurement | cutover | peer | peer time | ratio (cutover / peer) |\n|---|---:|---|---:|---:|');
+  for (const r of results) {
+    const ratio = r.peer ? (r.ms / r.peer.ms).toFixed(2) : '—';
+    console.log(`| ${r.name} | ${(r.ms / 1000).toFixed(2)} s | ${r.peer?.name ?? '—'} | ${r.peer ? `${(r.peer.ms / 1000).toFixed(2)} s` : '—'} | ${ratio} |`);
+  }
+  const target = 10_000;
+  console.log(`\nbench: default suite ${suiteMs < target ? 'within' : 'OVER'} the 10 s target (${(suiteMs / 1000).toFixed(2)} s)`);
 }
-results.push({ name: 'default pre suite (whole catalog)', ms: suiteMs, ...(dumpMs ? { peer: { name: 'pg_dump --schema-only', ms: dumpMs } } : {}) });
 
-// 2. Exact counts: cutover's concurrent counts vs one count(*) after another on one connection.
-const serialPeer = await time(REPEAT, async () => {
-  await using db = await openSession(endpoint, { statementTimeoutMs: 0 });
-  const tables = await db.query<{ name: string }>(
-    `SELECT format('%I.%I', schemaname, relname) AS name FROM pg_stat_user_tables ORDER BY 1`,
-  );
-  for (const t of tables) await db.query(`SELECT count(*) FROM ${t.name}`);
-});
-for (const concurrency of [1, 2, 4]) {
-  const config = resolveConfig({ checks: { include: ['rows'], exactCounts: { concurrency } } });
-  const ms = await time(REPEAT, () => runSuite({ endpoint, suite: 'pre', config }));
-  results.push({ name: `rows check, exact counts, concurrency ${concurrency}`, ms, peer: { name: 'count(*) one after another', ms: serialPeer } });
+if (runs('suite')) await benchSuite();
+if (runs('ledger')) {
+  const bindir = fullBindir();
+  await using server = await LocalServer.start({ ...(bindir ? { bindir } : { version: '17' }), name: 'bench-ledger', settings: { shared_buffers: '1GB' } });
+  await benchLedger({ server, events: Number(process.env.BENCH_LEDGER_EVENTS ?? 10_000_000), repeat: Number(process.env.BENCH_REPEAT_LEDGER ?? 1) });
 }
-
-console.log('\n| measurement | cutover | peer | peer time | ratio (cutover / peer) |\n|---|---:|---|---:|---:|');
-for (const r of results) {
-  const ratio = r.peer ? (r.ms / r.peer.ms).toFixed(2) : '—';
-  console.log(`| ${r.name} | ${(r.ms / 1000).toFixed(2)} s | ${r.peer?.name ?? '—'} | ${r.peer ? `${(r.peer.ms / 1000).toFixed(2)} s` : '—'} | ${ratio} |`);
-}
-const target = 10_000;
-console.log(`\nbench: default suite ${suiteMs < target ? 'within' : 'OVER'} the 10 s target (${(suiteMs / 1000).toFixed(2)} s)`);
+if (runs('driver')) await benchDriver({ soakSeconds: Number(process.env.BENCH_SOAK_SECONDS ?? 600) });

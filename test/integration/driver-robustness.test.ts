@@ -190,9 +190,11 @@ describe('Node driver robustness', () => {
       await load.okAfter(releasedAt);
       const result = await load.stop();
 
-      const classes = classesBetween(load.records, exhaustedAt, releaseAt);
+      // Attempts due in the last timeout before the release may wait for a slot and then succeed:
+      // only those that could not have are counted.
+      const classes = classesBetween(load.records, exhaustedAt, releaseAt - 1050);
       expect(classes).toEqual({ 'sqlstate-53300': classes['sqlstate-53300'] });
-      expect(classes['sqlstate-53300']).toBeGreaterThanOrEqual(250);
+      expect(classes['sqlstate-53300']).toBeGreaterThanOrEqual(150);
       // The server said why: its slots were full (the non-reserved ones), not the role's limit.
       expect(await server.logTail(2000)).toMatch(/remaining connection slots are reserved|sorry, too many clients already/);
       await expectCleanEnd(server, load, result, app, 1); // the admin session is still open
