@@ -1,8 +1,10 @@
 import type { RegisterCommand } from './runtime.js';
 import { registerCheck } from './check.js';
+import { registerCompat } from './compat.js';
 import { registerDiff } from './diff.js';
 import { registerRehearse } from './rehearse.js';
 import { registerReport } from './report.js';
+import { registerRun } from './run.js';
 import { registerSoak } from './soak.js';
 import { registerVerify } from './verify.js';
 
@@ -10,8 +12,10 @@ import { registerVerify } from './verify.js';
 export const COMMANDS: RegisterCommand[] = [
   registerCheck,
   registerDiff,
+  registerCompat,
   registerSoak,
   registerVerify,
   registerRehearse,
+  registerRun,
   registerReport,
 ];

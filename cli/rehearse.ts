@@ -2,26 +2,32 @@ import { Option, type Command } from 'commander';
 import type { CliRuntime } from './runtime.js';
 import type { RehearseOptions } from './rehearse-action.js';
 
-/** Versions offered in --help; the action validates against the installed packages. */
-const VERSIONS = '15, 16.4, 16, 17';
+/** Versions offered in --help; the action validates against the installed packages and the lab. */
+const VERSIONS = 'embedded 15, 16.4, 16, 17; with the lab also 18';
 
-/** `cutover rehearse`: provisions embedded PostgreSQL and rehearses an upgrade end to end. */
+/** `cutover rehearse`: provisions PostgreSQL and rehearses an upgrade end to end. */
 export function registerRehearse(program: Command, runtime: CliRuntime): void {
   program
     .command('rehearse')
-    .summary('rehearse an upgrade on embedded PostgreSQL and write a report')
+    .summary('rehearse an upgrade on throwaway PostgreSQL servers and write a report')
     .description(
-      'Provisions a throwaway PostgreSQL from npm-shipped binaries (no Docker, no root), seeds a realistic dataset,\n' +
-        'runs the pre-checks, performs the upgrade step while a ledgered soak and a probe measure client downtime,\n' +
-        'verifies every acknowledged write, runs the post-checks, diffs them and writes a run directory with report.html.\n' +
+      'Provisions throwaway PostgreSQL servers (npm-shipped binaries by default: no Docker, no root; the upgrade lab\n' +
+        'of scripts/lab.sh for pg-upgrade and dump-restore), seeds a realistic dataset, runs the pre-checks, performs\n' +
+        'the upgrade while a ledgered soak and a probe measure client downtime, verifies every acknowledged write,\n' +
+        'runs the post-checks, diffs them and writes a run directory with report.html.\n' +
+        'Default: embedded 15 -> 17 by logical blue/green with a hard cut and a one-minute soak.\n' +
         'Exit 0 pass/warn, 1 gate failed, a step failed or a write was lost, unexpected or duplicated, 3 error.',
     )
-    .option('--from <version>', `embedded version to start from (${VERSIONS})`, '16.4')
-    .option('--to <version>', 'embedded version to upgrade to', '16')
-    .addOption(new Option('--method <method>', 'how to upgrade').choices(['minor']).default('minor'))
+    .addOption(new Option('--method <method>', 'how to upgrade').choices(['logical', 'pg-upgrade', 'dump-restore', 'minor']).default('logical'))
+    .option('--from <version>', `version to start from (${VERSIONS}); default 15, or 16.4 for --method minor`)
+    .option('--to <version>', 'version to upgrade to; default 17, or 16 for --method minor')
+    .option('--from-bindir <dir>', "blue's binaries from this installation instead (bindir with initdb, pg_ctl, postgres)")
+    .option('--to-bindir <dir>', "the target's binaries from this installation instead (full tools for pg-upgrade, dump-restore)")
+    .addOption(new Option('--switchover <style>', 'how clients move to green (logical)').choices(['hard', 'pause']).default('hard'))
+    .addOption(new Option('--mode <mode>', 'pg_upgrade transfer mode').choices(['link', 'copy']).default('link'))
     .option('--scale <n>', 'dataset scale (1 = 10,000 notifications)', '1')
     .option('--rate <n>', 'attempts per second of the soak that runs through the upgrade', '50')
-    .option('--duration <d>', 'soak time outside the step: half before it, half after it (30s, 1m, or ms)', '6s')
+    .option('--duration <d>', 'soak time outside the upgrade step: half before it, half after it (30s, 1m, or ms)', '1m')
     .option('--runs-dir <dir>', 'parent directory of run directories', 'runs')
     .option('--name <name>', 'name of the run (default: derived from the method and versions)')
     .option('--config <file>', 'configuration file (default: cutover.config.{ts,yaml,yml,json} in the working directory)')
@@ -32,4 +38,3 @@ export function registerRehearse(program: Command, runtime: CliRuntime): void {
       }),
     );
 }
-

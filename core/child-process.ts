@@ -11,6 +11,8 @@ export interface RunOptions {
   /** After SIGTERM at the timeout, SIGKILL follows after this long. */
   killGraceMs?: number;
   input?: string;
+  /** Aborting kills the child's group as the timeout does (SIGTERM, then SIGKILL). */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -67,14 +69,22 @@ export function runCommand(file: string, args: string[], options: RunOptions = {
             }, options.killGraceMs ?? 5_000);
           }, options.timeoutMs);
     const untrack = trackGroup(child.pid);
+    const onAbort = () => {
+      signalGroup(child.pid, 'SIGTERM');
+      killTimer ??= setTimeout(() => signalGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 5_000);
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
 
     child.on('error', (error) => {
+      options.signal?.removeEventListener('abort', onAbort);
       if (timer) clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
       untrack();
       reject(new CutoverError('provision', `cannot run ${file}: ${error.message}`, { cause: error }));
     });
     child.on('close', (exitCode, signal) => {
+      options.signal?.removeEventListener('abort', onAbort);
       if (timer) clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
       untrack();

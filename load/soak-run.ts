@@ -29,6 +29,8 @@ export interface SoakRunOptions {
   timeoutMs?: number;
   /** Connections of the load's pool (driver default when absent). */
   connections?: number;
+  /** Parse every statement unnamed (the load goes through PgBouncer in transaction mode). Default false. */
+  unnamedStatements?: boolean;
   /** The probe lane, or false for none. */
   probe: { intervalMs: number; timeoutMs?: number } | false;
   /** Successes slower than this (from their due time) make degraded windows. */
@@ -151,6 +153,7 @@ export class SoakRun {
         schema: o.schema,
         timeoutMs: o.timeoutMs,
         connections: o.connections,
+        unnamedStatements: o.unnamedStatements,
         // Reconnect at least as often as attempts fall due, so the end of an outage is seen
         // within the resolution the figures claim (the driver's default waits up to 50 ms).
         reconnect: reconnectFor(o.rate),

@@ -50,5 +50,7 @@ export interface RunManifest {
   files: Record<string, string>;
   /** The soak that ran through the steps: its setup, then its figures (load/soak-record.ts). */
   soak?: SoakRecord;
+  /** Data directories kept because a step failed (a failed rehearsal never destroys blue), by role. */
+  keptData?: Record<string, string>;
   error?: string;
 }

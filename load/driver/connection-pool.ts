@@ -26,6 +26,8 @@ export interface ConnectionPoolOptions {
    * would have ended `error` (certainly not committed).
    */
   pipelineDepth?: number;
+  /** Parse every statement as the unnamed one (through a transaction-mode pooler). Default false. */
+  unnamedStatements?: boolean;
 }
 
 /** One attempt waiting for a connection. The pool sets `served` before calling back, once. */
@@ -242,7 +244,7 @@ export class ConnectionPool implements AsyncDisposable {
       application_name: this.options.applicationName,
       connectionTimeoutMillis: this.options.connectTimeoutMs,
     });
-    const connection = new PooledConnection(client);
+    const connection = new PooledConnection(client, { unnamedStatements: this.options.unnamedStatements });
     const died = (cause: unknown) => {
       if (connection.deathCause === undefined) connection.deathCause = cause;
       connection.dead = true;

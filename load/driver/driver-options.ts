@@ -67,6 +67,12 @@ export interface DriverOptions {
   flushIntervalMs?: number;
   /** Create the schema and the workload's tables before starting. Default true. */
   prepare?: boolean;
+  /**
+   * Parse every statement as the unnamed statement, in the same write as its Bind/Execute/Sync,
+   * instead of naming it once per connection. Needed through PgBouncer in transaction mode
+   * (before 1.21, which has no prepared-statement support); costs a Parse per statement. Default false.
+   */
+  unnamedStatements?: boolean;
 }
 
 export type ResolvedDriverOptions = Required<Omit<DriverOptions, 'durationMs' | 'onSecond' | 'onAttempt' | 'signal' | 'seed' | 'reconnect'>> &
@@ -95,6 +101,7 @@ export function resolveDriverOptions(o: DriverOptions): ResolvedDriverOptions {
     applicationName: o.applicationName ?? 'cutover-soak',
     flushIntervalMs: o.flushIntervalMs ?? 1_000,
     prepare: o.prepare ?? true,
+    unnamedStatements: o.unnamedStatements ?? false,
   };
   atLeastZero('rampMs', resolved.rampMs);
   atLeastZero('drainTimeoutMs', resolved.drainTimeoutMs);

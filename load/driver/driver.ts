@@ -51,6 +51,7 @@ export async function runDriver(options: DriverOptions): Promise<DriverResult> {
     endpoint: o.endpoint,
     size: o.connections,
     pipelineDepth: o.pipelineDepth,
+    unnamedStatements: o.unnamedStatements,
     applicationName: o.applicationName,
     connectTimeoutMs: o.timeoutMs,
     backoff: o.reconnect,

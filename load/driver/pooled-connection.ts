@@ -12,11 +12,14 @@ export class PooledConnection {
   deathCause: unknown;
   private wire: WireSession | undefined;
 
-  constructor(readonly client: pg.Client) {}
+  constructor(
+    readonly client: pg.Client,
+    private readonly wireOptions: { unnamedStatements?: boolean } = {},
+  ) {}
 
   /** Hands the open connection's socket to a wire session (after `client.connect()`). */
   open(): WireSession {
-    this.wire = new WireSession(this.client);
+    this.wire = new WireSession(this.client, this.wireOptions);
     return this.wire;
   }
 

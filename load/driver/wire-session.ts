@@ -36,7 +36,15 @@ export class WireSession {
   private closedFlag = false;
   private readonly closeWaiters: (() => void)[] = [];
 
-  constructor(client: pg.Client) {
+  /**
+   * With `unnamedStatements`, every statement is parsed again as the unnamed statement in the same
+   * write as its Bind/Execute/Sync: a pooler in transaction mode (PgBouncer before 1.21) may run
+   * each transaction on another server connection, where a named statement does not exist.
+   */
+  constructor(
+    client: pg.Client,
+    private readonly options: { unnamedStatements?: boolean } = {},
+  ) {
     this.stream = client.connection.stream;
     // From here on the replies are ours; node-postgres keeps its end/error listeners.
     this.stream.removeAllListeners('data');
@@ -66,8 +74,11 @@ export class WireSession {
       return;
     }
     const p: Pending = { receiver };
-    let bytes = encodeBindExecuteSync(statement.name, values);
-    if (!this.parsed.has(statement.name)) {
+    const unnamed = this.options.unnamedStatements === true;
+    let bytes = encodeBindExecuteSync(unnamed ? '' : statement.name, values);
+    if (unnamed) {
+      bytes = Buffer.concat([encodeParse('', statement.text), bytes]);
+    } else if (!this.parsed.has(statement.name)) {
       this.parsed.add(statement.name);
       p.parsed = statement.name;
       bytes = Buffer.concat([encodeParse(statement.name, statement.text), bytes]);

@@ -12,6 +12,11 @@ export interface ProvisionOptions {
   port?: number;
   initdbArgs?: string[];
   settings?: Record<string, SettingValue>;
+  /**
+   * The superuser's password (default random). A green that receives blue's roles (pg_upgrade,
+   * pg_dumpall's globals) gets blue's password with them; cutover must know it to connect.
+   */
+  password?: string;
 }
 
 /**
@@ -50,9 +55,11 @@ export interface ActionContext {
   /**
    * Records the ids of ledgered writes acknowledged before this moment that `cluster` does not have
    * yet (called by a switchover right when writes resume on green): those that arrive later count
-   * as late, those that never arrive as lost.
+   * as late, those that never arrive as lost. `previous` is the server the writes left (blue, its
+   * clients stopped): naming it lets the ledger be read a moment later without counting writes
+   * green acknowledged after the resume (see captureResumePoint).
    */
-  markResume(cluster: Cluster): Promise<void>;
+  markResume(cluster: Cluster, previous?: Cluster): Promise<void>;
 }
 
 /** One kind of step: validated parameters, then `run`. Throwing fails the step (the run stops cleanly). */
@@ -63,6 +70,8 @@ export interface ActionDefinition<P = unknown> {
   summary: string;
   /** The step's parameters as a scenario file writes them (without `action` and `name`). */
   params: z.ZodType<P>;
+  /** The step moves clients through the endpoint switch (a switchover): the runner puts one in front of a local blue. */
+  usesEndpointSwitch?: boolean;
   /** Default step name shown in the step table, from its parameters. */
   title(params: P, topology: Topology): string;
   run(ctx: ActionContext, params: P): Promise<void>;

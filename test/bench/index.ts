@@ -3,7 +3,7 @@
  * run, printed as ratios. Never a test: nothing here gates CI.
  *
  *   npm run bench                                  # every section
- *   BENCH=driver npm run bench                     # one section: suite, ledger, driver
+ *   BENCH=driver npm run bench                     # one section: suite, ledger, driver, methods
  *   BENCH_TABLES=1000 BENCH_ROWS=5000000 BENCH=suite npm run bench
  */
 import { existsSync } from 'node:fs';
@@ -18,8 +18,9 @@ import { seedBenchDataset } from './bench-dataset.js';
 import { labEnv } from '../support/lab.js';
 import { benchLedger } from './ledger.js';
 import { benchDriver } from './driver.js';
+import { benchMethods } from './methods.js';
 
-const SECTIONS = ['suite', 'ledger', 'driver'] as const;
+const SECTIONS = ['suite', 'ledger', 'driver', 'methods'] as const;
 const chosen = (process.env.BENCH ?? SECTIONS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const name of chosen) {
   if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`BENCH: expected a comma-separated list of ${SECTIONS.join(', ')}, got "${name}"`);
@@ -121,3 +122,4 @@ if (runs('ledger')) {
   await benchLedger({ server, events: Number(process.env.BENCH_LEDGER_EVENTS ?? 10_000_000), repeat: Number(process.env.BENCH_REPEAT_LEDGER ?? 1) });
 }
 if (runs('driver')) await benchDriver({ soakSeconds: Number(process.env.BENCH_SOAK_SECONDS ?? 600) });
+if (runs('methods')) await benchMethods({ ...(process.env.BENCH_SCALES ? { scales: process.env.BENCH_SCALES.split(',').map(Number) } : {}) });

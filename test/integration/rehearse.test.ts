@@ -32,7 +32,7 @@ function onlyRunDir(parent: string): string {
 describe('cutover rehearse (embedded minor 16.4 -> 16.14)', () => {
   it('leaves a run directory whose run.json follows the contract, with a report, and exits 0', async () => {
     const runsDir = join(work, 'runs');
-    const result = await runCli(['rehearse', '--runs-dir', runsDir], { env, cwd: work });
+    const result = await runCli(['rehearse', '--method', 'minor', '--from', '16.4', '--to', '16', '--duration', '6s', '--runs-dir', runsDir], { env, cwd: work });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/report: .*report\.html/);
 
@@ -42,8 +42,10 @@ describe('cutover rehearse (embedded minor 16.4 -> 16.14)', () => {
     }
     const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunManifest;
     expect(['pass', 'warn']).toContain(run.verdict);
-    expect(run.steps).toHaveLength(1);
-    const step = run.steps[0]!;
+    expect(run.method).toBe('minor');
+    // The soak time is split around the upgrade by wait steps.
+    expect(run.steps.map((s) => s.action)).toEqual(['wait', 'minor-restart', 'wait']);
+    const step = run.steps[1]!;
     expect(step).toMatchObject({ name: 'minor restart 16.4 -> 16.14', action: 'minor-restart', status: 'ok' });
     expect(step.startedAt).toMatch(ISO);
     expect(step.endedAt).toMatch(ISO);
@@ -76,7 +78,7 @@ describe('cutover rehearse (embedded minor 16.4 -> 16.14)', () => {
     const html = readFileSync(join(runDir, 'report.html'), 'utf8');
     expect(html).toContain('minor restart 16.4 -&gt; 16.14');
     // The step table shows the ledger figures as numbers, not dashes.
-    const row = /<tr class="step-ok">([\s\S]*?)<\/tr>/.exec(html)?.[1] ?? '';
+    const row = [...html.matchAll(/<tr class="step-ok">([\s\S]*?)<\/tr>/g)].map((m) => m[1] ?? '').find((r) => r.includes('minor restart')) ?? '';
     expect(row.match(/<td class="num">0<\/td>/g)?.length).toBe(3);
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
     // Secrets never reach the run directory.
@@ -98,7 +100,7 @@ describe('cutover rehearse (embedded minor 16.4 -> 16.14)', () => {
   it('on Ctrl-C exits 130 and still leaves a readable run directory, with no server left behind', async () => {
     const runsDir = join(work, 'interrupted');
     let sent = false;
-    const result = await runCli(['rehearse', '--runs-dir', runsDir, '--scale', '5'], {
+    const result = await runCli(['rehearse', '--method', 'minor', '--duration', '6s', '--runs-dir', runsDir, '--scale', '5'], {
       env,
       cwd: work,
       onSpawn: (child) => {

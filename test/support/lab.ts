@@ -1,24 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { LocalServer, type LocalServerOptions } from '../../scenarios/providers/index.js';
+import { findLab, labDirectory } from '../../scenarios/providers/lab-installations.js';
 
 /**
  * The upgrade lab (scripts/lab.sh, run by .ci/run) leaves `lab.env` in its cache directory with
  * the bindirs of full PostgreSQL installations that have pgvector and the client tools.
  */
 export function labEnv(): Record<string, string> {
-  const dir = process.env.CUTOVER_LAB_DIR ?? (process.getuid?.() === 0 ? '/var/cache/cutover-lab' : join(homedir(), '.cache', 'cutover-lab'));
-  const file = join(dir, 'lab.env');
-  if (!existsSync(file)) {
-    throw new Error(`the upgrade lab is not installed (${file} missing): run scripts/lab.sh first`);
-  }
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^(?:export\s+)?([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m?.[1] && m[2] !== undefined) env[m[1]] = m[2].replace(/^['"]|['"]$/g, '');
-  }
-  return env;
+  const lab = findLab();
+  if (!lab) throw new Error(`the upgrade lab is not installed (${labDirectory()}/lab.env missing): run scripts/lab.sh first`);
+  return { ...lab.env };
 }
 
 /** The bindir of a full lab installation of a major (15: Debian's; 17, 18: built from source). */

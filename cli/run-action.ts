@@ -1,0 +1,48 @@
+import { relative } from 'node:path';
+import { resolveConfig } from '../core/config.js';
+import type { RunManifest } from '../scenarios/run-manifest.js';
+import { loadScenarioFile } from '../scenarios/scenario-file.js';
+import { runScenario } from '../scenarios/runner/index.js';
+import type { CliRuntime } from './runtime.js';
+import { loadCliConfig } from './load-config.js';
+
+export interface RunOptions {
+  runsDir: string;
+  name?: string;
+  config?: string;
+}
+
+/** The action of `cutover run`, loaded only when the command runs. */
+export async function runScenarioFile(file: string, options: RunOptions, runtime: CliRuntime): Promise<number> {
+  const scenario = await loadScenarioFile(file);
+  const config = scenario.config ? resolveConfig(scenario.config, `${file}: field "config"`) : (await loadCliConfig(options.config, runtime.cwd)).config;
+  const { runDir, manifest } = await runScenario(scenario, {
+    runsDir: options.runsDir,
+    name: options.name,
+    config,
+    log: (line) => runtime.io.err(`cutover: ${line}`),
+    signal: runtime.signal,
+    argv: ['cutover', ...process.argv.slice(2)],
+  });
+  return printRunResult(manifest, runDir, runtime);
+}
+
+/** The step table in the terminal, the verdict and where the report is; returns the exit code. */
+export function printRunResult(manifest: RunManifest, runDir: string, runtime: CliRuntime): number {
+  const { io } = runtime;
+  const rel = relative(runtime.cwd, runDir);
+  const shown = rel && !rel.startsWith('..') ? rel : runDir;
+  for (const step of manifest.steps) {
+    io.out(
+      `${step.name}: ${step.status}, ${step.durationMs} ms, downtime ${step.downtimeMs ?? '—'} ms, failed attempts ${step.failedAttempts ?? '—'}, ` +
+        `lost ${step.lost ?? '—'}, unexpected ${step.unexpected ?? '—'}, duplicated ${step.duplicated ?? '—'}` +
+        (step.error ? ` (${step.error})` : ''),
+    );
+  }
+  for (const [role, dir] of Object.entries(manifest.keptData ?? {})) io.out(`kept ${role}'s data directory: ${dir}`);
+  if (manifest.error) io.out(`error: ${manifest.error}`);
+  io.out(`verdict: ${manifest.verdict}`);
+  io.out(`report: ${shown}/report.html`);
+  if (manifest.verdict === 'error') return 3;
+  return manifest.verdict === 'fail' ? 1 : 0;
+}

@@ -1,0 +1,57 @@
+import { writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { z } from 'zod';
+import { runCommand } from '../../core/child-process.js';
+import { CutoverError } from '../../core/errors.js';
+import { defineAction } from './action-types.js';
+import { durationParam } from './duration-param.js';
+
+/** Lines of output quoted in the step's error when the command fails. */
+const TAIL_LINES = 3;
+
+/**
+ * `command`: a user's shell command as a step (an `aws rds switchover-blue-green-deployment`, a
+ * `cdk deploy`, a Patroni switchover), with a timeout; its output is kept in the run directory.
+ */
+export const commandAction = defineAction({
+  name: 'command',
+  summary: "run a shell command (e.g. the cloud provider's switchover) with a timeout, its output kept",
+  params: z
+    .object({
+      /** The command line, run by /bin/sh -c. */
+      run: z.string().min(1),
+      /** Longest the command may take; then its process group is terminated and the step fails. */
+      timeout: durationParam({ minMs: 1, maxMs: 24 * 3_600_000 }).default(600_000),
+      /** Extra environment variables (added to cutover's own). */
+      env: z.record(z.string(), z.string()).optional(),
+    })
+    .strict(),
+  title: (p) => {
+    const line = p.run.trim().split('\n')[0] ?? '';
+    return line.length > 60 ? `${line.slice(0, 57)}...` : line;
+  },
+  async run(ctx, p) {
+    const dir = await ctx.artifactDir();
+    const logFile = join(dir, 'command.log');
+    ctx.detail('log', relative(ctx.runDir, logFile));
+    // The shell merges stderr into stdout itself, so the log keeps the order the lines came in.
+    const result = await runCommand('/bin/sh', ['-c', `exec 2>&1\n${p.run}`], {
+      timeoutMs: p.timeout,
+      signal: ctx.signal,
+      env: { ...process.env, ...p.env, CUTOVER_RUN_DIR: ctx.runDir, CUTOVER_STEP_DIR: dir, CUTOVER_WRITER_ROLE: ctx.topology.writer },
+    });
+    await writeFile(logFile, result.stdout);
+    ctx.detail('exitCode', result.exitCode);
+    if (result.signal) ctx.detail('signal', result.signal);
+    if (result.timedOut) ctx.detail('timedOut', true);
+    ctx.detail('commandMs', Math.round(result.durationMs));
+    if (result.exitCode === 0 && !result.timedOut) return;
+    if (ctx.signal.aborted) throw new CutoverError('interrupted', 'interrupted');
+    const why = result.timedOut ? `timed out after ${p.timeout} ms` : result.exitCode === null ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`;
+    const tail = result.stdout.trim().split('\n').slice(-TAIL_LINES).join(' | ');
+    // The step's error is one line in run.json and the report: the last lines of output go on it.
+    throw new CutoverError('query', `command ${why}${tail ? `: ${tail}` : ' (no output)'}`, {
+      message: `command ${why}${tail ? `: ${tail}` : ' (no output)'}\n--- output (${relative(ctx.runDir, logFile)}) ---\n${result.stdout}`,
+    });
+  },
+});

@@ -1,0 +1,20 @@
+import type { ActionDefinition } from './action-types.js';
+import { commandAction } from './command.js';
+import { dumpRestoreAction } from './dump-restore.js';
+import { logicalBluegreenAction } from './logical-bluegreen.js';
+import { minorRestartAction } from './minor-restart.js';
+import { pgUpgradeAction } from './pg-upgrade.js';
+import { waitAction } from './wait.js';
+
+export { defineAction, type ActionContext, type ActionDefinition, type ProvisionOptions } from './action-types.js';
+export { actionByName, parseStep, type ParsedStep } from './registry.js';
+
+/** Every action a scenario's steps may name. A new action is one file and one line here. */
+export const ACTIONS: Readonly<Record<string, ActionDefinition<unknown>>> = {
+  'minor-restart': minorRestartAction,
+  wait: waitAction,
+  command: commandAction,
+  'logical-bluegreen': logicalBluegreenAction,
+  'pg-upgrade': pgUpgradeAction,
+  'dump-restore': dumpRestoreAction,
+};

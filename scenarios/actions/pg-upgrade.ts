@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { CutoverError } from '../../core/errors.js';
+import type { ProviderSpec } from '../scenario-types.js';
+import type { Cluster } from '../topology/cluster.js';
+import { analyzeInStages } from '../upgrade/analyze-in-stages.js';
+import { foreignAttributeOptions, refuseForeignAttributeOptions } from '../upgrade/attribute-options.js';
+import { bindirVersion } from '../upgrade/bindir-version.js';
+import { updateExtensions } from '../upgrade/extension-updates.js';
+import { greenInitdbArgs, readClusterIdentity } from '../upgrade/green-initdb-args.js';
+import { oldBindirOf } from '../upgrade/old-bindir.js';
+import { runPgUpgrade } from '../upgrade/pg-upgrade-run.js';
+import { recoverBlue } from '../upgrade/recover-blue.js';
+import { hasTools } from '../upgrade/tool-bindir.js';
+import { defineAction, type ActionContext } from './action-types.js';
+
+/** What the new installation must hold for pg_upgrade and the phases after it. */
+const GREEN_TOOLS = ['pg_upgrade', 'postgres', 'initdb', 'pg_ctl', 'vacuumdb'] as const;
+
+/**
+ * `pg-upgrade`: a major upgrade in place. `pg_upgrade --check` while blue still serves, then
+ * blue stops, `pg_upgrade --link` (or `--copy`) into a new cluster of the scenario's `green`
+ * installation, which starts on blue's port so clients reconnect to the same address; then
+ * statistics in stages and pending extension updates. A refusal before the link point leaves
+ * blue's data as it was and blue running again.
+ */
+export const pgUpgradeAction = defineAction({
+  name: 'pg-upgrade',
+  summary: "pg_upgrade --check, then --link or --copy into green's installation, started on blue's port; analyze in stages; extension updates",
+  params: z
+    .object({
+      /** `link`: hard links, seconds whatever the size, blue unusable after; `copy`: blue kept intact. */
+      mode: z.enum(['link', 'copy']).default('link'),
+      /** Parallel jobs of pg_upgrade and vacuumdb. */
+      jobs: z.number().int().positive().max(64).optional(),
+    })
+    .strict(),
+  title: (p, topology) => `pg_upgrade --${p.mode} from ${topology.clusters.get(topology.writer)?.version || '?'}`,
+  async run(ctx, p) {
+    const blue = ctx.topology.get(ctx.topology.writer);
+    const blueServer = blue.local;
+    if (!blueServer) {
+      throw new CutoverError('usage', `pg-upgrade: role "${blue.role}" is an external server; expected one cutover provisioned (embedded or bindir) — upgrade external servers with a command step`);
+    }
+    const newBindir = greenBindir(ctx.scenario.green);
+    const target = await bindirVersion(newBindir);
+    if (blue.major && target.major <= blue.major) {
+      throw new CutoverError('usage', `pg-upgrade: green must be a newer major than blue (${blue.major}); ${newBindir} is PostgreSQL ${target.version}`);
+    }
+    const { identity, preload } = await blueFacts(blue);
+    const initdbArgs = greenInitdbArgs(identity, target.major);
+    ctx.detail('mode', p.mode);
+    ctx.detail('from', blue.version);
+    ctx.detail('to', target.version);
+    ctx.detail('dataChecksums', identity.dataChecksums);
+
+    await using oldBindir = await oldBindirOf(blue);
+    if (oldBindir.assembledFrom) {
+      ctx.detail('oldBindirAssembledFrom', oldBindir.assembledFrom);
+      ctx.log(`pg-upgrade: old bindir assembled from ${blueServer.bindir} and ${oldBindir.assembledFrom} (pg_controldata, pg_resetwal)`);
+    }
+    ctx.phase('provision');
+    // Same port and password as blue: the new cluster carries blue's roles, and clients reconnect unchanged.
+    const green = await ctx.provision('green', { provider: 'bindir', bindir: newBindir }, {
+      start: false,
+      port: blueServer.port,
+      initdbArgs,
+      password: blueServer.password,
+      ...(preload ? { settings: { shared_preload_libraries: preload } } : {}),
+    });
+    const greenServer = green.local;
+    if (!greenServer) throw new CutoverError('internal', 'pg-upgrade: the provisioned green has no local server');
+    const artifactDir = await ctx.artifactDir();
+    const common = {
+      oldBindir: oldBindir.bindir,
+      newBindir,
+      oldDataDir: blueServer.dataDir,
+      newDataDir: greenServer.dataDir,
+      workDir: greenServer.baseDir,
+      ...(p.jobs ? { jobs: p.jobs } : {}),
+      artifactDir,
+      signal: ctx.signal,
+    };
+
+    ctx.phase('check');
+    // A live check: blue keeps serving, and a refusal costs no downtime.
+    await runPgUpgrade({ ...common, mode: p.mode, checkOnly: true, ...(blueServer.isRunning ? { oldPort: blueServer.port } : {}) });
+    refuseForeignAttributeOptions(await foreignAttributeOptions(blue));
+
+    ctx.phase('stop');
+    await blueServer.stop('fast');
+
+    ctx.phase('upgrade');
+    try {
+      await runPgUpgrade({ ...common, mode: p.mode });
+    } catch (error) {
+      await restoreBlue(ctx, blue, error);
+      throw error;
+    }
+
+    ctx.phase('start');
+    await greenServer.start();
+    await green.refresh();
+    ctx.writerMoved(green.role);
+    ctx.log(`pg-upgrade: PostgreSQL ${blue.version} -> ${green.version} (--${p.mode}) serving on port ${greenServer.port}`);
+
+    ctx.phase('analyze');
+    await analyzeInStages({ bindir: newBindir, endpoint: green.endpoint('postgres'), all: true, ...(p.jobs ? { jobs: p.jobs } : {}), artifactDir, signal: ctx.signal });
+
+    ctx.phase('extensions');
+    const updates = await updateExtensions(green);
+    ctx.detail('extensionUpdates', updates);
+    for (const u of updates) ctx.log(`pg-upgrade: ${u.database}: ALTER EXTENSION ${u.extension} UPDATE (${u.from} -> ${u.to})`);
+  },
+});
+
+/** The new installation: the scenario's green, a bindir with pg_upgrade. */
+function greenBindir(spec: ProviderSpec | undefined): string {
+  if (!spec) throw new CutoverError('config', `pg-upgrade: the scenario needs "green": expected a bindir provider with pg_upgrade (the new version), got none`);
+  if (spec.provider !== 'bindir') {
+    throw new CutoverError(
+      'config',
+      `pg-upgrade: "green" must be a bindir provider (a full installation with pg_upgrade), got provider "${spec.provider}"` +
+        (spec.provider === 'embedded' ? ' (the npm binaries have no pg_upgrade; the lab has them: scripts/lab.sh)' : ''),
+    );
+  }
+  if (!hasTools(spec.bindir, GREEN_TOOLS)) {
+    throw new CutoverError('config', `pg-upgrade: green.bindir must hold ${GREEN_TOOLS.join(', ')}; "${spec.bindir}" lacks some of them`);
+  }
+  return spec.bindir;
+}
+
+/** Blue's checksums, encoding, locale and preloaded libraries, which the new cluster must share. */
+async function blueFacts(blue: Cluster) {
+  await using admin = await blue.admin('postgres');
+  const identity = await readClusterIdentity(admin);
+  const [row] = await admin.query<{ preload: string }>(`SELECT current_setting('shared_preload_libraries') AS preload`);
+  return { identity, preload: row?.preload?.trim() ?? '' };
+}
+
+/** After a failed upgrade: blue running again if its data allows, and the record says how. */
+async function restoreBlue(ctx: ActionContext, blue: Cluster, error: unknown): Promise<void> {
+  if (!blue.local) return;
+  ctx.phase('restore-blue');
+  try {
+    const how = await recoverBlue(blue.local, { greenStarted: false, log: (l) => ctx.log(l) });
+    ctx.detail('blueAfterFailure', how);
+    if (how !== 'not-startable') await blue.refresh();
+  } catch (restartError) {
+    ctx.detail('blueAfterFailure', 'restart-failed');
+    ctx.log(`pg-upgrade: blue could not be restarted after the failure: ${restartError instanceof Error ? restartError.message : String(restartError)}`);
+  }
+  ctx.log(`pg-upgrade: failed: ${error instanceof CutoverError ? error.shortMessage : String(error)}`);
+}

@@ -1,0 +1,67 @@
+import { toolVersion } from '../../core/tool-version.js';
+import { applyGate, type GatePolicy, type Verdict } from '../../reports/gate.js';
+import { countSeverities, type ReportFinding } from '../../reports/diff-report.js';
+import type { Severity } from '../../reports/finding.js';
+import type { CompatResult } from './compat-types.js';
+import { PG_UPGRADE_CHECK_ID } from './pg-upgrade-check.js';
+import { RESTORE_CHECK_ID } from './restore-findings.js';
+import { ROLES_CHECK_ID } from './role-findings.js';
+
+/** The checks of a compatibility rehearsal, in the order reports list them. */
+export const COMPAT_CHECKS = [
+  { id: ROLES_CHECK_ID, title: 'roles restore on the target' },
+  { id: RESTORE_CHECK_ID, title: 'every schema statement restores on the target' },
+  { id: PG_UPGRADE_CHECK_ID, title: "the target's pg_upgrade --check passes on a copy of the source" },
+] as const;
+
+/** What the compat renderers print, computed once (as `findings.json` is for a diff). */
+export interface CompatReport {
+  kind: 'cutover.compat';
+  schemaVersion: 1;
+  tool: { name: 'cutover'; version: string };
+  generatedAt: string;
+  verdict: Verdict;
+  gate: GatePolicy;
+  durationMs: number;
+  source: CompatResult['source'];
+  target: CompatResult['target'];
+  summary: {
+    findings: Record<Severity, number>;
+    failing: number;
+    allowed: number;
+    entries: number;
+    failedEntries: number;
+    roles: number;
+  };
+  pgUpgradeCheck?: CompatResult['pgUpgradeCheck'];
+  findings: ReportFinding[];
+}
+
+/** Applies the gate policy to a rehearsal's findings and assembles the report model. */
+export function buildCompatReport(result: CompatResult, policy: GatePolicy, generatedAt = new Date().toISOString()): CompatReport {
+  const gate = applyGate(result.findings, policy);
+  const failing = new Set(gate.failing.map((f) => f.id));
+  const allowed = new Set(gate.allowed.map((f) => f.id));
+  const findings: ReportFinding[] = result.findings.map((f) => ({ ...f, gate: failing.has(f.id) ? 'failing' : allowed.has(f.id) ? 'allowed' : 'ok' }));
+  return {
+    kind: 'cutover.compat',
+    schemaVersion: 1,
+    tool: { name: 'cutover', version: toolVersion() },
+    generatedAt,
+    verdict: gate.verdict,
+    gate: policy,
+    durationMs: result.durationMs,
+    source: result.source,
+    target: result.target,
+    summary: {
+      findings: countSeverities(findings),
+      failing: gate.failing.length,
+      allowed: gate.allowed.length,
+      entries: result.entries,
+      failedEntries: result.failedEntries,
+      roles: result.roles,
+    },
+    ...(result.pgUpgradeCheck ? { pgUpgradeCheck: { ...result.pgUpgradeCheck } } : {}),
+    findings,
+  };
+}
