@@ -29,6 +29,7 @@ export function analyseSoak(o: {
   const downtime = combineLanes(o.lanes.driver, o.lanes.probe);
   const summary = soakSummary(o.verification, downtime);
   const flagged = flaggedDueTimes(o.verification.ids, o.ledgers, o.clock);
-  const steps = (o.steps ?? []).map((span) => stepFigures(span, downtime, flagged));
+  const spans = o.steps ?? [];
+  const steps = spans.map((span) => stepFigures(span, downtime, flagged, spans));
   return { summary, downtime, steps };
 }

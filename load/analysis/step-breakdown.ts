@@ -30,13 +30,34 @@ export interface StepFigures {
 
 const within = (t: number | undefined, s: StepSpan) => t !== undefined && t >= s.startedAt && t <= s.endedAt;
 
+const overlap = (w: { start: number; end: number }, s: StepSpan) => Math.max(0, Math.min(w.end, s.endedAt) - Math.max(w.start, s.startedAt));
+
 /**
- * One step's share of a run's figures. An outage belongs to the step in which it began (a
- * restart's outage outlives the pg_ctl command by the reconnect), and a flagged id to the step in
- * which it was due, so a step's row counts what its action caused.
+ * Whether an outage belongs to `span`: the step it overlaps most among `spans` (an outage opens at
+ * the due time of its first failed attempt, which may have been sent a few milliseconds before the
+ * step that broke it began), else — overlapping none — the step in which it began.
  */
-export function stepFigures(span: StepSpan, downtime: Pick<Downtime, 'outages' | 'resolutionMs'>, ids: FlaggedIds): StepFigures {
-  const outages = downtime.outages.filter((w) => within(w.start, span));
+function owns(w: { start: number; end: number }, span: StepSpan, spans: readonly StepSpan[]): boolean {
+  let best: StepSpan | undefined;
+  let most = 0;
+  for (const s of spans) {
+    const o = overlap(w, s);
+    if (o > most) {
+      best = s;
+      most = o;
+    }
+  }
+  return best ? best === span : within(w.start, span);
+}
+
+/**
+ * One step's share of a run's figures. An outage belongs to the step it overlaps most (a
+ * restart's outage outlives the pg_ctl command by the reconnect, and may open a few milliseconds
+ * before the step with an attempt already in flight), and a flagged id to the step in which it
+ * was due, so a step's row counts what its action caused. `spans` are every step of the run.
+ */
+export function stepFigures(span: StepSpan, downtime: Pick<Downtime, 'outages' | 'resolutionMs'>, ids: FlaggedIds, spans: readonly StepSpan[] = [span]): StepFigures {
+  const outages = downtime.outages.filter((w) => owns(w, span, spans));
   const shown = outages.map(contractOutage);
   return {
     downtimeMs: shown.reduce((s, w) => s + w.durationMs, 0),

@@ -5,6 +5,7 @@ import { CutoverError } from '../../core/errors.js';
 import { analyzeGreen, copySchema, createPublication, createSubscription, dropReplication, ensureReplicaIdentity, pollUntil, refreshMaterializedViews, SCHEMA_TOOLS, slotLag, subscribedTables, tablesNotReady, type Replication } from '../logical/index.js';
 import { switchover, waitForPosition } from '../logical/switchover.js';
 import { toolsBindirOf } from '../upgrade/tool-bindir.js';
+import { createDatasetSchema } from '../logical/dataset-schema.js';
 import { defineAction, type ActionContext } from './action-types.js';
 import { durationParam } from './duration-param.js';
 
@@ -56,7 +57,14 @@ export const logicalBluegreenAction = defineAction({
     if (green.major <= blue.major) {
       throw new CutoverError('usage', `logical-bluegreen: green must be a newer major than blue (${blue.version}), got PostgreSQL ${green.version}`);
     }
-    const bindir = toolsBindirOf(green, SCHEMA_TOOLS, 'scenario: field "green"');
+    // Without green's pg_dump, a blue cutover seeded itself gets its schema from the definitions.
+    const seededByCutover = ctx.scenario.dataset !== false && blue.provider !== 'external';
+    let bindir: string | undefined;
+    try {
+      bindir = toolsBindirOf(green, SCHEMA_TOOLS, 'scenario: field "green"');
+    } catch (error) {
+      if (!seededByCutover) throw error;
+    }
     const r: Replication = { name: `cutover_bluegreen_${randomBytes(4).toString('hex')}`, blue, green };
     ctx.detail('style', sw.style);
     ctx.detail('subscription', r.name);
@@ -71,9 +79,16 @@ export const logicalBluegreenAction = defineAction({
       const full = await ensureReplicaIdentity(blueDb);
       if (full.length) ctx.detail('replicaIdentityFull', full);
     }
-    const copied = await copySchema({ blue, green, bindir, artifactDir: await ctx.artifactDir(), signal: ctx.signal });
-    ctx.detail('rolesCopied', copied.roles);
-    ctx.log(`logical-bluegreen: schema copied into green with ${bindir}`);
+    if (bindir) {
+      const copied = await copySchema({ blue, green, bindir, artifactDir: await ctx.artifactDir(), signal: ctx.signal });
+      ctx.detail('rolesCopied', copied.roles);
+      ctx.detail('schemaFrom', `pg_dump of ${bindir}`);
+      ctx.log(`logical-bluegreen: schema copied into green with ${bindir}`);
+    } else {
+      await createDatasetSchema({ blue, green, scenario: ctx.scenario });
+      ctx.detail('schemaFrom', 'the dataset and soak definitions (no pg_dump for green)');
+      ctx.log('logical-bluegreen: schema created on green from the dataset and soak definitions (no pg_dump of its version)');
+    }
 
     let replicating = false;
     try {

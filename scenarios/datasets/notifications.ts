@@ -84,6 +84,21 @@ export async function seedNotifications(db: Session, scale = 1, options: SeedOpt
   return { ...sizes, embeddings: vector ? sizes.embeddings : 0, vector };
 }
 
+/**
+ * The dataset's schema alone, empty (the materialized view too): what a logical blue/green puts on
+ * green before the initial copy when no pg_dump of green's version is at hand.
+ */
+export async function createNotificationsSchema(db: Session, options: { vector: boolean }): Promise<void> {
+  await db.query(SCHEMA_SQL);
+  await db.query(INDEXES_SQL);
+  if (options.vector) await seedEmbeddings(db, 0);
+  await db.query(`
+    CREATE MATERIALIZED VIEW app.daily_counts AS
+      SELECT date_trunc('day', created_at) AS day, kind, count(*) AS n FROM app.notifications GROUP BY 1, 2;
+    CREATE UNIQUE INDEX daily_counts_day_kind ON app.daily_counts (day, kind);
+  `);
+}
+
 // Secondary indexes and foreign keys come after the load, as pg_restore does them: one sort and
 // one validating join instead of a GIN insertion and a key lookup per row.
 const INDEXES_SQL = `

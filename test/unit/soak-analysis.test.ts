@@ -226,4 +226,14 @@ describe('the --json contract and the step breakdown', () => {
     const quiet = stepFigures({ startedAt: t0 + 5_000, endedAt: t0 + 6_000 }, downtime, ids);
     expect(quiet).toMatchObject({ downtimeMs: 0, failedAttempts: 0, lost: 0, outages: [] });
   });
+
+  it('gives an outage that opened a few ms before a step (an attempt already in flight) to the step it overlaps most', () => {
+    const t0 = Date.UTC(2025, 0, 1);
+    const wait = { startedAt: t0, endedAt: t0 + 1_004 };
+    const restart = { startedAt: t0 + 1_004, endedAt: t0 + 3_500 };
+    const spans = [wait, restart];
+    const none = { lost: [], unexpected: [], duplicated: [] };
+    expect(stepFigures(wait, downtime, none, spans)).toMatchObject({ downtimeMs: 0, failedAttempts: 0 });
+    expect(stepFigures(restart, downtime, none, spans)).toMatchObject({ downtimeMs: 3_000, failedAttempts: 150 });
+  });
 });
