@@ -225,7 +225,10 @@ export class ConnectionPool implements AsyncDisposable {
     const probe = this.failures > 0 && this.live.size === 0 ? 1 : 0;
     // One connection per waiter up to the size: pipelining is for when the pool is full.
     let wanted = Math.min(room, Math.max(this.waiting - this.freeSlots(), probe));
-    if (this.failures > 0) wanted = Math.min(wanted, 1);
+    // While no connection is alive (the server failing, or every session just cut), one at a time:
+    // the first to get through ends the outage, and on a small machine parallel handshakes
+    // (a fork and a SCRAM exchange each) would only delay it.
+    if (this.failures > 0 || this.live.size === 0) wanted = Math.min(wanted, 1);
     if (this.pending.size >= wanted) return;
     const now = performance.now();
     if (now < this.nextConnectAt) {

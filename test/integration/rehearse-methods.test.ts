@@ -22,8 +22,10 @@ const ready = Boolean(lab?.bindir(15) && lab.bindir(17) && lab.bindir(18));
 
 type Case = Pick<RehearsalFlags, 'method' | 'from' | 'to' | 'mode' | 'switchover'> & { action: string };
 const CASES: Case[] = [
+  { method: 'pg-upgrade', from: '15', to: '17', mode: 'link', switchover: 'hard', action: 'pg-upgrade' },
   { method: 'pg-upgrade', from: '15', to: '17', mode: 'copy', switchover: 'hard', action: 'pg-upgrade' },
   { method: 'pg-upgrade', from: '15', to: '18', mode: 'link', switchover: 'hard', action: 'pg-upgrade' },
+  { method: 'pg-upgrade', from: '15', to: '18', mode: 'copy', switchover: 'hard', action: 'pg-upgrade' },
   { method: 'dump-restore', from: '15', to: '18', mode: 'link', switchover: 'hard', action: 'dump-restore' },
 ];
 
