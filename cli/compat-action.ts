@@ -10,7 +10,7 @@ import type { CliRuntime } from './runtime.js';
 import { loadCliConfig } from './load-config.js';
 import { assertWritable } from './output-path.js';
 import { writeOutput } from './write-output.js';
-import { findingLine } from './terminal-lines.js';
+import { printGateLines } from './terminal-lines.js';
 import { plain } from './io.js';
 
 export interface CompatOptions {
@@ -32,7 +32,6 @@ const OUTPUTS = [
 ] as const;
 
 /** Failing findings listed on the terminal; the rest are in the files. */
-const MAX_LINES = 50;
 
 /** Runs `cutover compat` with parsed options; returns the exit code (the gate's, as `cutover diff`). */
 export async function runCompat(options: CompatOptions, runtime: CliRuntime): Promise<number> {
@@ -77,21 +76,11 @@ function parseMajor(value: string): number {
 }
 
 function printSummary(runtime: CliRuntime, report: CompatReport, written: string[]): void {
-  const { out, style } = runtime.io;
+  const { out } = runtime.io;
   const s = report.summary;
   out(`source: PostgreSQL ${plain(report.source.version)} (${plain(describeEndpoint(report.source.endpoint))})`);
   out(`target: PostgreSQL ${plain(report.target.version)} (${report.target.server}, tools ${plain(report.target.toolsBindir)})`);
   out(`schema: ${s.entries} entries, ${s.failedEntries} refused; roles: ${s.roles}`);
   if (report.pgUpgradeCheck) out(`pg_upgrade --check: ${report.pgUpgradeCheck.status}${report.pgUpgradeCheck.reason ? ` (${plain(report.pgUpgradeCheck.reason)})` : ''}`);
-  out(`findings: ${s.findings.fail} fail, ${s.findings.warn} warn, ${s.findings.info} info`);
-  const failing = report.findings.filter((f) => f.gate === 'failing');
-  if (failing.length > 0) {
-    out(`failing the gate (${failing.length}):`);
-    for (const f of failing.slice(0, MAX_LINES)) out(`  ${findingLine(f, style)}`);
-    if (failing.length > MAX_LINES) out(`  …and ${failing.length - MAX_LINES} more (write them with --json or --md)`);
-  }
-  if (s.allowed > 0) out(`allowed by the gate: ${s.allowed}`);
-  const paint = report.verdict === 'fail' ? style.red : report.verdict === 'warn' ? style.yellow : style.green;
-  out(`verdict: ${style.bold(paint(report.verdict.toUpperCase()))}`);
-  for (const path of written) out(`wrote ${plain(path)}`);
+  printGateLines(runtime.io, report, written);
 }

@@ -10,7 +10,7 @@ import type { CliRuntime } from './runtime.js';
 import { loadCliConfig } from './load-config.js';
 import { assertWritable } from './output-path.js';
 import { writeOutput } from './write-output.js';
-import { findingLine } from './terminal-lines.js';
+import { printGateLines } from './terminal-lines.js';
 import { plain } from './io.js';
 
 export interface DiffOptions {
@@ -29,7 +29,6 @@ const OUTPUTS = [
 ] as const;
 
 /** Failing findings listed on the terminal; the rest are in the files. */
-const MAX_LINES = 50;
 
 /** Runs `cutover diff` with parsed arguments; returns the exit code. */
 export async function runDiff(prePath: string, postPath: string, options: DiffOptions, runtime: CliRuntime): Promise<number> {
@@ -49,20 +48,10 @@ export async function runDiff(prePath: string, postPath: string, options: DiffOp
 }
 
 function printSummary(runtime: CliRuntime, report: DiffReport, written: string[]): void {
-  const { out, style } = runtime.io;
+  const { out } = runtime.io;
   const s = report.summary;
   const side = (x: ReportSide) => `PostgreSQL ${plain(x.server.version)} (${plain(describeEndpoint(x.endpoint))})`;
   out(`pre:  ${side(report.pre)}, checks ${s.checks.pre.ok} ok, ${s.checks.pre.skipped} skipped, ${s.checks.pre.error} error`);
   out(`post: ${side(report.post)}, checks ${s.checks.post.ok} ok, ${s.checks.post.skipped} skipped, ${s.checks.post.error} error`);
-  out(`findings: ${s.findings.fail} fail, ${s.findings.warn} warn, ${s.findings.info} info`);
-  const failing = report.findings.filter((f) => f.gate === 'failing');
-  if (failing.length > 0) {
-    out(`failing the gate (${failing.length}):`);
-    for (const f of failing.slice(0, MAX_LINES)) out(`  ${findingLine(f, style)}`);
-    if (failing.length > MAX_LINES) out(`  …and ${failing.length - MAX_LINES} more (write them with --json or --md)`);
-  }
-  if (s.allowed > 0) out(`allowed by the gate: ${s.allowed}`);
-  const paint = report.verdict === 'fail' ? style.red : report.verdict === 'warn' ? style.yellow : style.green;
-  out(`verdict: ${style.bold(paint(report.verdict.toUpperCase()))}`);
-  for (const path of written) out(`wrote ${plain(path)}`);
+  printGateLines(runtime.io, report, written);
 }

@@ -1,4 +1,5 @@
 import { configSchema, type ResolvedConfig, type UserConfig } from './config-schema.js';
+import { valueAt, shortJson } from './issue-values.js';
 import { CutoverError } from './errors.js';
 
 /** Declares a configuration in `cutover.config.ts`; returns it unchanged, typed. */
@@ -26,17 +27,3 @@ export function resolveConfig(input: unknown, source = 'configuration'): Resolve
 
 /** Loads `cutover.config.ts|js|mjs|yaml|yml|json`. Implemented in config-file.ts. */
 export { loadConfigFile } from './config-file.js';
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
-
-function shortJson(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}

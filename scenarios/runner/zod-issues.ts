@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { valueAt, shortJson } from '../../core/issue-values.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -26,18 +27,4 @@ function unionBranch(issue: Issue, parent: PropertyKey[]): { issue: Issue; path:
   const [only] = typed;
   if (typed.length !== 1 || !only) return [{ issue, path }];
   return only.flatMap((inner) => unionBranch(inner, path));
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
-
-function shortJson(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
