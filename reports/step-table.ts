@@ -7,9 +7,24 @@ function figure(value: number | null | undefined, unit = ''): string {
   return value === null || value === undefined ? dash : `${value.toLocaleString('en-US')}${unit}`;
 }
 
+/** What a switchover step ran, from its details: the style, how long clients were held, late writes. */
+function switchoverFacts(step: StepRecord): string[] {
+  const d = step.details ?? {};
+  const parts: string[] = [];
+  if (d.style === 'hard') parts.push('switchover: hard cut (sessions cut, clients reconnect to green)');
+  if (d.style === 'pause') {
+    const held = d.clientsHeld as { durationMs?: unknown } | undefined;
+    parts.push(`switchover: pause through PgBouncer${typeof held?.durationMs === 'number' ? ` (clients held ${Math.round(held.durationMs)} ms)` : ''}`);
+  }
+  if (typeof step.late === 'number' && step.late > 0) parts.push(`late writes ${step.late}`);
+  if (d.clientsMustRepoint === true) parts.push('clients must be repointed to green');
+  return parts;
+}
+
 function otherIssues(step: StepRecord): string {
   const parts: string[] = [];
   if (step.error) parts.push(step.error);
+  parts.push(...switchoverFacts(step));
   for (const o of step.outages ?? []) {
     const classes = Object.entries(o.errorClasses).map(([k, v]) => `${k} ×${v}`).join(', ');
     if (classes) parts.push(`outage ${o.durationMs} ms: ${classes}`);

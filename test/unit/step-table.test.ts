@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { stepTableHtml, stepTableMarkdown } from '../../reports/step-table.js';
+import type { RunManifest, StepRecord } from '../../scenarios/run-manifest.js';
+
+function run(steps: StepRecord[]): RunManifest {
+  return {
+    kind: 'cutover.run',
+    schemaVersion: 1,
+    tool: { name: 'cutover', version: '0.0.0' },
+    name: 't',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    endedAt: null,
+    durationMs: null,
+    verdict: 'pass',
+    method: 'logical',
+    config: {},
+    endpoints: {},
+    steps,
+    files: {},
+  };
+}
+
+const base: StepRecord = {
+  name: 'logical blue/green from 15.18',
+  action: 'logical-bluegreen',
+  status: 'ok',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  endedAt: '2026-01-01T00:00:03.000Z',
+  durationMs: 3000,
+  downtimeMs: 0,
+  failedAttempts: 0,
+  lost: 0,
+  unexpected: 0,
+  duplicated: 0,
+};
+
+describe('step table', () => {
+  it('tells which switchover style ran, how long a pause held clients, and late writes', () => {
+    const pause = { ...base, late: 3, details: { style: 'pause', clientsHeld: { start: 'a', end: 'b', durationMs: 55.4 } } };
+    const hard = { ...base, name: 'hard', details: { style: 'hard' } };
+    const html = stepTableHtml(run([pause, hard]));
+    expect(html).toContain('switchover: pause through PgBouncer (clients held 55 ms)');
+    expect(html).toContain('late writes 3');
+    expect(html).toContain('switchover: hard cut');
+    expect(stepTableMarkdown(run([pause]))).toContain('switchover: pause through PgBouncer');
+  });
+
+  it('shows no switchover facts for other steps', () => {
+    expect(stepTableHtml(run([{ ...base, action: 'wait', details: { duration: 1000 } }]))).not.toContain('switchover');
+  });
+});
