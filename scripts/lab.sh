@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # The upgrade lab: installs and builds the real PostgreSQL components the tests need.
 #
-#   scripts/lab.sh                          Debian's PostgreSQL 15 + PostgreSQL 17 and 18 built from source
+#   scripts/lab.sh                          Debian's PostgreSQL 15 + PostgreSQL 17.11 and 18.6 built from source
 #   CUTOVER_LAB_MAJORS="17" scripts/lab.sh      only PostgreSQL 17
 #
 # - From Debian bookworm (the machine's own apt lists): PostgreSQL 15 (server, client, headers,
 #   contrib), pgbouncer and the build tools. Skipped when everything is installed already.
-# - PostgreSQL 17 (trixie) and 18 (sid) built from Debian's *source* packages (upstream tarball,
-#   no Debian patches), fetched through a private apt configuration under the cache directory, so
-#   the machine's own apt lists stay bookworm. Signatures are checked against the Debian archive
-#   keyring. No trixie or sid *binary* package is ever installed.
-# - pgvector built from its Debian source package (trixie) against Debian's PostgreSQL 15
+# - PostgreSQL 17 (trixie's 17.11) and 18 (sid's 18.6) built from the upstream tarballs of
+#   Debian's source packages (no Debian patches), pinned by version and SHA-256 and downloaded
+#   from the Debian pool. No trixie or sid *binary* package is ever installed.
+# - pgvector built from its Debian source package (trixie, through a private apt configuration
+#   under the cache directory, so the machine's own apt lists stay bookworm; signatures checked
+#   against the Debian archive keyring) against Debian's PostgreSQL 15
 #   (installed into the system directories) and against each source-built major: one pgvector
 #   version everywhere (adapted to PostgreSQL 18's API where it predates it).
 # - Builds are cached outside the repository, keyed by version:
@@ -22,7 +23,8 @@
 #
 # Environment:
 #   CUTOVER_LAB_DIR             cache directory (default /var/cache/cutover-lab as root, else ~/.cache/cutover-lab)
-#   CUTOVER_LAB_MAJORS          source-built majors, among 17 (trixie) and 18 (sid); default "17 18"
+#   CUTOVER_LAB_MAJORS          source-built majors, among 17 and 18; default "17 18"
+#   CUTOVER_LAB_PG17, _PG18     "DEBVER SHA256" of another Debian source version to build
 #   CUTOVER_LAB_PGVECTOR_SUITE  Debian suite pgvector's source comes from (default trixie)
 #   CUTOVER_LAB_REFRESH_HOURS   age after which the private source lists are refreshed (default 24)
 #   CUTOVER_LAB_DEBIAN_MIRROR   default http://deb.debian.org/debian
@@ -54,7 +56,7 @@ LOGS="$CACHE/logs"
 APT_PACKAGES=(
   postgresql-15 postgresql-client-15 postgresql-server-dev-15 postgresql-contrib pgbouncer
   bison flex build-essential zlib1g-dev libssl-dev pkg-config dpkg-dev ca-certificates
-  debian-archive-keyring bzip2 xz-utils acl
+  debian-archive-keyring bzip2 xz-utils acl curl
 )
 
 export DEBIAN_FRONTEND=noninteractive
@@ -224,42 +226,50 @@ unpack() {
   tar -xf "$tarball" -C "$dest" --strip-components=1
 }
 
-suite_for_major() {
-  case "$1" in
-    17) echo trixie ;;
-    18) echo sid ;;
-    *) die "CUTOVER_LAB_MAJORS: PostgreSQL $1 is not available from a Debian source package here (17, 18)" ;;
-  esac
-}
-
 # ---------------------------------------------------------------------------------------------
 # 3. PostgreSQL from source
 
 declare -A PREFIX_OF=()
 
-# The newest complete cached build of a major (used when the source lists are unavailable).
-cached_build() {
-  local major=$1 d best=""
-  for d in "$CACHE"/pg-"$major".*/; do
-    [[ -f "$d/.complete" ]] || continue
-    best=$(printf '%s\n%s\n' "$best" "${d%/}" | sed '/^$/d' | sort -V | tail -n 1)
-  done
-  printf '%s\n' "$best"
+# The PostgreSQL sources the lab builds, pinned: Debian source version, and the SHA-256 of its
+# upstream tarball (as the version's .dsc lists it). Pinned because the suites move on and the
+# mirror stops serving a superseded version's files while its lists still name the new one; a
+# pinned build is the same build on every machine. Override with CUTOVER_LAB_PG17 / _PG18 as
+# "DEBVER SHA256".
+declare -A PG_PIN=(
+  [17]="17.11-0+deb13u1 dd27f2b3c59e73ed14aa3324901242bf69a032a6347805f274e6260322d42979"
+  [18]="18.6-3 555610c24d53e4316da5b7d3fc25c279d96856d5e0e23ee308c328c5fa881d9f"
+)
+
+# Downloads (once) the pinned upstream tarball of a major from the Debian pool, checks its
+# SHA-256, and prints its path.
+fetch_pinned_tarball() {
+  local major=$1 debver=$2 sha=$3
+  local upstream name dir url
+  upstream=$(upstream_version "$debver")
+  name="postgresql-${major}_${upstream}.orig.tar.bz2"
+  dir="$CACHE/src/postgresql-${major}_${debver//:/%}"
+  if [[ ! -f "$dir/.complete" ]]; then
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    url="$MIRROR/pool/main/p/postgresql-$major/$name"
+    log "downloading $url" >&2
+    run_logged "source-postgresql-$major-$debver" curl -fsSL --retry 3 -o "$dir/$name" "$url"
+    printf '%s  %s\n' "$sha" "$dir/$name" | sha256sum -c --quiet - >/dev/null 2>&1 ||
+      die "$name: SHA-256 differs from the pinned $sha (delete $dir to retry)"
+    touch "$dir/.complete"
+  fi
+  printf '%s\n' "$dir/$name"
 }
 
 build_pg() {
-  local major=$1 suite pkg debver version prefix
-  suite=$(suite_for_major "$major")
-  pkg="postgresql-$major"
-  refresh_suite "$suite"
-  debver=$(source_version "$suite" "$pkg")
-  if [[ -z "$debver" ]]; then
-    prefix=$(cached_build "$major")
-    [[ -n "$prefix" ]] || die "Debian $suite has no source package $pkg"
-    log "WARNING: $pkg unknown to the Debian $suite lists; using the cached ${prefix##*/}"
-    PREFIX_OF[$major]=$prefix
-    return
-  fi
+  local major=$1 pin debver sha version prefix
+  pin="${PG_PIN[$major]:-}"
+  local override_var="CUTOVER_LAB_PG$major"
+  [[ -n "${!override_var:-}" ]] && pin="${!override_var}"
+  [[ -n "$pin" ]] || die "CUTOVER_LAB_MAJORS: PostgreSQL $major has no pinned source here (17, 18)"
+  read -r debver sha <<<"$pin"
+  [[ -n "$debver" && "$sha" =~ ^[0-9a-f]{64}$ ]] || die "$override_var: expected \"DEBVER SHA256\", got \"$pin\""
   version=$(upstream_version "$debver")
   prefix="$CACHE/pg-$version"
   PREFIX_OF[$major]=$prefix
@@ -268,7 +278,7 @@ build_pg() {
     return
   fi
   local t0=$SECONDS tarball build="$CACHE/build/postgresql-$version"
-  tarball=$(fetch_source "$suite" "$pkg" "$debver")
+  tarball=$(fetch_pinned_tarball "$major" "$debver" "$sha")
   log "PostgreSQL $version: building from ${tarball##*/} (a few minutes; logs in $LOGS)"
   unpack "$tarball" "$build"
   rm -rf "$prefix"
@@ -284,7 +294,7 @@ build_pg() {
   done
   [[ -f "$("$prefix/bin/pg_config" --sharedir)/extension/pg_stat_statements.control" ]] ||
     die "PostgreSQL $version: contrib missing after install"
-  printf 'debian_source=%s %s (%s)\n' "$pkg" "$debver" "$suite" >"$prefix/.complete"
+  printf 'debian_source=postgresql-%s %s sha256=%s\n' "$major" "$debver" "$sha" >"$prefix/.complete"
   rm -rf "$build"
   log "PostgreSQL $version: built in $((SECONDS - t0)) s"
 }
@@ -408,7 +418,7 @@ main() {
   [[ -x "$PGBOUNCER" ]] || die "pgbouncer is missing from $PGBOUNCER"
 
   for major in $MAJORS; do
-    suite_for_major "$major" >/dev/null
+    [[ -n "${PG_PIN[$major]:-}" ]] || die "CUTOVER_LAB_MAJORS: PostgreSQL $major is not one the lab builds (17, 18)"
   done
   for major in $MAJORS; do
     build_pg "$major"
