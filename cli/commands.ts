@@ -1,5 +1,6 @@
 import type { RegisterCommand } from './runtime.js';
 import { registerCheck } from './check.js';
+import { registerCompare } from './compare.js';
 import { registerCompat } from './compat.js';
 import { registerDiff } from './diff.js';
 import { registerRehearse } from './rehearse.js';
@@ -18,4 +19,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerRehearse,
   registerRun,
   registerReport,
+  registerCompare,
 ];

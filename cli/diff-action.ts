@@ -1,5 +1,5 @@
 import { describeEndpoint } from '../core/endpoint.js';
-import { readSnapshot } from '../checks/snapshot.js';
+import { readSnapshot, type Snapshot } from '../checks/snapshot.js';
 import { diffAndGate } from '../reports/diff-and-gate.js';
 import type { DiffReport, ReportSide } from '../reports/diff-report.js';
 import { renderHtml } from '../reports/html.js';
@@ -22,10 +22,11 @@ export interface DiffOptions {
 }
 
 const OUTPUTS = [
-  { option: 'json', flag: '--json', render: renderJson },
-  { option: 'junit', flag: '--junit', render: renderJunit },
-  { option: 'md', flag: '--md', render: renderMarkdown },
-  { option: 'html', flag: '--html', render: renderHtml },
+  { option: 'json', flag: '--json', render: (r: DiffReport) => renderJson(r) },
+  { option: 'junit', flag: '--junit', render: (r: DiffReport) => renderJunit(r) },
+  { option: 'md', flag: '--md', render: (r: DiffReport) => renderMarkdown(r) },
+  // The page shows the snapshots' before/after tables and plan diffs too.
+  { option: 'html', flag: '--html', render: (r: DiffReport, pre: Snapshot, post: Snapshot) => renderHtml(r, { pre, post }) },
 ] as const;
 
 /** Failing findings listed on the terminal; the rest are in the files. */
@@ -42,7 +43,7 @@ export async function runDiff(prePath: string, postPath: string, options: DiffOp
     runtime.io.err(`cutover: warning: ${plain(prePath)} was taken after ${plain(postPath)}; are PRE and POST swapped?`);
   }
   const report = diffAndGate(pre, post, config);
-  for (const o of outputs) await writeOutput(o.file, o.render(report));
+  for (const o of outputs) await writeOutput(o.file, o.render(report, pre, post));
   printSummary(runtime, report, outputs.map((o) => o.path));
   return report.verdict === 'fail' ? 1 : 0;
 }

@@ -6,6 +6,7 @@ import { METHOD_ACTIONS, rehearsalScenario, type RehearsalMethod } from '../scen
 import { runScenario } from '../scenarios/runner/index.js';
 import { validateScenario } from '../scenarios/scenario-file.js';
 import type { CliRuntime } from './runtime.js';
+import { appendStepSummary } from './step-summary.js';
 import { loadCliConfig } from './load-config.js';
 import { parseDuration, parsePositive } from './duration.js';
 import { printRunResult } from './run-action.js';
@@ -54,6 +55,7 @@ export async function runRehearse(options: RehearseOptions, runtime: CliRuntime)
     signal: runtime.signal,
     argv: ['cutover', ...process.argv.slice(2)],
   });
+  await appendStepSummary(runDir, runtime);
   return printRunResult(manifest, runDir, runtime);
 }
 

@@ -4,6 +4,7 @@ import type { RunManifest } from '../scenarios/run-manifest.js';
 import { loadScenarioFile } from '../scenarios/scenario-file.js';
 import { runScenario } from '../scenarios/runner/index.js';
 import type { CliRuntime } from './runtime.js';
+import { appendStepSummary } from './step-summary.js';
 import { loadCliConfig } from './load-config.js';
 
 export interface RunOptions {
@@ -24,6 +25,7 @@ export async function runScenarioFile(file: string, options: RunOptions, runtime
     signal: runtime.signal,
     argv: ['cutover', ...process.argv.slice(2)],
   });
+  await appendStepSummary(runDir, runtime);
   return printRunResult(manifest, runDir, runtime);
 }
 

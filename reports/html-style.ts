@@ -22,4 +22,33 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 .details { margin: .2rem 0 0; color: #57606a; }
 .num { text-align: right; white-space: nowrap; }
 .step-failed td { background: #fff5f5; }
+.bad { color: #cf222e; font-weight: 700; }
+.warnish { color: #9a6700; font-weight: 600; }
+tfoot th, tfoot td { border-top: 2px solid #d0d7de; background: #f6f8fa; font-weight: 600; }
+.banner { display: flex; gap: 1.25rem; align-items: flex-start; border-radius: .5rem; padding: 1rem 1.25rem; margin: 1rem 0 1.5rem; border: 2px solid; }
+.banner-pass { border-color: #1a7f37; background: #f0fff4; }
+.banner-warn { border-color: #9a6700; background: #fff8e5; }
+.banner-fail, .banner-error { border-color: #cf222e; background: #fff5f5; }
+.banner-running { border-color: #57606a; background: #f6f8fa; }
+.banner-verdict { font-size: 2rem; font-weight: 800; letter-spacing: .04em; min-width: 7rem; }
+.banner-pass .banner-verdict { color: #1a7f37; }
+.banner-warn .banner-verdict { color: #9a6700; }
+.banner-fail .banner-verdict, .banner-error .banner-verdict { color: #cf222e; }
+.banner-body { flex: 1; }
+.figures { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; margin-bottom: .5rem; }
+.figure { display: flex; flex-direction: column; }
+.figure .value { font-size: 1.3rem; font-weight: 700; }
+.figure .label { color: #57606a; font-size: 12px; }
+.reasons { margin: .25rem 0 0; padding-left: 1.2rem; }
+.reason-fail { color: #cf222e; font-weight: 600; }
+.reason-warn { color: #9a6700; }
+nav.toc { font-size: 13px; margin: .5rem 0; }
+nav.toc a { margin-right: .9rem; color: #0969da; text-decoration: none; }
+table.meta th { width: 12rem; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11px; }
+  nav.toc, .filters { display: none; }
+  h2 { break-after: avoid; }
+  tr, .banner, canvas, img { break-inside: avoid; }
+}
 `;

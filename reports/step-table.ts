@@ -32,10 +32,60 @@ function otherIssues(step: StepRecord): string {
   return parts.join('; ');
 }
 
+/** A row of figures: a step's, or a total. */
+interface Figures {
+  durationMs: number | null;
+  downtimeMs: number | null;
+  failedAttempts: number | null;
+  lost: number | null;
+  unexpected: number | null;
+  duplicated: number | null;
+  late: number | null;
+}
+
+function stepFigures(s: StepRecord): Figures {
+  return { durationMs: s.durationMs, downtimeMs: s.downtimeMs, failedAttempts: s.failedAttempts, lost: s.lost, unexpected: s.unexpected, duplicated: s.duplicated, late: s.late ?? null };
+}
+
+/** Sum of a figure over the steps; null when no step measured it. */
+function total(steps: StepRecord[], pick: (f: Figures) => number | null): number | null {
+  const values = steps.map((s) => pick(stepFigures(s))).filter((v): v is number => typeof v === 'number');
+  return values.length ? values.reduce((a, b) => a + b, 0) : null;
+}
+
+/** The bottom rows: the steps added up, and the whole soak (before, between and after the steps too). */
+function totalRows(run: RunManifest): { label: string; note: string; figures: Figures }[] {
+  const rows: { label: string; note: string; figures: Figures }[] = [];
+  const keys: (keyof Figures)[] = ['durationMs', 'downtimeMs', 'failedAttempts', 'lost', 'unexpected', 'duplicated', 'late'];
+  const steps = Object.fromEntries(keys.map((k) => [k, total(run.steps, (f) => f[k])])) as unknown as Figures;
+  rows.push({ label: 'All steps', note: `${run.steps.length} step${run.steps.length === 1 ? '' : 's'}`, figures: steps });
+  const soak = run.soak?.summary;
+  if (soak) {
+    const failed = soak.outages.reduce((sum, o) => sum + o.failedAttempts, 0);
+    rows.push({
+      label: 'Whole soak',
+      note: 'first attempt to last',
+      figures: { durationMs: run.soak?.durationMs ?? null, downtimeMs: soak.downtimeMs, failedAttempts: failed, lost: soak.lost, unexpected: soak.unexpected, duplicated: soak.duplicated, late: steps.late },
+    });
+  }
+  return rows;
+}
+
+function figureCells(f: Figures, extraDowntime = ''): string {
+  return `<td class="num">${figure(f.durationMs, ' ms')}</td>
+<td class="num">${figure(f.downtimeMs, ' ms')}${extraDowntime}</td>
+<td class="num">${figure(f.failedAttempts)}</td>
+<td class="num${f.lost ? ' bad' : ''}">${figure(f.lost)}</td>
+<td class="num${f.unexpected ? ' bad' : ''}">${figure(f.unexpected)}</td>
+<td class="num${f.duplicated ? ' bad' : ''}">${figure(f.duplicated)}</td>
+<td class="num${f.late ? ' warnish' : ''}">${figure(f.late)}</td>`;
+}
+
 /**
  * The step table QA teams fill by hand after a soak test: one row per step with duration,
- * downtime, failed attempts, lost, unexpected, duplicated and other issues. A dash means the
- * figure was not measured in this run (no soak ran through the step), never zero.
+ * downtime, failed attempts, lost, unexpected, duplicated, late and other issues, totals at the
+ * bottom. A dash means the figure was not measured in this run (no soak ran through the step),
+ * never zero.
  */
 export function stepTableHtml(run: RunManifest): string {
   if (!run.steps.length) return '<p class="muted">No steps ran.</p>';
@@ -44,23 +94,29 @@ export function stepTableHtml(run: RunManifest): string {
       (s) => `<tr class="step-${h(s.status)}">
 <td>${h(s.name)}<div class="muted">${h(s.action)}</div></td>
 <td>${h(s.status)}</td>
-<td class="num">${figure(s.durationMs, ' ms')}</td>
-<td class="num">${figure(s.downtimeMs, ' ms')}${s.downtimeResolutionMs ? `<div class="muted">± ${h(s.downtimeResolutionMs)} ms</div>` : ''}</td>
-<td class="num">${figure(s.failedAttempts)}</td>
-<td class="num">${figure(s.lost)}</td>
-<td class="num">${figure(s.unexpected)}</td>
-<td class="num">${figure(s.duplicated)}</td>
+${figureCells(stepFigures(s), s.downtimeResolutionMs ? `<div class="muted">± ${h(s.downtimeResolutionMs)} ms</div>` : '')}
 <td>${h(otherIssues(s)) || dash}${phasesHtml(s)}</td>
 </tr>`,
     )
     .join('\n');
+  const totals = totalRows(run)
+    .map((t) => `<tr class="total">
+<th>${h(t.label)}<div class="muted">${h(t.note)}</div></th>
+<td></td>
+${figureCells(t.figures)}
+<td></td>
+</tr>`)
+    .join('\n');
   return `<table class="steps">
-<thead><tr><th>Step</th><th>Status</th><th>Duration</th><th>Downtime</th><th>Failed attempts</th><th>Lost</th><th>Unexpected</th><th>Duplicated</th><th>Other issues</th></tr></thead>
+<thead><tr><th>Step</th><th>Status</th><th>Duration</th><th>Downtime</th><th>Failed attempts</th><th>Lost</th><th>Unexpected</th><th>Duplicated</th><th>Late</th><th>Other issues</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
+<tfoot>
+${totals}
+</tfoot>
 </table>
-<p class="muted">Downtime: from the scheduled time of the first failed attempt after a success to the completion of the next success; its resolution (± under the figure) is the interval of the attempts that measured it, the soak's load or its probe, whichever is finer. Failed attempts: the soak's attempts that failed in those outages. Lost, unexpected, duplicated: the soak's ledgered writes due during the step, as verification against the final database sorted them. A dash: not measured in this run.</p>`;
+<p class="muted">Downtime: from the scheduled time of the first failed attempt after a success to the completion of the next success; its resolution (± under the figure) is the interval of the attempts that measured it, the soak's load or its probe, whichever is finer. Failed attempts: the soak's attempts that failed in those outages. Lost, unexpected, duplicated: the soak's ledgered writes due during the step, as verification against the final database sorted them. Late: writes acknowledged on blue that green lacked when writes resumed there and that arrived afterwards. A dash: not measured in this run.</p>`;
 }
 
 function phasesHtml(s: StepRecord): string {
@@ -71,14 +127,20 @@ function phasesHtml(s: StepRecord): string {
 /** The same table in Markdown, for summary.md. */
 export function stepTableMarkdown(run: RunManifest): string {
   if (!run.steps.length) return '_No steps ran._\n';
-  const head = '| Step | Status | Duration | Downtime | Failed attempts | Lost | Unexpected | Duplicated | Other issues |\n|---|---|---:|---:|---:|---:|---:|---:|---|\n';
+  const head = '| Step | Status | Duration | Downtime | Failed attempts | Lost | Unexpected | Duplicated | Late | Other issues |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n';
+  const cells = (f: Figures) =>
+    `${figure(f.durationMs, ' ms')} | ${figure(f.downtimeMs, ' ms')} | ${figure(f.failedAttempts)} | ${figure(f.lost)} | ${figure(f.unexpected)} | ${figure(f.duplicated)} | ${figure(f.late)}`;
   return (
     head +
     run.steps
       .map(
         (s) =>
-          `| ${md(s.name)} | ${s.status} | ${figure(s.durationMs, ' ms')} | ${figure(s.downtimeMs, ' ms')} | ${figure(s.failedAttempts)} | ${figure(s.lost)} | ${figure(s.unexpected)} | ${figure(s.duplicated)} | ${md(otherIssues(s)) || dash} |`,
+          `| ${md(s.name)} | ${s.status} | ${cells(stepFigures(s))} | ${md(otherIssues(s)) || dash} |`,
       )
+      .join('\n') +
+    '\n' +
+    totalRows(run)
+      .map((t) => `| **${md(t.label)}** | | ${cells(t.figures)} | ${md(t.note)} |`)
       .join('\n') +
     '\n'
   );

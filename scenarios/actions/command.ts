@@ -5,6 +5,7 @@ import { runCommand } from '../../core/child-process.js';
 import { CutoverError } from '../../core/errors.js';
 import { defineAction } from './action-types.js';
 import { durationParam } from './duration-param.js';
+import { libpqEnv } from '../upgrade/libpq-env.js';
 
 /** Lines of output quoted in the step's error when the command fails. */
 const TAIL_LINES = 3;
@@ -38,7 +39,8 @@ export const commandAction = defineAction({
     const result = await runCommand('/bin/sh', ['-c', `exec 2>&1\n${p.run}`], {
       timeoutMs: p.timeout,
       signal: ctx.signal,
-      env: { ...process.env, ...p.env, CUTOVER_RUN_DIR: ctx.runDir, CUTOVER_STEP_DIR: dir, CUTOVER_WRITER_ROLE: ctx.topology.writer },
+      // The writer's connection in PG* variables, so `psql` in a step reaches it; the step's own env wins.
+      env: { ...libpqEnv(ctx.topology.get(ctx.topology.writer).endpoint()), ...p.env, CUTOVER_RUN_DIR: ctx.runDir, CUTOVER_STEP_DIR: dir, CUTOVER_WRITER_ROLE: ctx.topology.writer },
     });
     await writeFile(logFile, result.stdout);
     ctx.detail('exitCode', result.exitCode);

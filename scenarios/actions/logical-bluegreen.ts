@@ -6,6 +6,7 @@ import { analyzeGreen, copySchema, createPublication, createSubscription, dropRe
 import { switchover, waitForPosition } from '../logical/switchover.js';
 import { toolsBindirOf } from '../upgrade/tool-bindir.js';
 import { createDatasetSchema } from '../logical/dataset-schema.js';
+import { LagSampler } from '../logical/lag-sampler.js';
 import { defineAction, type ActionContext } from './action-types.js';
 import { durationParam } from './duration-param.js';
 
@@ -91,11 +92,17 @@ export const logicalBluegreenAction = defineAction({
     }
 
     let replicating = false;
+    // The slot's lag, sampled for the report's chart from the subscription's creation until replication stops.
+    let sampler: LagSampler | undefined;
+    const stopSampler = async (): Promise<void> => {
+      if (sampler) ctx.detail('replicationLag', await sampler.stop());
+    };
     try {
       ctx.phase('publish');
       await createPublication(r);
       replicating = true;
       await createSubscription(r);
+      sampler = LagSampler.start({ blue, slot: r.name, runDir: ctx.runDir });
       await initialCopy(ctx, r, p.catchUpTimeout);
       await readyGreen(ctx, r);
       await catchUp(ctx, r, p.catchUpLagBytes, p.catchUpTimeout);
@@ -107,10 +114,12 @@ export const logicalBluegreenAction = defineAction({
           await using blueDb = await blue.admin();
           await waitForPosition(ctx, blueDb, r, blueFinalLsn, p.catchUpTimeout);
         }
+        await stopSampler();
         await dropReplication(r);
       }
       replicating = false;
     } finally {
+      await stopSampler();
       // Never leave a slot on blue: it would hold WAL for as long as blue runs.
       if (replicating) await dropReplication(r).catch((e: unknown) => ctx.log(`logical-bluegreen: cleanup: ${(e as Error).message}`));
     }

@@ -1,3 +1,4 @@
+import { redactArgv } from '../../core/redact-argv.js';
 import { join } from 'node:path';
 import { CutoverError, errorInfo } from '../../core/errors.js';
 import { publicEndpoint, type Endpoint } from '../../core/endpoint.js';
@@ -76,7 +77,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     durationMs: null,
     verdict: 'running',
     method: options.method ?? 'scenario',
-    config: { scenario: redactScenario(scenario), checks: config, ...(options.argv ? { commandLine: [...options.argv] } : {}) },
+    config: { scenario: redactScenario(scenario), checks: config, ...(options.argv ? { commandLine: redactArgv(options.argv) } : {}) },
     endpoints: {},
     steps: [],
     files: {},

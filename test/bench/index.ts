@@ -3,7 +3,7 @@
  * run, printed as ratios. Never a test: nothing here gates CI.
  *
  *   npm run bench                                  # every section
- *   BENCH=driver npm run bench                     # one section: suite, ledger, driver, methods
+ *   BENCH=driver npm run bench                     # one section: suite, ledger, driver, methods, report
  *   BENCH_TABLES=1000 BENCH_ROWS=5000000 BENCH=suite npm run bench
  */
 import { existsSync } from 'node:fs';
@@ -19,8 +19,9 @@ import { labEnv } from '../support/lab.js';
 import { benchLedger } from './ledger.js';
 import { benchDriver } from './driver.js';
 import { benchMethods } from './methods.js';
+import { benchReport } from './report.js';
 
-const SECTIONS = ['suite', 'ledger', 'driver', 'methods'] as const;
+const SECTIONS = ['suite', 'ledger', 'driver', 'methods', 'report'] as const;
 const chosen = (process.env.BENCH ?? SECTIONS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const name of chosen) {
   if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`BENCH: expected a comma-separated list of ${SECTIONS.join(', ')}, got "${name}"`);
@@ -123,3 +124,4 @@ if (runs('ledger')) {
 }
 if (runs('driver')) await benchDriver({ soakSeconds: Number(process.env.BENCH_SOAK_SECONDS ?? 600) });
 if (runs('methods')) await benchMethods({ ...(process.env.BENCH_SCALES ? { scales: process.env.BENCH_SCALES.split(',').map(Number) } : {}) });
+if (runs('report')) await benchReport();

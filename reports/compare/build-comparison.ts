@@ -1,0 +1,100 @@
+import { resolve } from 'node:path';
+import { toolVersion } from '../../core/tool-version.js';
+import { TIMELINE_FILE } from '../../load/timeline-writer.js';
+import { compareFindings } from './compare-findings.js';
+import { applyCompareGate } from './compare-gate.js';
+import { compareLatency } from './compare-latency.js';
+import { comparePlans } from './compare-plans.js';
+import { compareThroughput } from './compare-throughput.js';
+import type { ComparedRun, RunComparison, ThroughputComparison } from './comparison.js';
+import type { CompareLimits } from './gate-limits.js';
+import type { RunInputs } from './run-inputs.js';
+
+/** Files whose absence empties part of the comparison, by what `RunInputs` holds. */
+function missingFiles(run: RunInputs): string[] {
+  const missing: string[] = [];
+  if (!run.timeline) missing.push(TIMELINE_FILE);
+  if (!run.post) missing.push('post.snapshot.json');
+  if (!run.findings) missing.push('findings.json');
+  return missing;
+}
+
+/** How the comparison names a run: what it was, and the versions it went from and to. */
+export function describeRun(run: RunInputs): ComparedRun {
+  const m = run.manifest;
+  const out: ComparedRun = {
+    dir: run.dir,
+    name: m.name,
+    method: m.method,
+    verdict: m.verdict,
+    startedAt: m.startedAt,
+    toolVersion: m.tool?.version ?? '',
+    missing: missingFiles(run),
+  };
+  const from = m.endpoints?.blue?.version;
+  const to = m.endpoints?.green?.version ?? m.endpoints?.writer?.version ?? run.post?.server.version;
+  if (from) out.from = from;
+  if (to) out.to = to;
+  if (m.soak) {
+    out.rate = m.soak.rate;
+    out.workload = m.soak.workload;
+  }
+  return out;
+}
+
+/** What a reader should know before trusting the ratios. */
+function notesOn(a: ComparedRun, b: ComparedRun, throughput: ThroughputComparison): string[] {
+  const notes: string[] = [];
+  if (resolve(a.dir) === resolve(b.dir)) notes.push('RUN_A and RUN_B are the same directory');
+  for (const [label, run] of [['RUN_A', a], ['RUN_B', b]] as const) {
+    if (run.verdict === 'running' || run.verdict === 'error') notes.push(`${label} did not complete (verdict ${run.verdict}): its figures cover what it recorded`);
+    if (run.missing.length > 0) notes.push(`${label} has no ${run.missing.join(', ')}: that part of the comparison is empty`);
+  }
+  if (a.rate !== undefined && b.rate !== undefined && a.rate !== b.rate) {
+    notes.push(`the soaks ran at different rates (${a.rate}/s and ${b.rate}/s): throughput and latency are not like for like`);
+  }
+  if (a.workload && b.workload && a.workload !== b.workload) notes.push(`the soaks ran different workloads (${a.workload} and ${b.workload})`);
+  if (a.method !== b.method) notes.push(`the runs used different methods (${a.method} and ${b.method})`);
+  const spanA = throughput.load.a?.spanMs;
+  const spanB = throughput.load.b?.spanMs;
+  if (spanA && spanB && Math.abs(spanA - spanB) > 0.25 * Math.max(spanA, spanB)) {
+    notes.push(`the soaks lasted ${(spanA / 1000).toFixed(0)} s and ${(spanB / 1000).toFixed(0)} s: high percentiles of a shorter soak rest on fewer values`);
+  }
+  return notes;
+}
+
+export interface BuildComparisonOptions {
+  /** Defaults to now; fixed in tests. */
+  generatedAt?: string;
+}
+
+/**
+ * Compares two run directories already read: latency distributions, throughput, downtime and
+ * ledger totals, EXPLAIN plans and findings, then applies the limits.
+ */
+export function buildComparison(a: RunInputs, b: RunInputs, limits: CompareLimits, options: BuildComparisonOptions = {}): RunComparison {
+  const runA = describeRun(a);
+  const runB = describeRun(b);
+  const latency =
+    a.timeline && b.timeline
+      ? compareLatency({ timeline: a.timeline, steps: a.manifest.steps ?? [] }, { timeline: b.timeline, steps: b.manifest.steps ?? [] })
+      : null;
+  const throughput = compareThroughput(a, b);
+  const plans = comparePlans(a.post, b.post);
+  const findings = compareFindings(a.findings, b.findings);
+  const gate = applyCompareGate(limits, { latency, throughput, plans, findings, missing: { a: runA.missing, b: runB.missing } });
+  return {
+    kind: 'cutover.comparison',
+    schemaVersion: 1,
+    tool: { name: 'cutover', version: toolVersion() },
+    generatedAt: options.generatedAt ?? new Date().toISOString(),
+    a: runA,
+    b: runB,
+    latency,
+    throughput,
+    plans,
+    findings,
+    gate,
+    notes: notesOn(runA, runB, throughput),
+  };
+}

@@ -1,0 +1,16 @@
+export * from './comparison.js';
+export { change, increase, formatRatio, formatPercent, type Change } from './change.js';
+export { PERCENTILES, percentilesOf, mergedPercentiles, type LatencyPercentiles, type PercentileKey } from './latency-percentiles.js';
+export { NO_LIMITS, parsePercent, parsePercentile, parseSeverity, percentText, type CompareLimits } from './gate-limits.js';
+export { readRunInputs, type RunInputs } from './run-inputs.js';
+export { compareLatency, windowLatency, secondsOf } from './compare-latency.js';
+export { pairSteps } from './pair-steps.js';
+export { compareThroughput, loadFigures, ledgerFigures } from './compare-throughput.js';
+export { comparePlans, comparePlan, explainBaselinesOf, EXPLAIN_CHECK_ID } from './compare-plans.js';
+export { compareFindings } from './compare-findings.js';
+export { applyCompareGate, type GateInputs } from './compare-gate.js';
+export { buildComparison, describeRun, type BuildComparisonOptions } from './build-comparison.js';
+export { comparisonLines } from './compare-text.js';
+export { renderComparisonHtml } from './compare-html.js';
+export { renderComparisonJson } from './compare-json.js';
+export type { Paint } from './text-table.js';

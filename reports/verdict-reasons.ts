@@ -1,0 +1,60 @@
+import type { RunManifest } from '../scenarios/run-manifest.js';
+import type { DiffReport } from './diff-report.js';
+
+/** One reason behind a verdict, with the severity it weighed in with. */
+export interface VerdictReason {
+  severity: 'fail' | 'warn' | 'info';
+  text: string;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
+}
+
+/**
+ * Why a run (or a diff) got its verdict, most serious first: what failed, then what only warns,
+ * then the reassuring facts when nothing did. Built from what the run directory holds; the order
+ * follows how the verdict is decided (an error, a failed step or lost writes, the gate).
+ */
+export function verdictReasons(run: RunManifest | undefined, diff: DiffReport | undefined): VerdictReason[] {
+  const reasons: VerdictReason[] = [];
+  if (run?.error) reasons.push({ severity: 'fail', text: `The run could not complete: ${firstLine(run.error)}` });
+  for (const step of run?.steps ?? []) {
+    if (step.status === 'failed') reasons.push({ severity: 'fail', text: `Step "${step.name}" failed${step.error ? `: ${firstLine(step.error)}` : ''}` });
+  }
+  const soak = run?.soak?.summary;
+  if (soak) {
+    if (soak.lost > 0) reasons.push({ severity: 'fail', text: `${plural(soak.lost, 'acknowledged write')} lost: the final database does not have them` });
+    if (soak.unexpected > 0) reasons.push({ severity: 'fail', text: `${plural(soak.unexpected, 'unexpected write')}: present although the client was told it failed, or never sent` });
+    if (soak.duplicated > 0) reasons.push({ severity: 'fail', text: `${plural(soak.duplicated, 'write')} present more than once (duplicated)` });
+  }
+  if (diff) {
+    const failing = diff.findings.filter((f) => f.gate === 'failing');
+    if (failing.length) reasons.push({ severity: 'fail', text: `${plural(failing.length, 'finding')} fail the gate: ${summarise(failing.map((f) => f.message))}` });
+    const warnings = diff.findings.filter((f) => f.gate !== 'failing' && f.severity === 'warn');
+    if (warnings.length) reasons.push({ severity: 'warn', text: `${plural(warnings.length, 'warning')}: ${summarise(warnings.map((f) => f.message))}` });
+  } else if (run && !run.error && run.verdict !== 'running') {
+    reasons.push({ severity: 'warn', text: 'No check diff: the run has no pair of snapshots (it stopped before the post-checks)' });
+  }
+  const late = (run?.steps ?? []).reduce((sum, s) => sum + (s.late ?? 0), 0);
+  if (late > 0) reasons.push({ severity: 'info', text: `${plural(late, 'write')} arrived late on green after the switchover (not lost)` });
+  if (soak) {
+    const outages = soak.outages.length;
+    reasons.push({
+      severity: 'info',
+      text: `Clients were down ${soak.downtimeMs.toLocaleString('en-US')} ms in ${plural(outages, 'outage')} (± ${soak.resolutionMs} ms); ${plural(soak.confirmed, 'write')} confirmed`,
+    });
+  }
+  if (!reasons.some((r) => r.severity !== 'info') && run?.verdict !== 'running') {
+    reasons.unshift({ severity: 'info', text: run ? 'Every step succeeded, no write was lost, and no finding fails the gate' : 'No finding fails the gate' });
+  }
+  return reasons;
+}
+
+/** The first three messages, and how many more. */
+function summarise(messages: string[]): string {
+  const shown = messages.slice(0, 3).map(firstLine).join('; ');
+  return messages.length > 3 ? `${shown}; and ${messages.length - 3} more` : shown;
+}

@@ -1,0 +1,60 @@
+import type { RunManifest } from '../scenarios/run-manifest.js';
+import { escapeHtml as h } from './escape.js';
+
+/** The step a window overlaps most, or "between steps". */
+function stepOf(run: RunManifest, start: string, end: string): string {
+  const a = Date.parse(start);
+  const b = Math.max(Date.parse(end), a);
+  let best: { name: string; overlap: number } | undefined;
+  for (const s of run.steps) {
+    const overlap = Math.min(b, Date.parse(s.endedAt)) - Math.max(a, Date.parse(s.startedAt));
+    if (overlap >= 0 && (!best || overlap > best.overlap)) best = { name: s.name, overlap };
+  }
+  return best?.name ?? 'outside the steps';
+}
+
+const time = (iso: string) => iso.replace('T', ' ').replace('Z', ' UTC');
+
+/**
+ * Outage windows (attempts failed) and degraded windows (attempts succeeded, slowly) of the
+ * soak, each with its step, error classes and the resolution its figure has.
+ */
+export function windowsSectionHtml(run: RunManifest): string {
+  const soak = run.soak;
+  const summary = soak?.summary;
+  if (!soak || !summary) return '<h2 id="windows">Outages and degraded windows</h2>\n<p class="muted">No soak ran in this run, so nothing measured client downtime.</p>';
+  const outages = summary.outages.map(
+    (o) => `<tr>
+<td class="nowrap">${h(time(o.start))}</td><td class="nowrap">${h(time(o.end))}</td>
+<td class="num">${o.durationMs.toLocaleString('en-US')} ms</td>
+<td class="num">${o.failedAttempts.toLocaleString('en-US')}</td>
+<td>${Object.entries(o.errorClasses).map(([k, v]) => `<code>${h(k)}</code> ×${v}`).join(', ') || '—'}</td>
+<td>${h(stepOf(run, o.start, o.end))}</td>
+</tr>`,
+  );
+  const degraded = (soak.downtime?.degraded ?? []).map(
+    (d) => `<tr>
+<td class="nowrap">${h(time(d.start))}</td><td class="nowrap">${h(time(d.end))}</td>
+<td class="num">${d.durationMs.toLocaleString('en-US')} ms</td>
+<td class="num">${d.slowAttempts.toLocaleString('en-US')}</td>
+<td class="num">${Math.round(d.maxLatencyMs).toLocaleString('en-US')} ms</td>
+<td>${h(d.lane)} (± ${h(d.resolutionMs)} ms)</td>
+<td>${h(stepOf(run, d.start, d.end))}</td>
+</tr>`,
+  );
+  return `<h2 id="windows">Outages and degraded windows</h2>
+<p>Downtime ${summary.downtimeMs.toLocaleString('en-US')} ms in ${summary.outages.length} outage${summary.outages.length === 1 ? '' : 's'}; resolution ± ${h(summary.resolutionMs)} ms${soak.downtime ? ` (${h(soak.downtime.note)})` : ''}.</p>
+${outages.length ? `<table class="windows">
+<thead><tr><th>Outage start</th><th>End</th><th>Duration</th><th>Failed attempts</th><th>Error classes</th><th>Step</th></tr></thead>
+<tbody>
+${outages.join('\n')}
+</tbody>
+</table>` : '<p class="muted">No outage: every attempt of the soak succeeded.</p>'}
+${degraded.length ? `<p>Degraded windows: attempts succeeded, but slower than ${h(soak.degradedThresholdMs)} ms.</p>
+<table class="windows">
+<thead><tr><th>Degraded from</th><th>To</th><th>Duration</th><th>Slow attempts</th><th>Slowest</th><th>Measured by</th><th>Step</th></tr></thead>
+<tbody>
+${degraded.join('\n')}
+</tbody>
+</table>` : `<p class="muted">No degraded window (no success slower than ${h(soak.degradedThresholdMs)} ms outside outages).</p>`}`;
+}
