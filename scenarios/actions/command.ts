@@ -6,6 +6,7 @@ import { CutoverError } from '../../core/errors.js';
 import { defineAction } from './action-types.js';
 import { durationParam } from './duration-param.js';
 import { libpqEnv } from '../upgrade/libpq-env.js';
+import type { Topology } from '../topology/cluster.js';
 
 /** Lines of output quoted in the step's error when the command fails. */
 const TAIL_LINES = 3;
@@ -40,7 +41,7 @@ export const commandAction = defineAction({
       timeoutMs: p.timeout,
       signal: ctx.signal,
       // The writer's connection in PG* variables, so `psql` in a step reaches it; the step's own env wins.
-      env: { ...libpqEnv(ctx.topology.get(ctx.topology.writer).endpoint()), ...p.env, CUTOVER_RUN_DIR: ctx.runDir, CUTOVER_STEP_DIR: dir, CUTOVER_WRITER_ROLE: ctx.topology.writer },
+      env: { ...writerEnv(ctx.topology), ...p.env, CUTOVER_RUN_DIR: ctx.runDir, CUTOVER_STEP_DIR: dir, CUTOVER_WRITER_ROLE: ctx.topology.writer },
     });
     await writeFile(logFile, result.stdout);
     ctx.detail('exitCode', result.exitCode);
@@ -57,3 +58,8 @@ export const commandAction = defineAction({
     });
   },
 });
+
+/** cutover's environment plus the writer's connection (PGHOST...), when the run has a writer server. */
+function writerEnv(topology: Topology): NodeJS.ProcessEnv {
+  return topology.has(topology.writer) ? libpqEnv(topology.get(topology.writer).endpoint()) : process.env;
+}

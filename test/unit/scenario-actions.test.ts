@@ -18,7 +18,14 @@ afterAll(async () => {
 });
 
 /** A cluster that is never connected to: these actions do not touch a server. */
-const fakeBlue = { role: 'blue', provider: 'external', database: 'app', version: '16.4', major: 16 } as unknown as Cluster;
+const fakeBlue = {
+  role: 'blue',
+  provider: 'external',
+  database: 'app',
+  version: '16.4',
+  major: 16,
+  endpoint: () => ({ host: '127.0.0.1', port: 54329, database: 'app', user: 'watcher', password: 'pw-not-logged', sslmode: 'disable' }),
+} as unknown as Cluster;
 
 function services(signal = new AbortController().signal): RunServices {
   const scenario = validateScenario({ name: 't', blue: { provider: 'external', url: 'postgresql://x@127.0.0.1/app' }, steps: [{ action: 'wait', duration: 0 }] });
@@ -38,12 +45,12 @@ const step = (index: number, spec: Record<string, unknown>) => parseStep({ actio
 
 describe('command and wait actions as steps', () => {
   it('command: keeps stdout and stderr in order in the step directory, with the exit code', async () => {
-    const record = await runStep(step(0, { action: 'command', run: 'echo out; echo err >&2; echo "$GREETING from $CUTOVER_WRITER_ROLE"', env: { GREETING: 'hello' } }), services(), undefined);
+    const record = await runStep(step(0, { action: 'command', run: 'echo out; echo err >&2; echo "$GREETING from $CUTOVER_WRITER_ROLE"; echo "$PGUSER@$PGHOST:$PGPORT/$PGDATABASE"', env: { GREETING: 'hello' } }), services(), undefined);
     expect(record.status).toBe('ok');
     // The title is the command line, shortened for the step table.
     expect(record.name).toBe('echo out; echo err >&2; echo "$GREETING from $CUTOVER_WRI...');
     expect(record.details).toMatchObject({ exitCode: 0, log: 'steps/01-command/command.log' });
-    expect(readFileSync(join(runDir, 'steps/01-command/command.log'), 'utf8')).toBe('out\nerr\nhello from blue\n');
+    expect(readFileSync(join(runDir, 'steps/01-command/command.log'), 'utf8')).toBe('out\nerr\nhello from blue\nwatcher@127.0.0.1:54329/app\n');
   });
 
   it('command: a timeout kills the whole process group and fails the step, saying so', async () => {
