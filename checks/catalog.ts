@@ -12,6 +12,9 @@ import { activityCheck } from './activity.js';
 import { upgradeCompat } from './upgrade-compat.js';
 import { explainBaselines } from './explain-baselines.js';
 import { customSql } from './custom-sql.js';
+import { bluegreenSettingsCheck } from './bluegreen-settings.js';
+import { bluegreenObjectsCheck } from './bluegreen-objects.js';
+import { bluegreenActivityCheck } from './bluegreen-activity.js';
 
 /**
  * Every built-in check, in the order a suite runs them. A new check is one file and one line here.
@@ -31,4 +34,7 @@ export const CATALOG: readonly CheckDefinition[] = [
   upgradeCompat,
   explainBaselines,
   customSql,
+  bluegreenSettingsCheck,
+  bluegreenObjectsCheck,
+  bluegreenActivityCheck,
 ];

@@ -60,6 +60,8 @@ export const configSchema = z
         watchSettings: z.array(z.string()).default([]),
         longRunningSeconds: z.number().positive().default(300),
         replicationLagWarnBytes: z.number().int().nonnegative().default(16 * 1024 * 1024),
+        /** The managed Blue/Green guardrail checks (`bluegreen.*`): `auto` runs them on RDS and Aurora only. */
+        bluegreen: z.enum(['auto', 'on', 'off']).default('auto'),
       })
       .strict()
       .default({
@@ -71,6 +73,7 @@ export const configSchema = z
         watchSettings: [],
         longRunningSeconds: 300,
         replicationLagWarnBytes: 16 * 1024 * 1024,
+        bluegreen: 'auto',
       }),
     upgrade: z
       .object({

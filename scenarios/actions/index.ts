@@ -4,6 +4,10 @@ import { dumpRestoreAction } from './dump-restore.js';
 import { logicalBluegreenAction } from './logical-bluegreen.js';
 import { minorRestartAction } from './minor-restart.js';
 import { pgUpgradeAction } from './pg-upgrade.js';
+import { rdsBluegreenCreateAction } from './rds-bluegreen-create.js';
+import { rdsBluegreenDeleteAction } from './rds-bluegreen-delete.js';
+import { rdsBluegreenSwitchoverAction } from './rds-bluegreen-switchover.js';
+import { rdsBluegreenWaitAction } from './rds-bluegreen-wait.js';
 import { waitAction } from './wait.js';
 
 export { defineAction, type ActionContext, type ActionDefinition, type ProvisionOptions } from './action-types.js';
@@ -17,4 +21,8 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition<unknown>>> = {
   'logical-bluegreen': logicalBluegreenAction,
   'pg-upgrade': pgUpgradeAction,
   'dump-restore': dumpRestoreAction,
+  'rds-bluegreen-create': rdsBluegreenCreateAction,
+  'rds-bluegreen-wait': rdsBluegreenWaitAction,
+  'rds-bluegreen-switchover': rdsBluegreenSwitchoverAction,
+  'rds-bluegreen-delete': rdsBluegreenDeleteAction,
 };
