@@ -45,8 +45,11 @@ tfoot th, tfoot td { border-top: 2px solid #d0d7de; background: #f6f8fa; font-we
 nav.toc { font-size: 13px; margin: .5rem 0; }
 nav.toc a { margin-right: .9rem; color: #0969da; text-decoration: none; }
 table.meta th { width: 12rem; }
+table.steps td:last-child { width: 32%; }
+@page { size: A4 landscape; margin: 10mm; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 11px; }
+  body { margin: 0; max-width: none; font-size: 10px; }
+  th, td { padding: .2rem .35rem; }
   nav.toc, .filters { display: none; }
   h2 { break-after: avoid; }
   tr, .banner, canvas, img { break-inside: avoid; }
