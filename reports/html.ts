@@ -12,6 +12,8 @@ export interface RenderHtmlOptions {
   /** The charts section of the run (reports/charts). */
   chartsHtml?: string;
   pngNote?: string;
+  /** The CloudWatch section of the run (reports/sections). */
+  cloudwatchHtml?: string;
 }
 
 /**

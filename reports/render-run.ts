@@ -12,6 +12,7 @@ import { renderRunHtml } from './run-html.js';
 import { readSnapshot, type Snapshot } from '../checks/snapshot.js';
 import { chartsSectionHtml, loadRunCharts, writePngCharts } from './charts/index.js';
 import { verdictReasons } from './verdict-reasons.js';
+import { cloudwatchSectionHtml } from './sections/cloudwatch-section.js';
 import { escapeMarkdown } from './escape.js';
 
 /** Reads `run.json` of a run directory, refusing anything else. */
@@ -59,7 +60,15 @@ export async function renderRunDirectory(runDir: string): Promise<Record<string,
   const files: Record<string, string> = {};
   const charts = await loadRunCharts(runDir, run);
   const png = await writePngCharts(runDir, charts);
-  const page = { run, chartsHtml: chartsSectionHtml(charts), ...(png.note ? { pngNote: png.note } : {}), ...(pre ? { pre } : {}), ...(post ? { post } : {}) };
+  const page = {
+    run,
+    chartsHtml: chartsSectionHtml(charts),
+    ...(png.note ? { pngNote: png.note } : {}),
+    ...(pre ? { pre } : {}),
+    ...(post ? { post } : {}),
+    // Read by report-page.ts through the page options (html.ts and run-html.ts pass them on whole).
+    ...(charts.cloudwatch ? { cloudwatchHtml: cloudwatchSectionHtml(charts.cloudwatch, run) } : {}),
+  };
   await writeFile(join(runDir, 'report.html'), diff ? renderHtml(diff, page) : renderRunHtml(run, page));
   files.report = 'report.html';
   if (png.files.length) files.charts = 'charts/';

@@ -20,6 +20,8 @@ export interface ReportInput {
   chartsHtml?: string;
   /** Files next to the report that a reader may want (PNG charts), or why they are missing. */
   pngNote?: string;
+  /** The CloudWatch section (reports/sections/cloudwatch-section.ts), when the run fetched metrics. */
+  cloudwatchHtml?: string;
 }
 
 /**
@@ -38,6 +40,7 @@ export function renderReportPage(input: ReportInput): string {
     parts.push({ id: 'windows', label: 'Outages', html: windowsSectionHtml(run) });
   }
   if (input.chartsHtml) parts.push({ id: 'charts', label: 'Charts', html: `${input.chartsHtml}${input.pngNote ? `\n<p class="muted">${h(input.pngNote)}</p>` : ''}` });
+  if (input.cloudwatchHtml) parts.push({ id: 'cloudwatch', label: 'CloudWatch', html: input.cloudwatchHtml });
   if (diff) {
     parts.push({ id: 'check-diff', label: 'Check diff', html: checkDiffSectionHtml(diff, pre, post) });
     parts.push({ id: 'plan-diffs', label: 'Plans', html: planDiffsSectionHtml(pre, post) });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { UserConfig } from '../core/config.js';
+import { awsSchema } from './aws/aws-config.js';
 
 /** Where a role's server comes from. `version` of embedded: `15`, `16.4`, `16`, `17` (npm packages). */
 export const providerSpecSchema = z.discriminatedUnion('provider', [
@@ -49,6 +50,8 @@ export const scenarioSchema = z
     switchover: z.enum(['hard', 'pause']).default('hard'),
     /** Configuration of the checks and gates (as in cutover.config.*). */
     config: z.custom<UserConfig>((v) => typeof v === 'object' && v !== null).optional(),
+    /** CloudWatch: the RDS/Aurora resources whose metrics join the report, and publishing the soak (docs/cloudwatch.md). */
+    aws: awsSchema.optional(),
     steps: z.array(stepSpecSchema).min(1),
   })
   .strict();

@@ -5,6 +5,7 @@ import { verifyRunLedger } from '../load/soak-verify.js';
 import type { LedgerVerification } from '../load/verify-ledger.js';
 import { analyseSoak, type SoakAnalysis } from '../load/analysis/analyse-soak.js';
 import type { WorkloadDefinition } from '../load/workload-types.js';
+import type { TimelineBucket } from '../load/timeline-types.js';
 import type { RunManifest } from './run-manifest.js';
 import { newSoakRecord, recordLoad, recordVerification, stepSoakFields } from './soak-results.js';
 
@@ -35,6 +36,8 @@ export async function startSoakThrough(o: {
   signal?: AbortSignal;
   /** The style of the endpoint switch the load goes through, if any (`pause`: see PAUSE_SOAK). */
   switchStyle?: 'hard' | 'pause';
+  /** Each second of the load as the timeline records it (e.g. published to CloudWatch); must not block. */
+  onSecond?: (bucket: TimelineBucket) => void;
 }): Promise<SoakRun> {
   const pooled = o.switchStyle === 'pause';
   const timeoutMs = pooled ? PAUSE_SOAK.timeoutMs : SCENARIO_SOAK.timeoutMs;
@@ -61,6 +64,7 @@ export async function startSoakThrough(o: {
     probe: { intervalMs: SCENARIO_SOAK.probeIntervalMs, ...(pooled ? { timeoutMs } : {}) },
     degradedThresholdMs,
     signal: o.signal,
+    ...(o.onSecond ? { onSecond: o.onSecond } : {}),
     onWriter: (writer) => {
       record.writers.push(writer);
       void o.save().catch(() => {});

@@ -1,7 +1,8 @@
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import type { RunCharts } from './run-charts.js';
+import { cloudwatchCharts } from './cloudwatch-charts.js';
 
-export type ChartName = 'throughput' | 'latency' | 'schedule-lag' | 'replication-lag';
+export type ChartName = 'throughput' | 'latency' | 'schedule-lag' | 'replication-lag' | `cloudwatch-${string}`;
 
 /** One chart of the report: a Chart.js configuration (plain JSON), or why there is nothing to draw. */
 export interface RunChart {
@@ -13,7 +14,7 @@ export interface RunChart {
   empty?: string;
 }
 
-type Line = ChartDataset<'line', (number | null)[] | { x: number; y: number }[]>;
+export type Line = ChartDataset<'line', (number | null)[] | { x: number; y: number }[]>;
 
 const CLASS_COLOURS = ['#b91c1c', '#c2410c', '#a16207', '#be185d', '#7e22ce', '#0f766e'];
 
@@ -69,14 +70,15 @@ export function chartConfigs(data: RunCharts): RunChart[] {
   } else {
     charts.push({ name: 'replication-lag', title: replicationTitle, empty: 'No replication to chart: no step of this run replicated (the logical blue/green records its lag in replication-lag.ndjson).' });
   }
+  charts.push(...cloudwatchCharts(data));
   return charts;
 }
 
-function line(label: string, data: Line['data'], colour: string, extra: Partial<Line> = {}): Line {
+export function line(label: string, data: Line['data'], colour: string, extra: Partial<Line> = {}): Line {
   return { label, data, borderColor: colour, backgroundColor: colour, borderWidth: 1.5, pointRadius: 0, pointHoverRadius: 3, spanGaps: false, ...extra } as Line;
 }
 
-function lineChart(data: RunCharts, title: string, labels: number[] | undefined, datasets: Line[], unit: string): ChartConfiguration<'line'> {
+export function lineChart(data: RunCharts, title: string, labels: number[] | undefined, datasets: Line[], unit: string): ChartConfiguration<'line'> {
   return {
     type: 'line',
     data: { ...(labels ? { labels } : {}), datasets } as ChartConfiguration<'line'>['data'],

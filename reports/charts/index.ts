@@ -7,3 +7,4 @@ export { readReplicationLag, type ReplicationLagSeries } from './replication-lag
 export { runBands, type BandKind, type ChartBand } from './run-bands.js';
 export { BANDS_PLUGIN_SOURCE, bandsPlugin, type BandsPluginOptions } from './bands-plugin.js';
 export { PercentileReader } from './histogram-percentiles.js';
+export { cloudwatchCharts, stepPoints } from './cloudwatch-charts.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunManifest } from '../../scenarios/run-manifest.js';
+import { readCloudWatchRecord, type CloudWatchRecord } from '../../scenarios/aws/cloudwatch-record.js';
 import { readReplicationLag, type ReplicationLagSeries } from './replication-lag-series.js';
 import { runBands, type ChartBand } from './run-bands.js';
 import { readTimelineSeries, type TimelineSeries } from './timeline-series.js';
@@ -16,11 +17,13 @@ export interface RunCharts {
   /** One series per replication slot; empty when nothing replicated. */
   replication: ReplicationLagSeries[];
   bands: ChartBand[];
+  /** What `cloudwatch.json` holds, when the run fetched CloudWatch metrics (an `aws` block). */
+  cloudwatch?: CloudWatchRecord;
 }
 
 /**
- * Reads what the charts need from a run directory: `timeline.ndjson`, `replication-lag.ndjson`
- * and the steps and outages of `run.json` (pass the manifest when it is already read).
+ * Reads what the charts need from a run directory: `timeline.ndjson`, `replication-lag.ndjson`,
+ * `cloudwatch.json` and the steps and outages of `run.json` (pass the manifest when it is already read).
  */
 export async function loadRunCharts(runDir: string, run?: RunManifest): Promise<RunCharts> {
   const manifest = run ?? (JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')) as RunManifest);
@@ -33,7 +36,8 @@ export async function loadRunCharts(runDir: string, run?: RunManifest): Promise<
     ...replication.map((r) => r.seconds[r.seconds.length - 1] ?? 0),
     ...bands.map((b) => b.to),
   ];
-  return { startMs, endSeconds: Math.ceil(Math.max(0, ...ends)), ...(timeline ? { timeline } : {}), replication, bands };
+  const cloudwatch = await readCloudWatchRecord(runDir);
+  return { startMs, endSeconds: Math.ceil(Math.max(0, ...ends)), ...(timeline ? { timeline } : {}), replication, bands, ...(cloudwatch ? { cloudwatch } : {}) };
 }
 
 function firstTime(candidates: (string | undefined)[]): number {

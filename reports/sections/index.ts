@@ -10,3 +10,4 @@ export { planDiffsSectionHtml } from './plan-diffs-section.js';
 export { alignPlans, countChanges, type AlignedPlanNode, type PlanChange } from './plan-align.js';
 export { RATIO_BETTER, RATIO_WORSE, ratioOf, ratioClass } from './ratio.js';
 export { SECTIONS_CSS } from './sections-style.js';
+export { cloudwatchSectionHtml } from './cloudwatch-section.js';

@@ -27,6 +27,7 @@ import { redactScenario } from './redact-scenario.js';
 import { runStep, skippedStep, type RunServices } from './run-step.js';
 import { seedDataset } from './seed-dataset.js';
 import { clearForeignAttributeOptions } from '../upgrade/attribute-options.js';
+import { openRunCloudWatch } from '../aws/run-cloudwatch.js';
 
 export interface RunScenarioOptions {
   /** Parent of the run directory. */
@@ -85,6 +86,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const save = () => writeJsonAtomic(join(runDir, 'run.json'), manifest);
   await save();
   log(`run directory: ${runDir}`);
+  // Publishing starts with the soak; the watched metrics are fetched once it has drained.
+  const cloudwatch = scenario.aws ? openRunCloudWatch(scenario.aws, { runDir, name, log }) : undefined;
 
   let topology: RunTopology | undefined;
   const provisioned: ProvisionedCluster[] = [];
@@ -156,7 +159,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     checkAbort(signal);
     if (workload && scenario.soak) {
       log(`soak: ${workload.name} at ${scenario.soak.rate}/s through the steps`);
-      soak = await startSoakThrough({ runDir, endpoint: loadEndpoint, workload, rate: scenario.soak.rate, manifest, save, signal, switchStyle: endpointSwitch?.style });
+      soak = await startSoakThrough({ runDir, endpoint: loadEndpoint, workload, rate: scenario.soak.rate, manifest, save, signal, switchStyle: endpointSwitch?.style, ...(cloudwatch?.onSecond ? { onSecond: cloudwatch.onSecond } : {}) });
     }
 
     const services: RunServices = {
@@ -219,6 +222,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   } finally {
     soak?.stop();
     await soak?.done.catch((e: unknown) => log(`soak: ${errorInfo(e).message.split('\n')[0]}`));
+    await cloudwatch?.finish({ manifest, signal });
     await endpointSwitch?.close().catch((e: unknown) => log(`cleanup: ${errorInfo(e).message}`));
     keepDataOfFailedRun(manifest, provisioned, signal, log);
     await topology?.close().catch((e: unknown) => log(`cleanup: ${errorInfo(e).message}`));
