@@ -83,6 +83,54 @@ async function throttlingProxy(throttle: number): Promise<{ endpoint: string; ge
   };
 }
 
+/**
+ * A real HTTP stand-in in front of moto, for pagination only (moto answers every GetMetricData
+ * in one page): it forwards each request to moto, then answers the first page with the first
+ * half of every result's points, StatusCode PartialData and a NextToken, and the request that
+ * carries that token with the second half, Complete. cutover's client talks HTTP to it through
+ * the SDK, as it would to CloudWatch.
+ */
+async function pagingProxy(): Promise<{ endpoint: string; tokens: (string | undefined)[]; close(): Promise<void> }> {
+  const tokens: (string | undefined)[] = [];
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const paged = String(req.headers['x-amz-target'] ?? '').endsWith('GetMetricData');
+    let body = Buffer.concat(chunks);
+    let token: string | undefined;
+    if (paged) {
+      const input = JSON.parse(body.toString('utf8')) as { NextToken?: string };
+      token = input.NextToken;
+      tokens.push(token);
+      delete input.NextToken;
+      body = Buffer.from(JSON.stringify(input));
+    }
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'connection' && k !== 'content-length').map(([k, v]) => [k, String(v)]));
+    const answer = await fetch(`${moto.endpoint}${req.url}`, { method: req.method, headers, body });
+    const text = Buffer.from(await answer.arrayBuffer());
+    if (!paged || answer.status !== 200) {
+      res.writeHead(answer.status, Object.fromEntries([...answer.headers].filter(([k]) => k !== 'content-length')));
+      res.end(text);
+      return;
+    }
+    const output = JSON.parse(text.toString('utf8')) as { MetricDataResults?: { Timestamps?: unknown[]; Values?: unknown[]; StatusCode?: string }[]; NextToken?: string };
+    const first = token === undefined;
+    for (const r of output.MetricDataResults ?? []) {
+      const half = Math.ceil((r.Values ?? []).length / 2);
+      r.Timestamps = first ? (r.Timestamps ?? []).slice(0, half) : (r.Timestamps ?? []).slice(half);
+      r.Values = first ? (r.Values ?? []).slice(0, half) : (r.Values ?? []).slice(half);
+      r.StatusCode = first ? 'PartialData' : 'Complete';
+    }
+    if (first) output.NextToken = 'page-2';
+    else delete output.NextToken;
+    res.writeHead(200, { 'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.0' });
+    res.end(JSON.stringify(output));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return { endpoint: `http://127.0.0.1:${port}`, tokens, close: () => new Promise((r) => server.close(() => r())) };
+}
+
 /** A run directory with a manifest of two steps inside the window, as the runner leaves it. */
 async function runDirectory(name: string): Promise<{ runDir: string; manifest: RunManifest }> {
   const runDir = await createRunDirectory({ name, parent: work });
@@ -160,6 +208,20 @@ describe('CloudWatch metrics fetched from a moto server', () => {
       expect(memory('db-59')).toEqual([3e9, 3e9, 3e9, 3e9, 3e9]);
     } finally {
       delete process.env.AWS_REGION;
+      await proxy.close();
+    }
+  });
+
+  it('follows NextToken across pages over HTTP and merges each series in time order', async () => {
+    await putRds('db-paged', 'CPUUtilization', [11, 12, 13, 14, 15]);
+    const proxy = await pagingProxy();
+    try {
+      const config = aws({ watch: { blue: { instance: 'db-paged' } } }, proxy.endpoint);
+      const record = await fetchRunMetrics({ aws: config, client: cloudWatchClient(config), startMs, endMs, retry: FAST });
+      expect(proxy.tokens).toEqual([undefined, 'page-2']);
+      expect(record).toMatchObject({ status: 'ok', requests: 2 });
+      expect(record.series.find((s) => s.metric === 'CPUUtilization')).toMatchObject({ status: 'ok', values: [11, 12, 13, 14, 15] });
+    } finally {
       await proxy.close();
     }
   });
