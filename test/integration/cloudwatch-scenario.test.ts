@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { startMoto, type Moto } from '../support/moto.js';
 import { cleanEnv, runCli } from '../support/run-cli.js';
+import { canvasInk, launchBrowser, openReport, screenshot } from '../support/browser.js';
 import type { CloudWatchRecord } from '../../scenarios/aws/index.js';
 import type { RunManifest } from '../../scenarios/run-manifest.js';
 import type { TimelineBucket } from '../../load/timeline-types.js';
@@ -104,5 +105,22 @@ steps:
     expect(html).toMatch(/<th class="num">hold<\/th><th class="num">whole run<\/th>/);
     expect(html).toMatch(/<td><code>CPUUtilization<\/code><\/td><td>green <span class="mono">db-green<\/span><\/td><td>no datapoints<\/td>/);
     expect(html).toMatch(/The soak put \d+ datapoints .* to namespace <code>Cutover\/Soak<\/code>/);
+
+    // In a browser: the CloudWatch charts draw, nothing is fetched; a screenshot is kept.
+    const browser = await launchBrowser();
+    try {
+      const opened = await openReport(browser, join(runDir, 'report.html'));
+      await opened.page.waitForFunction(() => document.querySelectorAll('canvas').length > 0);
+      const deadline = Date.now() + 10_000;
+      let ink = await canvasInk(opened.page);
+      while (Object.values(ink).some((n) => n === 0) && Date.now() < deadline) ink = await canvasInk(opened.page);
+      await screenshot(opened.page, 'report-cloudwatch');
+      expect(opened.consoleErrors).toEqual([]);
+      expect(opened.pageErrors).toEqual([]);
+      expect(opened.requests).toEqual([]);
+      expect(ink['cutover-chart-cloudwatch-cpu-utilization']).toBeGreaterThan(500);
+    } finally {
+      await browser.close();
+    }
   });
 });
