@@ -13,6 +13,9 @@ import { RecentIds } from './recent-ids.js';
 import { RunTotals, type RunTotalsSummary } from './run-totals.js';
 import { seededRandom } from './seeded-random.js';
 
+/** Within this many milliseconds of the next due time the schedule spins through the event loop instead of sleeping on a timer. */
+const SPIN_MS = 1.5;
+
 /** What a finished load did, as a whole. Times are epoch ms / ISO 8601, durations ms. */
 export interface DriverResult extends RunTotalsSummary {
   writer: WriterIdentity;
@@ -89,6 +92,7 @@ class LoadRun {
   private next = 0;
   private nextSeq = 0;
   private tickTimer: NodeJS.Timeout | undefined;
+  private tickImmediate: NodeJS.Immediate | undefined;
   private secondTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private seconds: Promise<void> = Promise.resolve();
@@ -132,6 +136,7 @@ class LoadRun {
     this.o.signal?.removeEventListener('abort', onAbort);
     const endPerf = performance.now();
     clearTimeout(this.tickTimer);
+    clearImmediate(this.tickImmediate);
     clearTimeout(this.secondTimer);
     clearInterval(this.flushTimer);
     const abandoned = await this.drain();
@@ -170,9 +175,16 @@ class LoadRun {
       const due = this.startPerf + offset;
       const now = performance.now();
       if (due > now) {
-        // Whole milliseconds, rounded: Node's timers have that resolution anyway, a fractional
-        // delay wakes up early and again, and every distinct duration costs a timer list.
-        this.tickTimer = setTimeout(() => this.tick(), Math.max(1, Math.round(due - now)));
+        const wait = due - now;
+        if (wait <= SPIN_MS) {
+          // Close to due: a timer would fire a millisecond or more late, so come back through
+          // the event loop (I/O still runs in between) and send on time.
+          this.tickImmediate = setImmediate(() => this.tick());
+        } else {
+          // Whole milliseconds, woken early by SPIN_MS: Node's timers have millisecond
+          // resolution and fire late rather than early; the last stretch is spun above.
+          this.tickTimer = setTimeout(() => this.tick(), Math.max(1, Math.floor(wait - SPIN_MS)));
+        }
         return;
       }
       this.next++;
