@@ -3,6 +3,7 @@ import { resolveConfig } from '../core/config.js';
 import type { RunManifest } from '../scenarios/run-manifest.js';
 import { loadScenarioFile } from '../scenarios/scenario-file.js';
 import { runScenario } from '../scenarios/runner/index.js';
+import { scenarioTargetMajor } from '../scenarios/runner/scenario-target-major.js';
 import type { CliRuntime } from './runtime.js';
 import { appendStepSummary } from './step-summary.js';
 import { loadCliConfig } from './load-config.js';
@@ -16,7 +17,10 @@ export interface RunOptions {
 /** The action of `cutover run`, loaded only when the command runs. */
 export async function runScenarioFile(file: string, options: RunOptions, runtime: CliRuntime): Promise<number> {
   const scenario = await loadScenarioFile(file);
-  const config = scenario.config ? resolveConfig(scenario.config, `${file}: field "config"`) : (await loadCliConfig(options.config, runtime.cwd)).config;
+  const given = scenario.config ? resolveConfig(scenario.config, `${file}: field "config"`) : (await loadCliConfig(options.config, runtime.cwd)).config;
+  // The compatibility checks look at the major the scenario's green runs, unless configured.
+  const targetMajor = given.upgrade.targetMajor ?? (await scenarioTargetMajor(scenario));
+  const config = targetMajor === given.upgrade.targetMajor ? given : resolveConfig({ ...given, upgrade: { ...given.upgrade, targetMajor } });
   const { runDir, manifest } = await runScenario(scenario, {
     runsDir: options.runsDir,
     name: options.name,
