@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { onlyRunDir, readRun } from '../support/run-dirs.js';
 import { ROOT, cleanEnv, runCli, type CliResult } from '../support/run-cli.js';
 import { labBindir } from '../support/lab.js';
 import { canvasInk, launchBrowser, openReport, screenshot, type OpenedPage } from '../support/browser.js';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
 
 /**
  * The report of real runs in a real browser (Debian's Chromium through playwright-core): a clean
@@ -30,16 +30,6 @@ afterAll(async () => {
   await browser?.close();
   if (work) await rm(work, { recursive: true, force: true });
 });
-
-function onlyRunDir(parent: string): string {
-  const dirs = readdirSync(parent);
-  expect(dirs).toHaveLength(1);
-  return join(parent, dirs[0] as string);
-}
-
-function readRun(runDir: string): RunManifest {
-  return JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunManifest;
-}
 
 /** A Node script a command step runs: `pg` from this repository, the writer from PG* variables. */
 async function nodeScript(name: string, body: string): Promise<string> {

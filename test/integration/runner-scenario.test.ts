@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { onlyRunDir, readRun } from '../support/run-dirs.js';
 import { cleanEnv, runCli } from '../support/run-cli.js';
 import { acceptsConnections } from '../support/net.js';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
 
 let work: string;
 let env: NodeJS.ProcessEnv;
@@ -18,16 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
-
-function onlyRunDir(parent: string): string {
-  const dirs = readdirSync(parent);
-  expect(dirs).toHaveLength(1);
-  return join(parent, dirs[0] as string);
-}
-
-function readRun(runDir: string): RunManifest {
-  return JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunManifest;
-}
 
 describe('cutover run SCENARIO_FILE (embedded 16.4 -> 16 minor, soak on through the endpoint switch)', () => {
   it('runs wait, minor-restart, wait with the soak through them and fills the step table', async () => {
