@@ -2,7 +2,7 @@ import type { ExtensionInfo, ExtensionsData } from '../../checks/extensions.js';
 import type { Snapshot } from '../../checks/snapshot.js';
 import { escapeHtml as h } from '../escape.js';
 import { checkData, isRecord } from './check-data.js';
-import { missingSidesNote, noteHtml, plural, sectionHtml } from './section.js';
+import { noteHtml, plural, sectionHtml, sidesNote } from './section.js';
 
 function isExtensionsData(value: unknown): value is ExtensionsData {
   return isRecord(value) && Array.isArray(value.extensions) && Array.isArray(value.inspected);
@@ -19,10 +19,7 @@ type Change = 'same' | 'changed' | 'added' | 'removed' | 'unknown';
 export function extensionsSectionHtml(pre: Snapshot | undefined, post: Snapshot | undefined): string {
   const before = checkData(pre, 'extensions', isExtensionsData);
   const after = checkData(post, 'extensions', isExtensionsData);
-  const note = missingSidesNote([
-    { label: 'Before', reason: before.ok ? undefined : before.reason },
-    { label: 'After', reason: after.ok ? undefined : after.reason },
-  ]);
+  const note = sidesNote(before, after);
   if (!before.ok && !after.ok) return sectionHtml('extensions-diff', 'Extensions before and after', note);
   const a = before.ok ? before.data : undefined;
   const b = after.ok ? after.data : undefined;

@@ -7,7 +7,7 @@ import { checkData, isRecord } from './check-data.js';
 import { type AlignedPlanNode, alignPlans, countChanges } from './plan-align.js';
 import { planTreeHtml } from './plan-tree-html.js';
 import { RATIO_BETTER, RATIO_WORSE, ratioClass, ratioHtml, ratioOf } from './ratio.js';
-import { missingSidesNote, noteHtml, plural, sectionHtml } from './section.js';
+import { noteHtml, plural, sectionHtml, sidesNote } from './section.js';
 import { formatNumber } from './value-html.js';
 
 function isBaselinesData(value: unknown): value is ExplainBaselinesData {
@@ -23,10 +23,7 @@ function isBaselinesData(value: unknown): value is ExplainBaselinesData {
 export function planDiffsSectionHtml(pre: Snapshot | undefined, post: Snapshot | undefined): string {
   const before = checkData(pre, 'explain.baselines', isBaselinesData);
   const after = checkData(post, 'explain.baselines', isBaselinesData);
-  const note = missingSidesNote([
-    { label: 'Before', reason: before.ok ? undefined : before.reason },
-    { label: 'After', reason: after.ok ? undefined : after.reason },
-  ]);
+  const note = sidesNote(before, after);
   const heading = 'Plan diffs: EXPLAIN baselines before and after';
   if (!before.ok && !after.ok) return sectionHtml('plan-diffs', heading, note);
   const a = new Map((before.ok ? before.data.baselines : []).map((b) => [b.name, b]));

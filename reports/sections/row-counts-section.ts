@@ -2,7 +2,7 @@ import type { RowCountsData, TableRows } from '../../checks/row-counts.js';
 import type { Snapshot } from '../../checks/snapshot.js';
 import { escapeHtml as h } from '../escape.js';
 import { checkData, isRecord } from './check-data.js';
-import { missingSidesNote, noteHtml, plural, sectionHtml } from './section.js';
+import { noteHtml, plural, sectionHtml, sidesNote } from './section.js';
 import { formatNumber } from './value-html.js';
 
 export interface RowCountsSectionOptions {
@@ -44,10 +44,7 @@ export function rowCountsSectionHtml(pre: Snapshot | undefined, post: Snapshot |
   const soakSchema = options.soakSchema ?? 'cutover';
   const before = checkData(pre, 'rows', isRowCountsData);
   const after = checkData(post, 'rows', isRowCountsData);
-  const note = missingSidesNote([
-    { label: 'Before', reason: before.ok ? undefined : before.reason },
-    { label: 'After', reason: after.ok ? undefined : after.reason },
-  ]);
+  const note = sidesNote(before, after);
   if (!before.ok && !after.ok) return sectionHtml('row-counts-diff', 'Row counts before and after', note);
   const rows = countRows(before.ok ? before.data : undefined, after.ok ? after.data : undefined);
   const soak = rows.filter((r) => inSchema(r.table, soakSchema));

@@ -1,3 +1,4 @@
+import type { CheckData } from './check-data.js';
 import { escapeHtml as h } from '../escape.js';
 
 /** The frame of every section: an anchor id, a heading, and the body (already escaped). */
@@ -22,4 +23,12 @@ export function missingSidesNote(sides: { label: string; reason?: string }[]): s
 /** A count with its noun, singular or plural: `1 table`, `3 tables`. */
 export function plural(count: number, noun: string, nouns = `${noun}s`): string {
   return `${count.toLocaleString('en-US')} ${count === 1 ? noun : nouns}`;
+}
+
+/** The note for a section whose check data is missing on one side or both (empty when both are there). */
+export function sidesNote(before: CheckData<unknown>, after: CheckData<unknown>): string {
+  return missingSidesNote([
+    { label: 'Before', reason: before.ok ? undefined : before.reason },
+    { label: 'After', reason: after.ok ? undefined : after.reason },
+  ]);
 }

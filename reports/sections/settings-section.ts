@@ -2,7 +2,7 @@ import { type ServerData, type SettingValue, type WatchedValue, showSetting } fr
 import type { Snapshot } from '../../checks/snapshot.js';
 import { escapeHtml as h } from '../escape.js';
 import { checkData, isRecord } from './check-data.js';
-import { missingSidesNote, noteHtml, plural, sectionHtml } from './section.js';
+import { noteHtml, plural, sectionHtml, sidesNote } from './section.js';
 
 function isServerData(value: unknown): value is ServerData {
   return isRecord(value) && Array.isArray(value.settings) && Array.isArray(value.watched);
@@ -71,10 +71,7 @@ function sideValues(d: ServerData): Map<string, SideValue> {
 export function settingsSectionHtml(pre: Snapshot | undefined, post: Snapshot | undefined): string {
   const before = checkData(pre, 'server', isServerData);
   const after = checkData(post, 'server', isServerData);
-  const note = missingSidesNote([
-    { label: 'Before', reason: before.ok ? undefined : before.reason },
-    { label: 'After', reason: after.ok ? undefined : after.reason },
-  ]);
+  const note = sidesNote(before, after);
   if (!before.ok || !after.ok) {
     // One side alone has nothing to compare with: say why rather than list one column.
     return sectionHtml('settings-diff', 'Settings before and after', note);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineAction } from './action-types.js';
 import { durationParam } from './duration-param.js';
-import { rdsClientParams } from '../aws/rds-client.js';
+import { deploymentParam, rdsClientParams } from '../aws/rds-client.js';
 import { rdsError } from '../aws/rds-errors.js';
 import { withRdsStep } from '../aws/rds-bluegreen-step.js';
 import { describeDeployment, pollDeployment } from '../aws/rds-bluegreen-poll.js';
@@ -14,8 +14,7 @@ export const rdsBluegreenDeleteAction = defineAction({
   summary: 'delete a Blue/Green deployment (optionally its green environment) and wait until it is gone',
   params: z
     .object({
-      /** `bgd-…` identifier or name; default the deployment an earlier step of this run created. */
-      deployment: z.string().min(1).optional(),
+      ...deploymentParam,
       /** Also delete green's instances (AWS allows it only before a switchover). */
       deleteTarget: z.boolean().default(false),
       /** Wait until the deployment no longer exists (default); `false` returns once AWS accepted the delete. */

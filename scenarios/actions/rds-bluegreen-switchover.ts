@@ -3,7 +3,7 @@ import { CutoverError } from '../../core/errors.js';
 import { formatMs } from '../../cli/duration.js';
 import { defineAction } from './action-types.js';
 import { durationParam } from './duration-param.js';
-import { rdsClientParams } from '../aws/rds-client.js';
+import { deploymentParam, rdsClientParams } from '../aws/rds-client.js';
 import { rdsError } from '../aws/rds-errors.js';
 import { withRdsStep } from '../aws/rds-bluegreen-step.js';
 import { describeDeployment, pollDeployment } from '../aws/rds-bluegreen-poll.js';
@@ -22,8 +22,7 @@ export const rdsBluegreenSwitchoverAction = defineAction({
   summary: 'switch a Blue/Green deployment over (green becomes the production endpoint), recording the outcome and transitions',
   params: z
     .object({
-      /** `bgd-…` identifier or name; default the deployment an earlier step of this run created. */
-      deployment: z.string().min(1).optional(),
+      ...deploymentParam,
       /** SwitchoverTimeout given to AWS (whole seconds, at least 30 s): past it, AWS rolls the switchover back. */
       switchoverTimeout: durationParam({ minMs: 30_000, maxMs: 3_600_000 }).default(300_000),
       /** How long cutover polls for a final state; default the switchover timeout plus 15 minutes. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CutoverError } from '../../core/errors.js';
 import { defineAction } from './action-types.js';
 import { durationParam } from './duration-param.js';
-import { rdsClientParams } from '../aws/rds-client.js';
+import { deploymentParam, rdsClientParams } from '../aws/rds-client.js';
 import { withRdsStep } from '../aws/rds-bluegreen-step.js';
 import { resolveDeployment } from '../aws/rds-bluegreen-store.js';
 import { pollDeployment } from '../aws/rds-bluegreen-poll.js';
@@ -16,8 +16,7 @@ export const rdsBluegreenWaitAction = defineAction({
   summary: 'wait until a Blue/Green deployment is AVAILABLE, recording every status and task transition',
   params: z
     .object({
-      /** `bgd-…` identifier or name; default the deployment an earlier step of this run created. */
-      deployment: z.string().min(1).optional(),
+      ...deploymentParam,
       /** Longest wait; creating green and its initial copy can take hours on a large database. */
       timeout: durationParam({ minMs: 1, maxMs: 48 * 3_600_000 }).default(2 * 3_600_000),
       /** Time between two DescribeBlueGreenDeployments calls. */

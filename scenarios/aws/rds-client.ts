@@ -11,6 +11,12 @@ export interface RdsClientOptions {
   maxAttempts?: number;
 }
 
+/** The parameter naming the deployment, shared by the steps that act on an existing one. */
+export const deploymentParam = {
+  /** `bgd-…` identifier or name; default the deployment an earlier step of this run created. */
+  deployment: z.string().min(1).optional(),
+};
+
 /** The step parameters every `rds-bluegreen-*` action shares. */
 export const rdsClientParams = {
   /** The AWS region; default the SDK's chain. */
