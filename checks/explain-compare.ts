@@ -5,10 +5,56 @@ import { formatShape, sameShape } from './plan-shape.js';
 import { lineDiff } from './line-diff.js';
 
 /**
- * Below this many milliseconds of slowdown a time ratio is not reported: ratios of
- * sub-millisecond timings are mostly noise.
+ * The floor of the noise margin, in milliseconds: a slowdown smaller than this is never reported,
+ * whatever its ratio, since sub-millisecond timings jitter by 2x and more between runs.
  */
-export const MIN_TIME_INCREASE_MS = 1;
+export const MIN_TIME_INCREASE_MS = 2;
+
+/** How the median execution times of one baseline compare, and whether that is a slowdown. */
+export interface TimeJudgement {
+  preMs: number;
+  postMs: number;
+  ratio: number;
+  /** Milliseconds the median must grow by to count: the floor, or the wider spread of either side's runs. */
+  noiseMs: number;
+  /** Grew more than `explain.timeRatio` times and by more than the noise margin. */
+  slower: boolean;
+}
+
+/**
+ * How far apart a baseline's runs are: from 4 runs on, the second slowest minus the second
+ * fastest, so that one run disturbed by a neighbour's load neither hides a slowdown nor makes one;
+ * below that (and for older snapshots, which kept only the range) slowest minus fastest.
+ */
+export function spreadMs(b: ExplainBaseline | undefined): number {
+  const times = b?.executionTimesMs ? [...b.executionTimesMs].sort((x, y) => x - y) : undefined;
+  if (times && times.length >= 4) return (times[times.length - 2] ?? 0) - (times[1] ?? 0);
+  if (times && times.length > 0) return (times[times.length - 1] ?? 0) - (times[0] ?? 0);
+  return b?.executionTimeRangeMs ? b.executionTimeRangeMs[1] - b.executionTimeRangeMs[0] : 0;
+}
+
+/**
+ * The noise margin of two baselines' execution times, in milliseconds: the larger of
+ * MIN_TIME_INCREASE_MS and the spread of the runs on either side (`spreadMs`).
+ */
+export function timeNoiseMs(before: ExplainBaseline | undefined, now: ExplainBaseline | undefined): number {
+  return Math.max(MIN_TIME_INCREASE_MS, spreadMs(before), spreadMs(now));
+}
+
+/**
+ * Judges measured time (EXPLAIN ANALYZE, median of the repeats): slower only when the median grew
+ * more than `timeRatio` times and by more than the noise margin, the larger of
+ * MIN_TIME_INCREASE_MS and the spread of the runs on either side. Undefined
+ * when either side has no measured time.
+ */
+export function judgeTime(before: ExplainBaseline, now: ExplainBaseline, timeRatio: number): TimeJudgement | undefined {
+  const t0 = before.executionTimeMs;
+  const t1 = now.executionTimeMs;
+  if (t0 === undefined || t1 === undefined) return undefined;
+  const ratio = t0 > 0 ? t1 / t0 : t1 > 0 ? Infinity : 1;
+  const noiseMs = timeNoiseMs(before, now);
+  return { preMs: t0, postMs: t1, ratio, noiseMs, slower: ratio > timeRatio && t1 - t0 > noiseMs };
+}
 
 function errorText(b: ExplainBaseline): string {
   return b.status === 'rejected' ? `rejected: ${b.reason ?? ''}` : (b.error?.message ?? 'failed');
@@ -47,8 +93,9 @@ export function evaluateBaselines(baselines: readonly ExplainBaseline[]): Findin
 
 /**
  * Findings from pre vs post: a query failing after but not before (fail), a changed plan shape
- * (explain.shapeChange), total cost and execution time ratios above explain.costRatio and
- * explain.timeRatio (warn).
+ * (explain.shapeChange), a measured slowdown beyond explain.timeRatio and the noise of the repeats
+ * (warn). The planner's estimated cost is information only: estimates are not comparable across
+ * majors, nor between freshly copied and settled statistics.
  */
 export function compareBaselines(
   pre: readonly ExplainBaseline[],
@@ -98,26 +145,33 @@ function ratioFindings(before: ExplainBaseline, now: ExplainBaseline, config: Re
     if (ratio > config.explain.costRatio) {
       findings.push({
         key: `cost:${now.name}`,
-        severity: 'warn',
-        message: `estimated cost of ${now.name} grew ${ratio.toFixed(2)}x (${before.totalCost} -> ${now.totalCost}), above explain.costRatio ${config.explain.costRatio}`,
+        severity: 'info',
+        message: `estimated cost of ${now.name} grew ${ratio.toFixed(2)}x (${before.totalCost} -> ${now.totalCost}); information only: planner estimates are not comparable across majors or fresh statistics${
+          now.executionTimeMs === undefined ? ' (no ANALYZE: only the plan shape is judged)' : ', measured time is what is judged'
+        }`,
         object: now.name,
         details: { pre: before.totalCost, post: now.totalCost, ratio, threshold: config.explain.costRatio },
       });
     }
   }
-  const t0 = before.executionTimeMs;
-  const t1 = now.executionTimeMs;
-  if (t0 !== undefined && t1 !== undefined && t0 > 0) {
-    const ratio = t1 / t0;
-    if (ratio > config.explain.timeRatio && t1 - t0 >= MIN_TIME_INCREASE_MS) {
-      findings.push({
-        key: `time:${now.name}`,
-        severity: 'warn',
-        message: `median execution time of ${now.name} grew ${ratio.toFixed(2)}x (${t0.toFixed(3)} ms -> ${t1.toFixed(3)} ms), above explain.timeRatio ${config.explain.timeRatio}`,
-        object: now.name,
-        details: { preMs: t0, postMs: t1, ratio, threshold: config.explain.timeRatio },
-      });
-    }
+  const time = judgeTime(before, now, config.explain.timeRatio);
+  if (time?.slower) {
+    const runs = `median of ${before.runs} -> ${now.runs} runs`;
+    findings.push({
+      key: `time:${now.name}`,
+      severity: 'warn',
+      message: `median execution time of ${now.name} grew ${time.ratio.toFixed(2)}x (${time.preMs.toFixed(3)} ms -> ${time.postMs.toFixed(3)} ms, ${runs}), above explain.timeRatio ${config.explain.timeRatio} and the noise margin of ${time.noiseMs.toFixed(3)} ms`,
+      object: now.name,
+      details: {
+        preMs: time.preMs,
+        postMs: time.postMs,
+        ratio: time.ratio,
+        threshold: config.explain.timeRatio,
+        noiseMs: time.noiseMs,
+        preRunsMs: before.executionTimesMs ?? before.executionTimeRangeMs,
+        postRunsMs: now.executionTimesMs ?? now.executionTimeRangeMs,
+      },
+    });
   }
   return findings;
 }

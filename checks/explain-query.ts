@@ -35,6 +35,11 @@ export interface ExplainBaseline {
   executionTimeMs?: number;
   /** Milliseconds, fastest and slowest run (ANALYZE only). */
   executionTimeRangeMs?: [number, number];
+  /**
+   * Milliseconds, every measured run, fastest first (ANALYZE only): what the noise margin of a
+   * comparison is derived from. Absent from snapshots of older versions, which kept the range only.
+   */
+  executionTimesMs?: number[];
   /** Blocks (of block_size, 8 kB by default), with ANALYZE and BUFFERS only. */
   bufferBlocks?: PlanBuffers;
 }
@@ -56,8 +61,12 @@ interface ExplainOutput {
 
 /**
  * Explains one baseline `repeat` times and keeps the run of median time (execution time with
- * ANALYZE, planning time without). A statement that is not a single SELECT is never sent; a
- * failing EXPLAIN (a write refused by the read-only session is SQLSTATE 25006) is recorded.
+ * ANALYZE, planning time without). With ANALYZE one unmeasured run comes first, so that the
+ * measured ones do not include reading a freshly started or upgraded server's cold cache.
+ * A statement that is not a single SELECT is never sent; each EXPLAIN runs in a READ ONLY
+ * transaction that is rolled back, so ANALYZE (which executes the query) can never leave a write
+ * behind even where the session's read-only default was changed; a failing EXPLAIN (a write
+ * refused is SQLSTATE 25006) is recorded.
  */
 export async function explainBaseline(session: Session, request: ExplainRequest): Promise<ExplainBaseline> {
   const base = {
@@ -75,10 +84,11 @@ export async function explainBaseline(session: Session, request: ExplainRequest)
   const options = ['FORMAT JSON', request.analyze ? 'ANALYZE' : '', withBuffers ? 'BUFFERS' : '', 'SUMMARY'].filter(Boolean);
   const statement = `EXPLAIN (${options.join(', ')}) ${verdict.sql}`;
   const outputs: ExplainOutput[] = [];
-  for (let run = 0; run < request.repeat; run++) {
+  const warmup = request.analyze ? 1 : 0;
+  for (let run = 0; run < request.repeat + warmup; run++) {
     try {
-      const [row] = await session.query<{ 'QUERY PLAN': unknown }>(statement);
-      outputs.push(parseOutput(row?.['QUERY PLAN']));
+      const output = await explainReadOnly(session, statement);
+      if (run >= warmup) outputs.push(output);
     } catch (error) {
       const info = errorInfo(error);
       return {
@@ -105,9 +115,23 @@ export async function explainBaseline(session: Session, request: ExplainRequest)
   if (request.analyze) {
     result.executionTimeMs = timeOf(kept);
     result.executionTimeRangeMs = [timeOf(sorted[0] ?? kept), timeOf(sorted[sorted.length - 1] ?? kept)];
+    result.executionTimesMs = sorted.map(timeOf);
     if (withBuffers) result.bufferBlocks = buffersOf(kept.Plan);
   }
   return result;
+}
+
+/** One EXPLAIN inside a READ ONLY transaction that is always rolled back. */
+async function explainReadOnly(session: Session, statement: string): Promise<ExplainOutput> {
+  await session.query('BEGIN TRANSACTION READ ONLY');
+  try {
+    const [row] = await session.query<{ 'QUERY PLAN': unknown }>(statement);
+    return parseOutput(row?.['QUERY PLAN']);
+  } finally {
+    // After an error the transaction is aborted and ROLLBACK ends it just the same; a ROLLBACK
+    // that fails means the connection is gone, which the EXPLAIN's own error already says.
+    await session.query('ROLLBACK').catch(() => undefined);
+  }
 }
 
 function parseOutput(value: unknown): ExplainOutput {

@@ -1,7 +1,9 @@
 /**
  * The shape of a query plan: what the planner chose (node types, relations, indexes, join types
- * and order), without what it estimated or measured (costs, rows, times, workers). Two plans
- * with the same shape access the data the same way.
+ * and order, the parent/child structure), without what it estimated or measured (costs, rows,
+ * times, workers) and without labels whose wording changes between majors (PostgreSQL 15 prints
+ * `InitPlan 1 (returns $0)` where 17 prints `InitPlan 1`). Two plans with the same shape access
+ * the data the same way.
  */
 export interface PlanShapeNode {
   /** The node as EXPLAIN's text format names it: `Parallel Seq Scan`, `Finalize Aggregate`. */
@@ -13,7 +15,11 @@ export interface PlanShapeNode {
   join?: string;
   /** Aggregate or SetOp strategy: Plain, Sorted, Hashed, Mixed. */
   strategy?: string;
-  /** InitPlan/SubPlan name, e.g. `InitPlan 1`. */
+  /**
+   * How the node hangs under its parent when not as an ordinary input: `InitPlan`, `SubPlan`, or
+   * `CTE name`. Snapshots written before cutover normalised it hold EXPLAIN's own label
+   * (`InitPlan 1 (returns $0)`); `subplanKind` reads both.
+   */
   subplan?: string;
   cte?: string;
   function?: string;
@@ -49,14 +55,29 @@ export function planShape(plan: JsonPlanNode): PlanShapeNode {
   ];
   for (const [field, key] of optional) {
     const value = text(plan, key);
-    if (value) (shape as unknown as Record<string, string>)[field] = value;
+    if (value) (shape as unknown as Record<string, string>)[field] = field === 'subplan' ? subplanKind(value) : value;
   }
   return shape;
 }
 
+/**
+ * The kind of an InitPlan/SubPlan/CTE label, without the wording that changes between majors:
+ * `InitPlan 1 (returns $0)` (up to 16) and `InitPlan 1` (17 on) are both `InitPlan`, `hashed
+ * SubPlan 2` is `SubPlan`, `CTE recent` stays `CTE recent` (the name is the user's). The number
+ * is dropped too: it only counts subplans in the order the planner made them, while the node's
+ * place in the tree already says which one it is.
+ */
+export function subplanKind(label: string): string {
+  const cte = /^CTE\s+(.+)$/.exec(label.trim());
+  if (cte) return `CTE ${cte[1]}`;
+  const kind = /\b(InitPlan|SubPlan)\b/i.exec(label);
+  if (kind) return kind[1]?.toLowerCase() === 'initplan' ? 'InitPlan' : 'SubPlan';
+  return label.replace(/\s*\(returns[^)]*\)\s*$/, '').trim();
+}
+
 /** One line for a node: `Hash Join (Inner)`, `Nested Loop (Anti)`, `Index Scan using orders_pkey on orders`. */
 export function describeNode(n: PlanShapeNode): string {
-  let line = n.subplan ? `${n.subplan}: ${n.node}` : n.node;
+  let line = n.subplan ? `${subplanKind(n.subplan)}: ${n.node}` : n.node;
   if (n.join) line += ` (${n.join})`;
   if (n.strategy && n.strategy !== 'Plain') line += ` [${n.strategy}]`;
   if (n.index) line += ` using ${n.index}`;
@@ -72,7 +93,10 @@ export function formatShape(shape: PlanShapeNode, depth = 0): string[] {
   return [`${prefix}${describeNode(shape)}`, ...shape.children.flatMap((c) => formatShape(c, depth + 1))];
 }
 
-/** Whether two shapes are the same plan. */
+/**
+ * Whether two shapes are the same plan: the same tree of node types, relations, indexes, join
+ * types, strategies and subplan kinds, children in the same order.
+ */
 export function sameShape(a: PlanShapeNode, b: PlanShapeNode): boolean {
   const left = formatShape(a);
   const right = formatShape(b);

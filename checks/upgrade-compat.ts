@@ -6,6 +6,9 @@ import { compatFindings, type UpgradeCompatData } from './upgrade/compat-finding
  * pg_upgrade's `--check`, as far as SQL over a plain read-only connection can tell: every rule of
  * `checks/upgrade/` that pg_upgrade of the target major runs on this source, in every database
  * pg_upgrade would visit. Needs only pg_monitor. A pre-check: it describes the old cluster.
+ * The target is `upgrade.targetMajor`, which `cutover run` and `rehearse` set to the run's own
+ * (green's major, or the source's for a minor upgrade); without one, the newest known major is
+ * judged, and an upgrade nobody asked for only informs (compat-findings.ts).
  */
 export const upgradeCompat = defineCheck<UpgradeCompatData>({
   id: 'upgrade.compat',
@@ -42,7 +45,7 @@ export const upgradeCompat = defineCheck<UpgradeCompatData>({
         major: target,
         from: configured === undefined ? 'default' : 'config',
         ...(configured === undefined
-          ? { note: `upgrade.targetMajor is not set: checked against PostgreSQL ${formatMajor(target)}, the newest major cutover knows` }
+          ? { note: `upgrade.targetMajor is not set: checked against PostgreSQL ${formatMajor(target)}, the newest major cutover knows (advisories are information only)` }
           : {}),
       },
       databases,

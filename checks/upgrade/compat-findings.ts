@@ -31,15 +31,36 @@ function sample(result: UpgradeCheckResult, size = 3): string {
   return total > size ? `${shown}; and ${total - size} more` : shown;
 }
 
+/**
+ * The severity of a rule's finding for the upgrade this snapshot judged. Only an upgrade someone
+ * asked for may warn: with no target configured (the newest major was assumed), an advisory is
+ * information, while a refusal stays a failure, since the rules that refuse at the newest major
+ * hold for nearer ones too. A target of the source's own major is a minor upgrade, which does not
+ * run pg_upgrade at all: everything is information for a later major upgrade.
+ */
+function severityFor(data: UpgradeCompatData, severity: UpgradeCheckResult['severity']): UpgradeCheckResult['severity'] {
+  if (data.target.major === data.source.major) return 'info';
+  if (data.target.from === 'default' && severity === 'warn') return 'info';
+  return severity;
+}
+
 /** Findings from one snapshot of `upgrade.compat`: one per rule that found something. */
 export function compatFindings(data: UpgradeCompatData): FindingInput[] {
   const target = formatMajor(data.target.major);
   const findings: FindingInput[] = [];
+  const minor = data.target.major === data.source.major;
   if (data.target.from === 'default') {
     findings.push({
       key: 'target-defaulted',
       severity: 'info',
-      message: `no upgrade.targetMajor configured: checked for an upgrade to PostgreSQL ${target}, the newest major cutover knows`,
+      message: `no upgrade.targetMajor configured: checked for an upgrade to PostgreSQL ${target}, the newest major cutover knows; its advisories are information, not warnings`,
+      details: { targetMajor: data.target.major },
+    });
+  } else if (minor) {
+    findings.push({
+      key: 'target-same-major',
+      severity: 'info',
+      message: `the target is PostgreSQL ${target}, the source's own major: a minor upgrade does not run pg_upgrade, so what these rules find is information for a later major upgrade`,
       details: { targetMajor: data.target.major },
     });
   }
@@ -63,15 +84,17 @@ export function compatFindings(data: UpgradeCompatData): FindingInput[] {
     }
     const total = result.objects.length + (result.omitted ?? 0);
     if (total === 0) continue;
+    const severity = severityFor(data, result.severity);
+    const unasked = severity !== result.severity ? (minor ? ' (a later major upgrade; not this minor one)' : ' (no target configured)') : '';
     const lead =
       result.severity === 'fail'
-        ? `pg_upgrade to ${target} would refuse: ${result.title}`
+        ? `pg_upgrade to ${target}${unasked} would refuse: ${result.title}`
         : result.severity === 'warn'
-          ? `pg_upgrade to ${target}: ${result.title}`
+          ? `pg_upgrade to ${target}${unasked}: ${result.title}`
           : `for pg_upgrade to ${target}: ${result.title}`;
     findings.push({
       key: result.id,
-      severity: result.severity,
+      severity,
       message: `${lead}${total > 1 ? ` (${total} objects)` : ''}: ${sample(result)}`,
       object: result.objects[0] ? objectName(result.objects[0]) : undefined,
       details: {

@@ -1,4 +1,4 @@
-import { MIN_TIME_INCREASE_MS } from '../../checks/explain-compare.js';
+import { MIN_TIME_INCREASE_MS, timeNoiseMs } from '../../checks/explain-compare.js';
 import type { ExplainBaselinesData } from '../../checks/explain-baselines.js';
 import type { ExplainBaseline } from '../../checks/explain-query.js';
 import type { Snapshot } from '../../checks/snapshot.js';
@@ -18,7 +18,9 @@ function isBaselinesData(value: unknown): value is ExplainBaselinesData {
  * Plan diffs of the EXPLAIN baselines: for every baseline named on either side, the plans before
  * and after as trees side by side with changed, added and removed nodes highlighted, then the
  * total cost, planning time and (ANALYZE only) execution time with their ratio after / before,
- * coloured beyond 1.5x or below 0.67x. A baseline that failed or was rejected shows why.
+ * coloured beyond 1.5x or below 0.67x when the times differ by more than their noise; the
+ * planner's estimated cost is never coloured (estimates do not compare across majors). A
+ * baseline that failed or was rejected shows why.
  */
 export function planDiffsSectionHtml(pre: Snapshot | undefined, post: Snapshot | undefined): string {
   const before = checkData(pre, 'explain.baselines', isBaselinesData);
@@ -34,7 +36,7 @@ export function planDiffsSectionHtml(pre: Snapshot | undefined, post: Snapshot |
   const shapeChanged = parts.filter((p) => p.shapeChanged).length;
   const beyond = parts.filter((p) => p.beyond).length;
   const summary = `${plural(names.length, 'baseline')}: ${shapeChanged ? `${shapeChanged} with a changed plan` : 'no plan changed shape'}, ${
-    beyond ? `${beyond} with a cost or time ratio beyond ${RATIO_WORSE}× or below ${RATIO_BETTER}×` : `no cost or time ratio beyond ${RATIO_WORSE}× or below ${RATIO_BETTER}×`
+    beyond ? `${beyond} with a time ratio beyond ${RATIO_WORSE}× or below ${RATIO_BETTER}× (beyond noise)` : `no time ratio beyond ${RATIO_WORSE}× or below ${RATIO_BETTER}× (beyond noise)`
   }. Ratios are after / before.`;
   return sectionHtml('plan-diffs', heading, `${noteHtml(summary)}\n${note}\n${parts.map((p) => p.html).join('\n')}`);
 }
@@ -104,30 +106,32 @@ function ms(value: number | undefined): string {
 }
 
 /**
- * A time figure's row. A ratio beyond the thresholds is coloured only when the times are at
- * least MIN_TIME_INCREASE_MS apart, as the differ reports them: sub-millisecond timings jitter by 2x.
+ * A time figure's row. A ratio beyond the thresholds is coloured only when the times are more
+ * than `noiseMs` apart, as the differ judges them: sub-millisecond timings jitter by 2x.
  */
-function timeRow(label: string, t0: number | undefined, t1: number | undefined, before: string, after: string) {
+function timeRow(label: string, t0: number | undefined, t1: number | undefined, before: string, after: string, noiseMs: number) {
   const ratio = ratioOf(t0, t1);
-  const colour = ratio === undefined || ratioClass(ratio) === 'even' || Math.abs((t1 ?? 0) - (t0 ?? 0)) >= MIN_TIME_INCREASE_MS;
-  return { label, before, after, ratio, colour };
+  const colour = ratio === undefined || ratioClass(ratio) === 'even' || Math.abs((t1 ?? 0) - (t0 ?? 0)) > noiseMs;
+  return { label, before, after, ratio, colour, time: true };
 }
 
 function figuresHtml(x: ExplainBaseline | undefined, y: ExplainBaseline | undefined): { html: string; beyond: boolean } {
   if (!x && !y) return { html: '', beyond: false };
-  const rows: { label: string; before: string; after: string; ratio?: number; colour?: boolean }[] = [
+  const rows: { label: string; before: string; after: string; ratio?: number; colour?: boolean; time?: boolean }[] = [
     {
       label: 'Total cost (planner units)',
       before: x?.totalCost === undefined ? '<span class="muted">—</span>' : h(formatNumber(x.totalCost)),
       after: y?.totalCost === undefined ? '<span class="muted">—</span>' : h(formatNumber(y.totalCost)),
       ratio: ratioOf(x?.totalCost, y?.totalCost),
+      // An estimate, information only: its scale moves between majors and with fresh statistics.
+      colour: false,
     },
-    timeRow('Planning time', x?.planningTimeMs, y?.planningTimeMs, ms(x?.planningTimeMs), ms(y?.planningTimeMs)),
+    timeRow('Planning time', x?.planningTimeMs, y?.planningTimeMs, ms(x?.planningTimeMs), ms(y?.planningTimeMs), MIN_TIME_INCREASE_MS),
   ];
   if (x?.executionTimeMs !== undefined || y?.executionTimeMs !== undefined) {
     const exec = (b: ExplainBaseline | undefined) =>
       `${ms(b?.executionTimeMs)}${b?.executionTimeRangeMs && b.runs > 1 ? `<div class="muted">median of ${b.runs}, ${h(formatNumber(b.executionTimeRangeMs[0]))}–${h(formatNumber(b.executionTimeRangeMs[1]))} ms</div>` : ''}`;
-    rows.push(timeRow('Execution time (ANALYZE)', x?.executionTimeMs, y?.executionTimeMs, exec(x), exec(y)));
+    rows.push(timeRow('Execution time (ANALYZE)', x?.executionTimeMs, y?.executionTimeMs, exec(x), exec(y), timeNoiseMs(x, y)));
   }
   if (x?.bufferBlocks || y?.bufferBlocks) {
     const total = (b: ExplainBaseline | undefined) => (b?.bufferBlocks ? b.bufferBlocks.sharedHit + b.bufferBlocks.sharedRead : undefined);
@@ -141,6 +145,11 @@ function figuresHtml(x: ExplainBaseline | undefined, y: ExplainBaseline | undefi
 <tbody>
 ${rows.map((r) => `<tr><th>${h(r.label)}</th><td class="num">${r.before}</td><td class="num">${r.after}</td><td class="num">${ratioHtml(r.ratio, r.colour !== false)}</td></tr>`).join('\n')}
 </tbody>
-</table>${rows.some((r) => r.ratio !== undefined && r.colour === false) ? `\n<p class="muted pd-footnote">Grey time ratios: the two timings are less than ${MIN_TIME_INCREASE_MS} ms apart, where a 2× jitter is common, so they are not coloured.</p>` : ''}`;
+</table>
+<p class="muted pd-footnote">The total cost is the planner's estimate, shown for information: estimates do not compare across majors or fresh statistics, so plans are judged by shape and measured time.</p>${
+    rows.some((r) => r.time && r.ratio !== undefined && r.colour === false)
+      ? `\n<p class="muted pd-footnote">Grey time ratios: the two timings are apart by less than their noise margin (at least ${MIN_TIME_INCREASE_MS} ms, or the spread of the repeated runs), so they are not coloured.</p>`
+      : ''
+  }`;
   return { html, beyond };
 }

@@ -123,3 +123,81 @@ describe('explain.baselines on an embedded 17', () => {
     expect(findings?.some((f) => f.key === 'shape:elsewhere')).toBe(false);
   });
 });
+
+/**
+ * Both directions on real servers, 15 before and 17 after, as a major upgrade sees them: the same
+ * data and queries judge clean; an index lost on the post side warns by shape; a table grown much
+ * larger on the post side (same plan) warns by measured time. Parallel query is off on both
+ * servers so that the larger table keeps its plan and only its time changes.
+ */
+describe('explain.baselines judged across 15 -> 17', () => {
+  const settings = { max_parallel_workers_per_gather: 0 };
+  const queries: UserConfig['explain'] = {
+    queries: [
+      { name: 'by-customer', sql: 'SELECT id, amount FROM orders WHERE customer = 42', analyze: true, repeat: 5 },
+      { name: 'total', sql: 'SELECT sum(amount) FROM orders', analyze: true, repeat: 5 },
+      // An InitPlan: 15 labels it `InitPlan 1 (returns $0)`, 17 `InitPlan 1`.
+      { name: 'biggest-customer-orders', sql: 'SELECT id FROM orders WHERE customer = (SELECT max(customer) FROM orders)', analyze: true, repeat: 5 },
+    ],
+  };
+  let pre: LocalServer;
+  let post: LocalServer;
+
+  const seed = async (server: LocalServer, rows: number) => {
+    await using admin = await server.admin();
+    await admin.query(`CREATE TABLE orders (id int PRIMARY KEY, customer int NOT NULL, amount numeric NOT NULL)`);
+    await admin.query(`INSERT INTO orders SELECT g, g % 1000, g * 1.5 FROM generate_series(1, ${rows}) g`);
+    await admin.query(`CREATE INDEX orders_customer_idx ON orders (customer)`);
+    await admin.query(`VACUUM ANALYZE orders`);
+  };
+  const collect = async (server: LocalServer, suite: 'pre' | 'post'): Promise<ExplainBaselinesData> => {
+    const result = await runSuite({ endpoint: server.endpoint('postgres'), suite, config: resolveConfig({ explain: queries }), checks: [explainBaselines] });
+    const entry = result.checks['explain.baselines'];
+    expect(entry?.status, entry?.reason).toBe('ok');
+    const data = entry?.data as ExplainBaselinesData;
+    expect(data.baselines.map((b) => [b.name, b.status, b.runs])).toEqual(queries.queries?.map((q) => [q.name, 'ok', 5]));
+    return data;
+  };
+  const judge = (a: ExplainBaselinesData, b: ExplainBaselinesData) =>
+    (explainBaselines.compare?.(a, b, { config: resolveConfig({ explain: queries }), pre: { serverVersionNum: 150000 }, post: { serverVersionNum: 170000 } }) ?? []).filter(
+      (f) => f.severity !== 'info',
+    );
+
+  beforeAll(async () => {
+    pre = await LocalServer.start({ version: '15', name: 'explain-judge-15', settings });
+    post = await LocalServer.start({ version: '17', name: 'explain-judge-17', settings });
+    await seed(pre, 20_000);
+    await seed(post, 20_000);
+  });
+  afterAll(async () => {
+    await pre?.close();
+    await post?.close();
+  });
+
+  it('a clean upgrade: same shapes (InitPlan labels aside), times within noise, no warning', async () => {
+    const before = await collect(pre, 'pre');
+    const after = await collect(post, 'post');
+    const measured = after.baselines.find((b) => b.name === 'total');
+    expect(measured?.executionTimesMs).toHaveLength(5);
+    expect(judge(before, after)).toEqual([]);
+  });
+
+  it('an index lost after the upgrade warns by shape; a table grown 50x warns by time with the same plan', async () => {
+    const before = await collect(pre, 'pre');
+    {
+      await using admin = await post.admin();
+      await admin.query(`DROP INDEX orders_customer_idx`);
+      await admin.query(`INSERT INTO orders SELECT g, g % 1000, g * 1.5 FROM generate_series(20001, 1000000) g`);
+      await admin.query(`VACUUM ANALYZE orders`);
+    }
+    const after = await collect(post, 'post');
+    const findings = judge(before, after);
+    const keys = findings.map((f) => `${f.key} ${f.severity}`);
+    expect(keys).toContain('shape:by-customer warn');
+    expect(keys).toContain('time:total warn');
+    expect(keys).not.toContain('shape:total warn');
+    const time = findings.find((f) => f.key === 'time:total');
+    expect(time?.details?.ratio).toBeGreaterThan(3);
+    expect(time?.message).toMatch(/median of 5 -> 5 runs/);
+  });
+});

@@ -97,6 +97,25 @@ describe('upgrade.compat on clean servers', () => {
     const keys = upgradeCompat.evaluate?.(data, { config: resolveConfig({}), serverVersionNum: 0, suite: 'pre' }).map((f) => f.key);
     expect(keys).toContain('target-defaulted');
   });
+
+  // Regression (issue 13): the docs' minor scenario (16.4 -> 16.14) ended WARN because, with no
+  // target, the check judged an upgrade to 18 and its checksum default.
+  it('on a 16 without checksums: the 18 nobody asked for informs, the 18 configured warns, a minor is information', async () => {
+    await using server = await LocalServer.start({ version: '16.4', name: 'compat-16-4' });
+    await addMonitorRole(server);
+    const severities = async (targetMajor?: number) => {
+      const data = await compat(server, targetMajor);
+      const config = resolveConfig(targetMajor === undefined ? {} : { upgrade: { targetMajor } });
+      return Object.fromEntries((upgradeCompat.evaluate?.(data, { config, serverVersionNum: 0, suite: 'pre' }) ?? []).map((f) => [f.key, f.severity]));
+    };
+    const unasked = await severities();
+    expect(unasked).toMatchObject({ 'target-defaulted': 'info', 'data-checksums': 'info' });
+    expect(Object.values(unasked).filter((s) => s !== 'info')).toEqual([]);
+    expect(await severities(18)).toMatchObject({ 'data-checksums': 'warn' });
+    const minor = await severities(16);
+    expect(minor).toMatchObject({ 'target-same-major': 'info' });
+    expect(Object.values(minor).filter((s) => s !== 'info')).toEqual([]);
+  });
 });
 
 describe('upgrade.compat rules on an embedded 15', () => {

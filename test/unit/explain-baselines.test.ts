@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkSelectOnly } from '../../checks/select-only.js';
-import { compareBaselines, evaluateBaselines } from '../../checks/explain-compare.js';
+import { compareBaselines, evaluateBaselines, judgeTime } from '../../checks/explain-compare.js';
 import type { ExplainBaseline } from '../../checks/explain-query.js';
 import { resolveConfig } from '../../core/config.js';
 
@@ -90,17 +90,52 @@ describe('compareBaselines', () => {
     expect(finding?.message).toContain('- Index Scan using t_pkey on t');
   });
 
-  it('warns on cost and time ratios above the thresholds, not at or below them', () => {
-    const findings = compareBaselines([ok()], [ok({ totalCost: 8.3 * 2.5, executionTimeMs: 5 })], config);
+  it('warns on a median time above timeRatio and beyond the noise; cost is information only', () => {
+    const findings = compareBaselines([ok()], [ok({ totalCost: 8.3 * 2.5, executionTimeMs: 5, executionTimeRangeMs: [4.8, 5.3] })], config);
     expect(findings.map((f) => [f.key, f.severity])).toEqual([
-      ['cost:by-id', 'warn'],
+      ['cost:by-id', 'info'],
       ['time:by-id', 'warn'],
     ]);
+    expect(findings[0]?.message).toMatch(/information only/);
+    expect(findings[1]?.message).toMatch(/grew 2\.50x .*noise margin of 2\.000 ms/);
     expect(compareBaselines([ok()], [ok({ totalCost: 8.3 * 2, executionTimeMs: 4 })], config)).toEqual([]);
+  });
+
+  // Regression (issue 13): a fresh `cutover rehearse` ended WARN on an estimate alone.
+  it('never warns on an estimated cost that grew 13.8x with the same plan and time', () => {
+    const findings = compareBaselines([ok({ totalCost: 24.03 })], [ok({ totalCost: 331.48 })], config);
+    expect(findings.map((f) => [f.key, f.severity])).toEqual([['cost:by-id', 'info']]);
   });
 
   it('ignores a large time ratio on sub-millisecond timings', () => {
     expect(compareBaselines([ok({ executionTimeMs: 0.02 })], [ok({ executionTimeMs: 0.2 })], config)).toEqual([]);
+  });
+
+  it('takes the noise margin from the wider spread of the repeats on either side', () => {
+    const times = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return { executionTimesMs: sorted, executionTimeRangeMs: [sorted[0], sorted[sorted.length - 1]] as [number, number], executionTimeMs: sorted[Math.floor((sorted.length - 1) / 2)], runs: sorted.length };
+    };
+    // 3x on the medians, but the middle runs after range over 38 ms: within noise.
+    const noisy = compareBaselines([ok(times([10, 10.5, 11, 11, 12]))], [ok(times([5, 12, 33, 50, 60]))], config);
+    expect(noisy).toEqual([]);
+    expect(judgeTime(ok(times([10, 10.5, 11, 11, 12])), ok(times([5, 12, 33, 50, 60])), 2)).toMatchObject({ noiseMs: 38, slower: false });
+    // The same medians with tight runs: a slowdown.
+    const [slow] = compareBaselines([ok(times([10, 10.5, 11, 11, 12]))], [ok(times([31, 33, 33, 34, 36]))], config);
+    expect(slow).toMatchObject({ key: 'time:by-id', severity: 'warn', details: { noiseMs: 2, preRunsMs: [10, 10.5, 11, 11, 12] } });
+  });
+
+  it('does not let one disturbed run hide a slowdown, nor make one', () => {
+    const runs = (values: number[]) => ok({ executionTimesMs: values, executionTimeMs: [...values].sort((a, b) => a - b)[2], runs: values.length });
+    // One run after took 900 ms (a neighbour's load): the middle runs still say 3x slower.
+    expect(judgeTime(runs([10, 10, 11, 11, 12]), runs([33, 32, 900, 34, 33]), 2)).toMatchObject({ noiseMs: 2, slower: true });
+    // One slow run before and one after, the rest even: not a slowdown.
+    expect(judgeTime(runs([10, 10, 11, 11, 400]), runs([11, 10, 12, 500, 11]), 2)).toMatchObject({ slower: false });
+  });
+
+  it('reads the runs of an older snapshot from its range when it has no list of runs', () => {
+    expect(judgeTime(ok({ executionTimeMs: 10, executionTimeRangeMs: [5, 15] }), ok({ executionTimeMs: 21, executionTimeRangeMs: [20, 22] }), 2)).toMatchObject({ noiseMs: 10, slower: true });
+    expect(judgeTime(ok({ executionTimeMs: 10 }), ok({ executionTimeMs: undefined }), 2)).toBeUndefined();
   });
 
   it('fails a query that fails after but not before, under the key evaluate uses', () => {

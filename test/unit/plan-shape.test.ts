@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type JsonPlanNode, formatShape, planShape, sameShape } from '../../checks/plan-shape.js';
+import { type JsonPlanNode, describeNode, formatShape, planShape, sameShape, subplanKind } from '../../checks/plan-shape.js';
 import { lineDiff } from '../../checks/line-diff.js';
 
 // Shaped like EXPLAIN (FORMAT JSON, ANALYZE) output of PostgreSQL 17, estimates and timings included.
@@ -107,7 +107,7 @@ describe('planShape', () => {
       '-> Gather',
       '  -> Partial Aggregate [Hashed]',
       '    -> Parallel Seq Scan on sales.orders',
-      '-> InitPlan 1: Index Only Scan Backward using orders_at_idx on orders',
+      '-> InitPlan: Index Only Scan Backward using orders_at_idx on orders',
       '-> CTE Scan on CTE recent',
       '-> Function Scan on function generate_series',
       '-> Nested Loop (Anti)',
@@ -120,6 +120,47 @@ describe('planShape', () => {
     expect(sameShape(planShape(hashJoin), planShape(cheaper))).toBe(true);
     const seq: JsonPlanNode = JSON.parse(JSON.stringify(hashJoin).replace('"Index Scan"', '"Seq Scan"'));
     expect(sameShape(planShape(hashJoin), planShape(seq))).toBe(false);
+  });
+
+  it('reads InitPlan and SubPlan labels by kind, as every major words them', () => {
+    expect(['InitPlan 1 (returns $0)', 'InitPlan 1', 'InitPlan 2 (returns $1,$2)', 'InitPlan 3'].map(subplanKind)).toEqual(['InitPlan', 'InitPlan', 'InitPlan', 'InitPlan']);
+    expect(['SubPlan 1', 'hashed SubPlan 2', 'SubPlan 12'].map(subplanKind)).toEqual(['SubPlan', 'SubPlan', 'SubPlan']);
+    expect(subplanKind('CTE recent')).toBe('CTE recent');
+    // A snapshot written before the labels were normalised still reads the same.
+    expect(describeNode({ node: 'Limit', subplan: 'InitPlan 1 (returns $0)', children: [] })).toBe('InitPlan: Limit');
+  });
+
+  // Regression: every pg-upgrade and dump-restore rehearsal 15 -> 17 warned "plan of
+  // nearest-embeddings changed shape" over this label alone (issue 13).
+  it('treats the InitPlan of PostgreSQL 15 and 17 as the same shape', () => {
+    const plan = (label: string): JsonPlanNode => ({
+      'Node Type': 'Limit',
+      Output: ['notification_id', `((embedding <-> ${label.startsWith('InitPlan 1 (') ? '$0' : '(InitPlan 1).col1'}))`],
+      Plans: [
+        { 'Node Type': 'Seq Scan', 'Parent Relationship': 'InitPlan', 'Subplan Name': label, 'Relation Name': 'notification_embeddings' },
+        {
+          'Node Type': 'Index Scan',
+          'Parent Relationship': 'Outer',
+          'Index Name': 'notification_embeddings_hnsw',
+          'Relation Name': 'notification_embeddings',
+        },
+      ],
+    });
+    expect(sameShape(planShape(plan('InitPlan 1 (returns $0)')), planShape(plan('InitPlan 1')))).toBe(true);
+    expect(formatShape(planShape(plan('InitPlan 1')))).toEqual([
+      'Limit',
+      '-> InitPlan: Seq Scan on notification_embeddings',
+      '-> Index Scan using notification_embeddings_hnsw on notification_embeddings',
+    ]);
+  });
+
+  it('still tells an InitPlan from a SubPlan, and a subplan from an ordinary input', () => {
+    const withSubplan = (extra: JsonPlanNode): JsonPlanNode => ({ 'Node Type': 'Seq Scan', 'Relation Name': 'users', Plans: [{ 'Node Type': 'Seq Scan', 'Relation Name': 'n', ...extra }] });
+    const init = planShape(withSubplan({ 'Parent Relationship': 'InitPlan', 'Subplan Name': 'InitPlan 1' }));
+    const sub = planShape(withSubplan({ 'Parent Relationship': 'SubPlan', 'Subplan Name': 'SubPlan 1' }));
+    const plain = planShape(withSubplan({ 'Parent Relationship': 'Outer' }));
+    expect(sameShape(init, sub)).toBe(false);
+    expect(sameShape(sub, plain)).toBe(false);
   });
 
   it('treats swapped join inputs (join order) as a different shape', () => {

@@ -73,8 +73,8 @@ describe('plan alignment', () => {
       { change: 'changed', pre: 'Index Scan Backward using notifications_user_idx on public.notifications', post: 'Sort' },
       { change: 'added', pre: '', post: 'Seq Scan on public.notifications' },
     ]);
-    // 42.1 / 8.52
-    expect(html).toContain('<span class="pd-ratio pd-worse">4.94×</span>');
+    // 42.1 / 8.52, an estimate: shown, not coloured.
+    expect(html).toContain('<span class="pd-ratio pd-noise">4.94×</span>');
   });
 });
 
@@ -86,7 +86,7 @@ describe('plan figures', () => {
     expect([1.5, 1.51, 0.67, 0.669, 1].map(ratioClass)).toEqual(['even', 'worse', 'even', 'better', 'even']);
   });
 
-  it('shows cost, planning and (ANALYZE) execution time with their ratios, and buffers', () => {
+  it('shows cost (not coloured), planning and (ANALYZE) execution time with their ratios, and buffers', () => {
     const shape = node('Seq Scan', { relation: 't' });
     const analyze = { analyze: true, buffers: true, runs: 5 };
     const before = baseline('slow', shape, {
@@ -116,9 +116,20 @@ describe('plan figures', () => {
       'Execution time (ANALYZE) | 10 ms (median of 5, 9–12 ms) | 30 ms (median of 5, 28–35 ms) | 3.00×',
       'Shared buffers (blocks) | 90 hit + 10 read | 100 hit + 0 read | 1.00×',
     ]);
-    expect(html).toContain('<span class="pd-ratio pd-better">0.50×</span>');
+    expect(html).toContain('<span class="pd-ratio pd-noise">0.50×</span>');
+    // 20 ms apart, beyond the noise margin (the wider spread, 28–35 ms): coloured.
     expect(html).toContain('<span class="pd-ratio pd-worse">3.00×</span>');
     expect(html).toContain('database app · ANALYZE, BUFFERS');
+  });
+
+  it('greys a time ratio within the spread of the repeated runs', () => {
+    const shape = node('Seq Scan', { relation: 't' });
+    const before = baseline('jittery', shape, { analyze: true, runs: 5, executionTimeMs: 10, executionTimeRangeMs: [9, 12], executionTimesMs: [9, 9.5, 10, 11, 12] });
+    const after = baseline('jittery', shape, { analyze: true, runs: 5, executionTimeMs: 30, executionTimeRangeMs: [8, 45], executionTimesMs: [8, 15, 30, 42, 45] });
+    const html = planDiffsSectionHtml(...sides([before], [after]));
+    expect(html).toContain('<span class="pd-ratio pd-noise">3.00×</span>');
+    expect(html).toContain('Grey time ratios');
+    expect(html).toContain('no time ratio beyond 1.5× or below 0.67× (beyond noise)');
   });
 
   it('shows why a baseline has no plan: rejected, failed, or not configured on one side', () => {

@@ -358,4 +358,34 @@ describe('compatFindings', () => {
       ['reg-types:error:app', 'warn'],
     ]);
   });
+
+  const checksumsOff = result({ id: 'data-checksums', title: 'Data checksums the target must be initialised with', severity: 'warn', objects: [{ object: 'data_checksums = off' }] });
+  const regTypes = result({ objects: [{ database: 'app', object: 'public.t.handler' }] });
+
+  // Regression (issue 13): plain `cutover check` of a 16 warned about 18's checksum default.
+  it('with no target configured, an advisory for the newest major is information; a refusal still fails', () => {
+    const findings = compatFindings({ ...base, source: { version: '16.4', major: 16 }, target: { major: 18, from: 'default' }, checks: [checksumsOff, regTypes] });
+    expect(findings.map((f) => [f.key, f.severity])).toEqual([
+      ['target-defaulted', 'info'],
+      ['data-checksums', 'info'],
+      ['reg-types', 'fail'],
+    ]);
+    expect(findings[1]?.message).toMatch(/^pg_upgrade to 18 \(no target configured\): Data checksums/);
+  });
+
+  it('with the target the run asked for, an advisory warns', () => {
+    const findings = compatFindings({ ...base, target: { major: 18, from: 'config' }, checks: [checksumsOff] });
+    expect(findings.map((f) => [f.key, f.severity])).toEqual([['data-checksums', 'warn']]);
+  });
+
+  // Regression (issue 13): the docs' minor scenario 16.4 -> 16.14 ended WARN on a pg_upgrade rule.
+  it('a target of the source\'s own major (a minor upgrade) makes every rule information', () => {
+    const findings = compatFindings({ ...base, source: { version: '16.4', major: 16 }, target: { major: 16, from: 'config' }, checks: [checksumsOff, regTypes] });
+    expect(findings.map((f) => [f.key, f.severity])).toEqual([
+      ['target-same-major', 'info'],
+      ['data-checksums', 'info'],
+      ['reg-types', 'info'],
+    ]);
+    expect(findings[2]?.message).toMatch(/a later major upgrade; not this minor one/);
+  });
 });
