@@ -11,4 +11,18 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Issue 13: every connection goes through connectClient (libpq's sslmode fallbacks); a client
+    // built elsewhere from one TLS attempt made sslmode=prefer fail against servers without TLS.
+    files: ['**/*.ts'],
+    ignores: ['test/**', 'core/connect-client.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.property.name=/^(Client|Pool)$/]", message: 'open connections with connectClient (core/connect-client.ts)' },
+        { selector: "NewExpression[callee.name=/^(Client|Pool)$/]", message: 'open connections with connectClient (core/connect-client.ts)' },
+        { selector: "CallExpression[callee.name='toClientConfig']", message: 'only connectClient builds client configurations (core/connect-client.ts)' },
+      ],
+    },
+  },
 );

@@ -61,8 +61,12 @@ export function tlsOptions(e: Endpoint): ConnectionOptions {
   return options;
 }
 
-/** The node-postgres configuration for one attempt (by default the first of `tlsAttempts`). */
-export function toClientConfig(e: Endpoint, ssl: TlsChoice = tlsAttempts(e)[0] ?? false): pg.ClientConfig {
+/**
+ * The node-postgres configuration for ONE of the attempts `tlsAttempts` lists. Only
+ * `connectClient` (core/connect-client.ts) makes the attempts in libpq's order; a client built
+ * from one attempt's configuration alone is the defect of issue 13 (`prefer` never falling back).
+ */
+export function toClientConfig(e: Endpoint, ssl: TlsChoice): pg.ClientConfig {
   return {
     host: e.host,
     port: e.port,

@@ -4,8 +4,20 @@ import { type Endpoint, describeEndpoint } from './endpoint.js';
 import { tlsAttempts, toClientConfig } from './client-config.js';
 import { connectionError } from './pg-errors.js';
 
-/** Session settings for node-postgres: everything except where and how to connect. */
-export type ClientSettings = Omit<pg.ClientConfig, 'host' | 'port' | 'database' | 'user' | 'password' | 'ssl' | 'connectionString'>;
+/**
+ * Session settings for node-postgres: everything except where and how to connect. Given
+ * settings win over the endpoint's own (a pool's `connectionTimeoutMillis` over `connect_timeout`).
+ */
+export type ClientSettings = Omit<pg.ClientConfig, 'host' | 'port' | 'database' | 'user' | 'password' | 'ssl' | 'connectionString' | 'stream'>;
+
+export interface ConnectOptions {
+  /**
+   * Cuts the connection attempt under way (its socket, at once) and makes no further one: a pool
+   * that closes must not wait for a handshake a frozen server never finishes. The promise then
+   * rejects with an `interrupted` error.
+   */
+  signal?: AbortSignal;
+}
 
 interface Failure {
   tls: boolean;
@@ -16,17 +28,28 @@ interface Failure {
 const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EADDRNOTAVAIL', 'ENOENT']);
 
 /**
- * Opens a node-postgres client with libpq's sslmode semantics, which node-postgres lacks:
- * `prefer` falls back to a plain connection when TLS fails or the server refuses it, `allow`
- * tries TLS when the server refuses a plain connection. Failures are one `CutoverError`
- * (`connect` or `auth`) naming the endpoint, never its password.
+ * THE way cutover opens a connection (sessions, the soak's pool, the probe lane): a node-postgres
+ * client with libpq's sslmode semantics, which node-postgres lacks. `prefer` falls back to a plain
+ * connection when TLS fails or the server refuses it, `allow` tries TLS when the server refuses a
+ * plain connection. Failures are one `CutoverError` (`connect` or `auth`) naming the endpoint,
+ * never its password; the error node-postgres or the socket gave is its `cause` (see
+ * `connectFailureCause`). Nothing else may construct a `pg.Client` (test/unit/one-connect-path).
+ *
+ * libpq answers `prefer` on one socket (SSLRequest, then plain on the same connection after an
+ * "N"); node-postgres cannot, so a server without TLS costs `prefer` a second TCP connection.
+ * The TLS choice that worked is deliberately not remembered: a server whose TLS setting changes
+ * (a reload, a switchover to a green with TLS) would then get connections libpq would not make.
  */
-export async function connectClient(endpoint: Endpoint, settings: ClientSettings = {}): Promise<pg.Client> {
+export async function connectClient(endpoint: Endpoint, settings: ClientSettings = {}, options: ConnectOptions = {}): Promise<pg.Client> {
+  const { signal } = options;
   const failures: Failure[] = [];
   for (const ssl of tlsAttempts(endpoint)) {
-    const client = new pg.Client({ ...settings, ...toClientConfig(endpoint, ssl) });
+    if (signal?.aborted) break;
+    const client = new pg.Client({ ...toClientConfig(endpoint, ssl), ...settings });
     // An idle connection that dies must not crash the process; the next query reports it.
     client.on('error', () => {});
+    const cut = () => client.connection.stream.destroy();
+    signal?.addEventListener('abort', cut, { once: true });
     try {
       await client.connect();
       return client;
@@ -34,9 +57,23 @@ export async function connectClient(endpoint: Endpoint, settings: ClientSettings
       await client.end().catch(() => {});
       failures.push({ tls: ssl !== false, error });
       if (!worthAnotherAttempt(error)) break;
+    } finally {
+      signal?.removeEventListener('abort', cut);
     }
   }
+  if (signal?.aborted) throw new CutoverError('interrupted', `connecting to ${describeEndpoint(endpoint)} was abandoned`, { cause: failures.at(-1)?.error });
   throw connectFailure(endpoint, failures);
+}
+
+/**
+ * The error underneath a failure of `connectClient`: what node-postgres or the socket gave (its
+ * `code` is a SQLSTATE or an errno), for classifying; the `CutoverError` itself when cutover
+ * refused before reaching the server (no password to give).
+ */
+export function connectFailureCause(error: unknown): unknown {
+  let e = error;
+  while (e instanceof CutoverError && e.cause !== undefined) e = e.cause;
+  return e;
 }
 
 /** libpq retries in the other mode after any failure past reaching the server. */

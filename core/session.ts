@@ -29,6 +29,11 @@ export const DEFAULT_SESSION: Required<SessionOptions> = {
   applicationName: 'cutover',
 };
 
+/** PgBouncer's refusal of a startup parameter it does not know (FATAL 08P01). */
+function refusedStartupParameter(error: unknown): boolean {
+  return error instanceof CutoverError && error.sqlState === '08P01' && /unsupported startup parameter/i.test(error.message);
+}
+
 export async function openSession(endpoint: Endpoint, options: SessionOptions = {}): Promise<Session> {
   const o = { ...DEFAULT_SESSION, ...options };
   // connectClient applies libpq's sslmode fallbacks and turns failures into one CutoverError.
@@ -38,6 +43,13 @@ export async function openSession(endpoint: Endpoint, options: SessionOptions = 
     lock_timeout: o.lockTimeoutMs,
     // Read-only is a startup option, so it holds before the first statement runs.
     options: o.readOnly ? '-c default_transaction_read_only=on' : undefined,
+  }).catch((error: unknown) => {
+    if (!refusedStartupParameter(error)) throw error;
+    // A pooler (PgBouncer without ignore_startup_parameters) refuses these settings at startup.
+    // They are not sent as SET either: through transaction pooling a SET stays on the server
+    // connection and reaches other clients (a read-only flag would break the application's writes).
+    // The session's own statements are read-only and bounded by construction; these were guards.
+    return connectClient(endpoint, { application_name: o.applicationName });
   });
   let serverVersionNum: number;
   try {

@@ -1,8 +1,9 @@
-import pg from 'pg';
 import type { Endpoint } from '../core/endpoint.js';
-import { toClientConfig } from '../core/client-config.js';
-import { classifyError } from './error-class.js';
+import { connectFailureCause } from '../core/connect-client.js';
+import { classifyConnectFailure } from './connect-failure-class.js';
+import { describeError } from './error-samples.js';
 import type { AttemptOutcome } from './outages.js';
+import { ProbeClients } from './probe-clients.js';
 
 export interface ProbeLaneOptions {
   endpoint: Endpoint;
@@ -26,7 +27,7 @@ export interface ProbeLaneOptions {
 export class ProbeLane implements AsyncDisposable {
   readonly intervalMs: number;
   private readonly attempts: AttemptOutcome[] = [];
-  private readonly pool: pg.Pool;
+  private readonly clients: ProbeClients;
   private readonly timeoutMs: number;
   private readonly onOutcome: ((outcome: AttemptOutcome) => void) | undefined;
   private readonly keep: boolean;
@@ -40,16 +41,8 @@ export class ProbeLane implements AsyncDisposable {
     this.timeoutMs = options.timeoutMs ?? 1_000;
     this.onOutcome = options.onOutcome;
     this.keep = options.keep ?? true;
-    this.pool = new pg.Pool({
-      ...toClientConfig(options.endpoint),
-      application_name: 'cutover-probe',
-      max: options.maxConnections ?? 4,
-      connectionTimeoutMillis: this.timeoutMs,
-      query_timeout: this.timeoutMs,
-      idleTimeoutMillis: 10_000,
-    });
-    // A pooled connection that dies while idle is reported by the next attempt, not here.
-    this.pool.on('error', () => {});
+    // Its own few connections, opened as every connection is (libpq's sslmode fallbacks).
+    this.clients = new ProbeClients(options.endpoint, { application_name: 'cutover-probe', query_timeout: this.timeoutMs }, options.maxConnections ?? 4, this.timeoutMs);
   }
 
   start(): void {
@@ -71,10 +64,19 @@ export class ProbeLane implements AsyncDisposable {
     const p = (async () => {
       let outcome: AttemptOutcome;
       try {
-        await this.pool.query('SELECT 1');
+        const client = await this.clients.acquire();
+        try {
+          await client.query('SELECT 1');
+        } catch (error) {
+          this.clients.drop(client);
+          throw error;
+        }
+        this.clients.release(client);
         outcome = { dueAt, completedAt: Date.now(), ok: true };
       } catch (error) {
-        outcome = { dueAt, completedAt: Date.now(), ok: false, errorClass: classifyError(error) };
+        // A failure to connect is connectClient's error (it names the endpoint); its cause has the SQLSTATE.
+        const { sqlState } = describeError(connectFailureCause(error));
+        outcome = { dueAt, completedAt: Date.now(), ok: false, errorClass: classifyConnectFailure(error), ...describeError(error), ...(sqlState ? { sqlState } : {}) };
       }
       if (this.keep) this.attempts.push(outcome);
       this.onOutcome?.(outcome);
@@ -93,7 +95,7 @@ export class ProbeLane implements AsyncDisposable {
     this.stopped ??= (async () => {
       if (this.timer) clearTimeout(this.timer);
       await Promise.allSettled([...this.inFlight]);
-      await this.pool.end().catch(() => {});
+      await this.clients.close();
       return this.outcomes();
     })();
     return this.stopped;

@@ -1,7 +1,8 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Endpoint } from '../../core/endpoint.js';
-import { toClientConfig } from '../../core/client-config.js';
-import { classifyError } from '../error-class.js';
+import { connectClient, connectFailureCause } from '../../core/connect-client.js';
+import { classifyConnectFailure } from '../connect-failure-class.js';
+import { describeError } from '../error-samples.js';
 import { acquireFailure, type AcquireFailure } from './acquire-failure.js';
 import { backoffDelayMs, type BackoffOptions } from './backoff.js';
 import { PooledConnection } from './pooled-connection.js';
@@ -26,8 +27,13 @@ export interface ConnectionPoolOptions {
    * would have ended `error` (certainly not committed).
    */
   pipelineDepth?: number;
-  /** Parse every statement as the unnamed one (through a transaction-mode pooler). Default false. */
-  unnamedStatements?: boolean;
+  /**
+   * Parse every statement as the unnamed one (through a transaction-mode pooler). Default `auto`:
+   * each new connection asks for `pg_backend_pid()`; when it differs from the process id the
+   * connection's BackendKeyData announced, a pooler (PgBouncer, in session or transaction mode)
+   * sits between, and that connection parses unnamed (safe in both modes, a Parse per statement).
+   */
+  unnamedStatements?: boolean | 'auto';
 }
 
 /** One attempt waiting for a connection. The pool sets `served` before calling back, once. */
@@ -68,7 +74,8 @@ export class ConnectionPool implements AsyncDisposable {
   /** Free statement slots per live connection (depth minus the statements in flight on it). */
   private readonly free = new Map<PooledConnection, number>();
   private readonly live = new Set<PooledConnection>();
-  private readonly pending = new Set<pg.Client>();
+  /** Connection attempts under way; aborting one cuts its socket (see `close`). */
+  private readonly pending = new Set<AbortController>();
   private readonly waiters = new DeadlineQueue<PoolWaiter>(
     (w) => w.deadline,
     (w) => !w.served,
@@ -242,53 +249,79 @@ export class ConnectionPool implements AsyncDisposable {
   }
 
   private connect(): void {
-    const client = new pg.Client({
-      ...toClientConfig(this.options.endpoint),
-      application_name: this.options.applicationName,
-      connectionTimeoutMillis: this.options.connectTimeoutMs,
-    });
-    const connection = new PooledConnection(client, { unnamedStatements: this.options.unnamedStatements });
-    const died = (cause: unknown) => {
-      if (connection.deathCause === undefined) connection.deathCause = cause;
-      connection.dead = true;
-      this.forget(connection);
-    };
-    // A connection that dies idle must not crash the process; a statement under way gets its own error.
-    client.on('error', died);
-    client.on('end', () => died(new Error('connection ended')));
-    this.pending.add(client);
-    client.connect().then(
-      () => {
-        this.pending.delete(client);
-        if (this.closing || connection.dead) {
-          connection.destroy();
-          return;
+    const attempt = new AbortController();
+    this.pending.add(attempt);
+    // connectClient: libpq's sslmode fallbacks (prefer, allow), the same as every other connection.
+    const settings = { application_name: this.options.applicationName, connectionTimeoutMillis: this.options.connectTimeoutMs };
+    connectClient(this.options.endpoint, settings, { signal: attempt.signal })
+      .then(async (client) => {
+        try {
+          return new PooledConnection(client, { unnamedStatements: await this.unnamedFor(client, attempt.signal) });
+        } catch (error) {
+          client.connection.stream.destroy();
+          throw error;
         }
-        connection.open();
-        this.failures = 0;
-        this.lastFailure = undefined;
-        this.opened++;
-        this.live.add(connection);
-        this.peakOpen = Math.max(this.peakOpen, this.live.size);
-        for (let i = 0; i < this.depth; i++) this.release(connection);
-        this.fill();
-      },
-      (error: unknown) => {
-        this.pending.delete(client);
-        connection.destroy();
-        if (this.closing) return;
-        this.failures++;
-        this.failedConnects++;
-        const failure = acquireFailure(classifyError(error), `cannot connect: ${error instanceof Error ? error.message : String(error)}`, error);
-        this.lastFailure = failure;
-        this.nextConnectAt = performance.now() + backoffDelayMs(this.failures, this.options.backoff);
-        // With no connection alive, the waiters cannot be served soon: they fail now, with the cause.
-        if (this.live.size === 0) {
-          for (let w = this.nextWaiter(); w; w = this.nextWaiter()) w.refused(failure);
-        }
-        this.fill();
-      },
-    );
+      })
+      .then(
+        (connection) => {
+          this.pending.delete(attempt);
+          const client = connection.client;
+          const died = (cause: unknown) => {
+            if (connection.deathCause === undefined) connection.deathCause = cause;
+            connection.dead = true;
+            this.forget(connection);
+          };
+          // A connection that dies idle must not crash the process; a statement under way gets its own error.
+          client.on('error', died);
+          client.on('end', () => died(new Error('connection ended')));
+          if (this.closing) {
+            connection.destroy();
+            return;
+          }
+          connection.open();
+          this.failures = 0;
+          this.lastFailure = undefined;
+          this.opened++;
+          this.live.add(connection);
+          this.peakOpen = Math.max(this.peakOpen, this.live.size);
+          for (let i = 0; i < this.depth; i++) this.release(connection);
+          this.fill();
+        },
+        (error: unknown) => {
+          this.pending.delete(attempt);
+          if (this.closing) return;
+          this.failures++;
+          this.failedConnects++;
+          // connectClient's error names the endpoint and why; its cause keeps the SQLSTATE or errno.
+          const failure = acquireFailure(classifyConnectFailure(error), describeError(error).message, connectFailureCause(error));
+          this.lastFailure = failure;
+          this.nextConnectAt = performance.now() + backoffDelayMs(this.failures, this.options.backoff);
+          // With no connection alive, the waiters cannot be served soon: they fail now, with the cause.
+          if (this.live.size === 0) {
+            for (let w = this.nextWaiter(); w; w = this.nextWaiter()) w.refused(failure);
+          }
+          this.fill();
+        },
+      );
+  }
+
+  /** Whether a new connection parses unnamed: as told, or (auto) when a pooler sits between. */
+  private async unnamedFor(client: pg.Client, signal: AbortSignal): Promise<boolean> {
+    const setting = this.options.unnamedStatements ?? 'auto';
+    if (setting !== 'auto') return setting;
+    const announced = (client as unknown as { processID: number | null }).processID;
+    // Part of opening the connection: bounded like the handshake, and cut when the pool closes.
+    const cut = () => client.connection.stream.destroy();
+    signal.addEventListener('abort', cut, { once: true });
+    // 0, as for node-postgres' connectionTimeoutMillis, waits without limit.
+    const timer = this.options.connectTimeoutMs > 0 ? setTimeout(cut, this.options.connectTimeoutMs) : undefined;
+    try {
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      return rows[0]?.pid !== announced;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', cut);
+    }
   }
 
   /** Fails the waiters, says goodbye to every connection (cutting those that do not answer); idempotent. */
@@ -297,7 +330,7 @@ export class ConnectionPool implements AsyncDisposable {
       if (this.retryTimer) clearTimeout(this.retryTimer);
       for (let w = this.nextWaiter(); w; w = this.nextWaiter()) w.refused(STOPPING);
       this.waiters.close();
-      for (const client of this.pending) client.connection.stream.destroy();
+      for (const attempt of this.pending) attempt.abort();
       const connections = [...this.live];
       this.live.clear();
       this.free.clear();

@@ -70,9 +70,10 @@ export interface DriverOptions {
   /**
    * Parse every statement as the unnamed statement, in the same write as its Bind/Execute/Sync,
    * instead of naming it once per connection. Needed through PgBouncer in transaction mode
-   * (before 1.21, which has no prepared-statement support); costs a Parse per statement. Default false.
+   * (before 1.21, which has no prepared-statement support); costs a Parse per statement. Default
+   * `auto`: each connection parses unnamed when a pooler sits between (see ConnectionPoolOptions).
    */
-  unnamedStatements?: boolean;
+  unnamedStatements?: boolean | 'auto';
 }
 
 export type ResolvedDriverOptions = Required<Omit<DriverOptions, 'durationMs' | 'onSecond' | 'onAttempt' | 'signal' | 'seed' | 'reconnect'>> &
@@ -101,7 +102,7 @@ export function resolveDriverOptions(o: DriverOptions): ResolvedDriverOptions {
     applicationName: o.applicationName ?? 'cutover-soak',
     flushIntervalMs: o.flushIntervalMs ?? 1_000,
     prepare: o.prepare ?? true,
-    unnamedStatements: o.unnamedStatements ?? false,
+    unnamedStatements: o.unnamedStatements ?? 'auto',
   };
   atLeastZero('rampMs', resolved.rampMs);
   atLeastZero('drainTimeoutMs', resolved.drainTimeoutMs);

@@ -3,7 +3,8 @@ import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
+import { connectClient } from '../../core/connect-client.js';
 import { CutoverError } from '../../core/errors.js';
 import type { Endpoint } from '../../core/endpoint.js';
 import { freePort } from '../providers/free-port.js';
@@ -154,23 +155,17 @@ export class PgBouncerProcess {
     }
   }
 
-  private async connectConsole(): Promise<pg.Client> {
-    const client = new pg.Client({
+  private connectConsole(): Promise<pg.Client> {
+    // The console of the PgBouncer this process configured: no TLS on its listener.
+    return connectClient({
       host: '127.0.0.1',
       port: this.config.port,
       database: 'pgbouncer',
       user: this.config.admin.user,
       password: this.config.admin.password,
-      connectionTimeoutMillis: 2_000,
+      sslmode: 'disable',
+      connectTimeoutMs: 2_000,
     });
-    client.on('error', () => {});
-    try {
-      await client.connect();
-    } catch (error) {
-      await client.end().catch(() => {});
-      throw error;
-    }
-    return client;
   }
 }
 

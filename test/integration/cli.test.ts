@@ -160,7 +160,7 @@ describe('connections', () => {
 
   beforeAll(async () => {
     server = await LocalServer.start({ version: '16', name: 'cli-test' });
-    url = `postgresql://postgres:${encodeURIComponent(server.password)}@127.0.0.1:${server.port}/postgres?sslmode=disable`;
+    url = `postgresql://postgres:${encodeURIComponent(server.password)}@127.0.0.1:${server.port}/postgres`;
   });
 
   afterAll(async () => {
@@ -169,14 +169,14 @@ describe('connections', () => {
 
   it('an unreachable host exits 3', async () => {
     const port = await freePort();
-    const r = await cli(['check', '--db', `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`, '--out', join(work, 'x.json')]);
+    const r = await cli(['check', '--db', `postgresql://postgres@127.0.0.1:${port}/postgres`, '--out', join(work, 'x.json')]);
     expect(r.code).toBe(3);
     expectOneLine(r, new RegExp(`cannot connect to postgres@127\\.0\\.0\\.1:${port}/postgres`));
   });
 
   it('a wrong password exits 3, names user@host and does not echo the password', async () => {
     const secret = 'Wr0ng-S3cret-Passw0rd';
-    const r = await cli(['check', '--db', `postgresql://postgres:${secret}@127.0.0.1:${server.port}/postgres?sslmode=disable`, '--out', join(work, 'x.json')]);
+    const r = await cli(['check', '--db', `postgresql://postgres:${secret}@127.0.0.1:${server.port}/postgres`, '--out', join(work, 'x.json')]);
     expect(r.code).toBe(3);
     expectOneLine(r, new RegExp(`postgres@127\\.0\\.0\\.1:${server.port}`));
     expect(r.stdout + r.stderr).not.toContain(secret);
@@ -229,7 +229,7 @@ describe('interruption', () => {
   });
 
   it('SIGINT exits 130 with one line', async () => {
-    const r = await runCli(['check', '--db', `postgresql://postgres:x@127.0.0.1:${port}/postgres?sslmode=disable`, '--out', join(work, 'x.json')], {
+    const r = await runCli(['check', '--db', `postgresql://postgres:x@127.0.0.1:${port}/postgres`, '--out', join(work, 'x.json')], {
       env,
       cwd: work,
       onSpawn: (child) => {

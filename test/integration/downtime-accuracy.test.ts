@@ -54,7 +54,7 @@ interface RunningSoak {
 
 /** `cutover soak` at `rate` until stopped (Ctrl-C), printing the --json contract at the end. */
 function startSoak(server: LocalServer, rate: number, runDir: string): RunningSoak {
-  const url = `postgresql://postgres:${server.password}@127.0.0.1:${server.port}/postgres?sslmode=disable`;
+  const url = `postgresql://postgres:${server.password}@127.0.0.1:${server.port}/postgres`;
   const child = spawn(process.execPath, [CLI, 'soak', '--db', url, '--rate', String(rate), '--duration', '10m', '--no-probe', '--json', '--run-dir', runDir], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

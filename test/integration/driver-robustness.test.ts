@@ -171,7 +171,7 @@ describe('Node driver robustness', () => {
       // A refused connection attempt of the driver holds a slot while it authenticates: the slots
       // are full only once several attempts in a row over a while were refused.
       for (let refusedInARow = 0; refusedInARow < 5; ) {
-        const client = new pg.Client(toClientConfig(server.endpoint('postgres', 'hog', 'hog')));
+        const client = new pg.Client(toClientConfig(server.endpoint('postgres', 'hog', 'hog'), false));
         client.on('error', () => {});
         try {
           await client.connect();

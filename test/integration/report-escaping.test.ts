@@ -60,7 +60,7 @@ afterAll(async () => {
 describe('names that look like markup, in the report', () => {
   it('render as text: in the HTML source, and in a browser that runs the page', { timeout: 120_000 }, async () => {
     const env = cleanEnv(work);
-    const url = `postgresql://postgres:${server.password}@127.0.0.1:${server.port}/postgres?sslmode=disable`;
+    const url = `postgresql://postgres:${server.password}@127.0.0.1:${server.port}/postgres`;
     const pre = join(work, 'pre.snapshot.json');
     const post = join(work, 'post.snapshot.json');
     expect((await runCli(['check', '--db', url, '--suite', 'pre', '--out', pre], { env, cwd: work })).code).toBe(0);

@@ -46,7 +46,7 @@ afterAll(async () => {
 describe('cutover run against an external server', () => {
   it('provisions nothing, seeds nothing, and writes only to the soak schema', async () => {
     const before = await stateOutsideSoakSchema();
-    const url = `postgresql://postgres:${server.password}@127.0.0.1:${server.port}/shop?sslmode=disable`;
+    const url = `postgresql://postgres:${server.password}@127.0.0.1:${server.port}/shop`;
     const file = join(work, 'external.scenario.ts');
     // A TypeScript scenario file, loaded the way configuration files are (no build step).
     await writeFile(

@@ -19,7 +19,7 @@ describe('WireSession', () => {
   });
 
   async function open(): Promise<{ session: WireSession; client: pg.Client }> {
-    const client = new pg.Client({ ...toClientConfig(server.endpoint()), application_name: 'wire-test' });
+    const client = new pg.Client({ ...toClientConfig(server.endpoint(), false), application_name: 'wire-test' });
     client.on('error', () => {});
     await client.connect();
     return { session: new WireSession(client), client };

@@ -65,8 +65,8 @@ describe("libpq's sslmode as connection attempts", () => {
   });
 
   it('gives node-postgres a password function, so it never reads PGPASSWORD or its own pgpass', async () => {
-    const withPassword = toClientConfig(endpoint('disable', { password: 's3cret' }));
-    const without = toClientConfig(endpoint('disable'));
+    const withPassword = toClientConfig(endpoint('disable', { password: 's3cret' }), false);
+    const without = toClientConfig(endpoint('disable'), false);
     expect(typeof withPassword.password).toBe('function');
     expect(await (withPassword.password as () => string)()).toBe('s3cret');
     expect(() => (without.password as () => string)()).toThrow(/none was given/);
