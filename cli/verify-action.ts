@@ -16,22 +16,30 @@ import { TIMELINE_FILE } from '../load/timeline-writer.js';
 import type { CliRuntime } from './runtime.js';
 import { summaryLines } from './soak-lines.js';
 import { plain } from './io.js';
+import { assertWritable } from './output-path.js';
+import { flaggedCounts, flaggedIdLines, writeFlaggedIds, type FlaggedIdsInput, type NamedSpan } from '../load/flagged-ids-file.js';
+import type { RunManifest } from '../scenarios/run-manifest.js';
+import { flaggedIdsLine } from './flagged-ids-line.js';
 
 export interface VerifyOptions {
   runDir?: string;
   db?: string;
   json?: boolean;
+  /** Where to list each flagged id (`-`: stdout). */
+  ids?: string;
 }
 
 /**
  * Runs `cutover verify`: re-verifies the ledger of a run directory (a finished one, or one whose
  * harness died mid-soak) against a database and prints the same figures as `cutover soak`.
- * Reads the run directory only; it writes nothing.
+ * Reads the run directory only; it writes nothing but the file `--ids` names.
  */
 export async function runVerify(options: VerifyOptions, runtime: CliRuntime): Promise<number> {
   const { io } = runtime;
   if (!options.runDir) throw new CutoverError('usage', '--run-dir: required (the run directory of a soak or a rehearsal)');
   const runDir = options.runDir;
+  if (options.ids === '-' && options.json) throw new CutoverError('usage', '--ids -: stdout already carries the --json object; give --ids a file name');
+  const idsPath = options.ids && options.ids !== '-' ? assertWritable('--ids', options.ids) : undefined;
   const endpoint = resolveEndpoint({ url: options.db, urlLabel: '--db' }, runtime.env, undefined, (m) => io.err(`cutover: warning: ${m}`));
   const manifest = await readRunManifest(runDir);
   const soak = manifest.soak;
@@ -50,22 +58,37 @@ export async function runVerify(options: VerifyOptions, runtime: CliRuntime): Pr
   const spans = manifest.steps.map((s) => ({ startedAt: Date.parse(s.startedAt), endedAt: Date.parse(s.endedAt) }));
   const analysis = analyseSoak({ lanes: { driver, ...(probe ? { probe } : {}) }, verification, ledgers, clock, steps: spans });
   const summary = analysis.summary;
+  const flagged: FlaggedIdsInput = { flagged: verification.flagged, ledgers, clock, steps: namedSpans(manifest) };
+  if (idsPath) await writeFlaggedIds(idsPath, flagged);
+  // With the ids on stdout, the text summary moves to stderr so that the ids can be piped.
+  const say = (line: string): void => (options.ids === '-' ? io.err(line) : io.out(line));
+  if (options.ids === '-') for (const line of flaggedIdLines(flagged)) io.out(JSON.stringify(line));
 
   if (options.json) {
     io.out(JSON.stringify(summary));
   } else {
-    io.out(`verified ${plain(runDir)} against ${plain(describeEndpoint(endpoint))}: ${ledgers.length} writer${ledgers.length === 1 ? '' : 's'}, ${verification.queries} queries, ${Math.round(verification.durationMs)} ms`);
+    const counts = flaggedCounts(flagged);
+    say(`verified ${plain(runDir)} against ${plain(describeEndpoint(endpoint))}: ${ledgers.length} writer${ledgers.length === 1 ? '' : 's'}, ${verification.queries} queries, ${Math.round(verification.durationMs)} ms`);
     const crashed = ledgers.filter((l) => !l.closed).length;
     if (crashed > 0 || !driver.complete) {
-      io.out(`partial run: ${crashed} ledger${crashed === 1 ? '' : 's'} not closed (the harness stopped mid-soak); attempts past the last flush count as unknown, and the last outage may be open`);
+      say(`partial run: ${crashed} ledger${crashed === 1 ? '' : 's'} not closed (the harness stopped mid-soak); attempts past the last flush count as unknown, and the last outage may be open`);
     }
-    for (const line of summaryLines(summary, analysis.downtime, soak.degradedThresholdMs, io.style)) io.out(line);
+    for (const line of summaryLines(summary, analysis.downtime, soak.degradedThresholdMs, io.style)) say(line);
     if (manifest.steps.length > 1 || (manifest.steps[0] && manifest.steps[0].action !== 'soak')) {
       manifest.steps.forEach((s, i) => {
         const f = analysis.steps[i];
-        if (f) io.out(`step ${plain(s.name)}: downtime ${f.downtimeMs} ms, ${f.failedAttempts} failed attempts, ${f.lost} lost, ${f.unexpected} unexpected, ${f.duplicated} duplicated`);
+        if (f) say(`step ${plain(s.name)}: downtime ${f.downtimeMs} ms, ${f.failedAttempts} failed attempts, ${f.lost} lost, ${f.unexpected} unexpected, ${f.duplicated} duplicated`);
       });
     }
+    const ids = flaggedIdsLine(counts, options.ids === '-' ? 'ids on stdout' : options.ids ? `ids in ${plain(options.ids)}` : 'list them with --ids FILE');
+    if (ids) say(ids);
   }
   return soakPassed(summary) ? 0 : 1;
+}
+
+/** The spans flagged ids are attributed to: the steps that ran, or the whole soak of a soak whose harness died before recording its one step. */
+function namedSpans(manifest: RunManifest): NamedSpan[] {
+  const ran = manifest.steps.filter((s) => s.status !== 'skipped').map((s) => ({ name: s.name, startedAt: Date.parse(s.startedAt), endedAt: Date.parse(s.endedAt) }));
+  if (ran.length === 0 && manifest.method === 'soak') return [{ name: 'soak', startedAt: Date.parse(manifest.startedAt), endedAt: Infinity }];
+  return ran;
 }

@@ -3,10 +3,10 @@ import type { Session } from '../core/session.js';
 import type { WriterLedger } from './ledger-types.js';
 import { EVENTS_TABLE } from './ledger-table.js';
 import { LedgerExpectation, MAX_SEQ } from './ledger-expectation.js';
-import { VerifyTally, emptyCounts, type VerifyCounts, type VerifyIds } from './verify-tally.js';
+import { VerifyTally, emptyCounts, type FlaggedSeqs, type VerifyCounts, type VerifyIds } from './verify-tally.js';
 import { sqlIdSource, type IdSource, type RangeCounts, type SeqRange } from './verify-source.js';
 
-export type { VerifyCounts, VerifyIds } from './verify-tally.js';
+export type { FlaggedSeqs, VerifyCounts, VerifyIds } from './verify-tally.js';
 
 /** Default length of each list of exact ids in a verification. */
 export const DEFAULT_IDS_CAP = 1000;
@@ -47,6 +47,8 @@ export interface WriterVerification extends VerifyCounts {
 export interface LedgerVerification extends VerifyCounts {
   ids: VerifyIds;
   idsCap: number;
+  /** Every lost, unexpected and duplicated seq, uncapped, one entry per writer in key order. */
+  flagged: FlaggedSeqs[];
   writers: WriterVerification[];
   /** Queries run against the final writer. */
   queries: number;
@@ -75,9 +77,10 @@ export async function verifyLedger(options: VerifyLedgerOptions): Promise<Ledger
 /** The verification itself, against any IdSource (a database, or a fake in unit tests). */
 export async function verifyAgainst(ledgers: readonly WriterLedger[], source: IdSource, idsCap = DEFAULT_IDS_CAP): Promise<LedgerVerification> {
   const started = performance.now();
-  const total: LedgerVerification = { ...emptyCounts(), ids: { lost: [], unexpected: [], duplicated: [] }, idsCap, writers: [], queries: 0, durationMs: 0 };
+  const total: LedgerVerification = { ...emptyCounts(), ids: { lost: [], unexpected: [], duplicated: [] }, idsCap, flagged: [], writers: [], queries: 0, durationMs: 0 };
   for (const ledger of [...ledgers].sort((a, b) => a.writer.writerKey - b.writer.writerKey)) {
-    const { counts, ids } = await verifyWriter(ledger, source, idsCap);
+    const { counts, ids, flagged } = await verifyWriter(ledger, source, idsCap);
+    total.flagged.push(flagged);
     total.writers.push({ writerKey: ledger.writer.writerKey, label: ledger.writer.label, closed: ledger.closed, ...counts });
     for (const key of Object.keys(counts) as (keyof VerifyCounts)[]) total[key] += counts[key];
     // Writers in key order, ids ascending within each: the lists stay ascending overall.
@@ -92,7 +95,7 @@ export async function verifyAgainst(ledgers: readonly WriterLedger[], source: Id
 }
 
 /** One writer, level by level: count every open range, settle what counts explain, cut the rest. */
-async function verifyWriter(ledger: WriterLedger, source: IdSource, idsCap: number): Promise<{ counts: VerifyCounts; ids: VerifyIds }> {
+async function verifyWriter(ledger: WriterLedger, source: IdSource, idsCap: number): Promise<{ counts: VerifyCounts; ids: VerifyIds; flagged: FlaggedSeqs }> {
   const key = ledger.writer.writerKey;
   const expectation = new LedgerExpectation(ledger);
   const tally = new VerifyTally(key, idsCap);
@@ -119,7 +122,7 @@ async function verifyWriter(ledger: WriterLedger, source: IdSource, idsCap: numb
   }
   const attempted = expectation.composition(0, expectation.attempted - 1);
   tally.counts.attempts = attempted.ok + attempted.error + attempted.unknown;
-  return { counts: tally.counts, ids: tally.ids() };
+  return { counts: tally.counts, ids: tally.ids(), flagged: tally.flagged };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ledgerId } from './ledger-types.js';
 import type { SeqClass } from './ledger-expectation.js';
-import { CappedSeqs } from './capped-ids.js';
+import { SeqRanges } from './seq-ranges.js';
 
 /** The figures of one verification, in DESIGN.md's terms (Jepsen's set checker). */
 export interface VerifyCounts {
@@ -29,6 +29,14 @@ export interface VerifyIds {
   duplicated: string[];
 }
 
+/** Every flagged seq of one writer, uncapped: the file of flagged ids names each one. */
+export interface FlaggedSeqs {
+  writerKey: number;
+  lost: SeqRanges;
+  unexpected: SeqRanges;
+  duplicated: SeqRanges;
+}
+
 export function emptyCounts(): VerifyCounts {
   return { attempts: 0, confirmed: 0, lost: 0, recovered: 0, notCommitted: 0, failed: 0, unexpected: 0, duplicated: 0 };
 }
@@ -36,17 +44,14 @@ export function emptyCounts(): VerifyCounts {
 /** Accumulates one writer's figures; ranges may be settled in any order. */
 export class VerifyTally {
   readonly counts = emptyCounts();
-  private readonly lost: CappedSeqs;
-  private readonly unexpected: CappedSeqs;
-  private readonly duplicated: CappedSeqs;
+  /** Every flagged seq; the capped lists of `ids()` are their lowest. */
+  readonly flagged: FlaggedSeqs;
 
   constructor(
     private readonly writerKey: number,
-    cap: number,
+    private readonly cap: number,
   ) {
-    this.lost = new CappedSeqs(cap);
-    this.unexpected = new CappedSeqs(cap);
-    this.duplicated = new CappedSeqs(cap);
+    this.flagged = { writerKey, lost: new SeqRanges(), unexpected: new SeqRanges(), duplicated: new SeqRanges() };
   }
 
   /** Every seq of [from, to] (one class) is absent. */
@@ -54,7 +59,7 @@ export class VerifyTally {
     const n = to - from + 1;
     if (cls === 'ok') {
       this.counts.lost += n;
-      this.lost.add(from, to);
+      this.flagged.lost.add(from, to);
     } else if (cls === 'unknown') this.counts.notCommitted += n;
     else if (cls === 'error') this.counts.failed += n;
   }
@@ -71,17 +76,24 @@ export class VerifyTally {
     else if (cls === 'unknown') this.counts.recovered++;
     else {
       this.counts.unexpected++;
-      this.unexpected.add(seq, seq);
+      this.flagged.unexpected.add(seq, seq);
     }
     if (copies > 1) {
       this.counts.duplicated++;
-      this.duplicated.add(seq, seq);
+      this.flagged.duplicated.add(seq, seq);
     }
   }
 
   /** The exact ids found, lowest first, each list capped. */
   ids(): VerifyIds {
-    const id = (seq: number): string => ledgerId(this.writerKey, seq).toString();
-    return { lost: this.lost.list().map(id), unexpected: this.unexpected.list().map(id), duplicated: this.duplicated.list().map(id) };
+    const list = (set: SeqRanges): string[] => {
+      const out: string[] = [];
+      for (const [from, to] of set.ranges()) {
+        for (let s = from; s <= to && out.length < this.cap; s++) out.push(ledgerId(this.writerKey, s).toString());
+        if (out.length >= this.cap) break;
+      }
+      return out;
+    };
+    return { lost: list(this.flagged.lost), unexpected: list(this.flagged.unexpected), duplicated: list(this.flagged.duplicated) };
   }
 }

@@ -99,6 +99,7 @@ ${figureCells(stepFigures(s), s.downtimeResolutionMs ? `<div class="muted">± ${
 </tr>`,
     )
     .join('\n');
+  const flaggedIds = flaggedIdsNote(run);
   const totals = totalRows(run)
     .map((t) => `<tr class="total">
 <th>${h(t.label)}<div class="muted">${h(t.note)}</div></th>
@@ -116,7 +117,16 @@ ${rows}
 ${totals}
 </tfoot>
 </table>
-<p class="muted">Downtime: from the scheduled time of the first failed attempt after a success to the completion of the next success; its resolution (± under the figure) is the interval of the attempts that measured it, the soak's load or its probe, whichever is finer. Failed attempts: the soak's attempts that failed in those outages. Lost, unexpected, duplicated: the soak's ledgered writes due during the step, as verification against the final database sorted them. Late: writes acknowledged on blue that green lacked when writes resumed there and that arrived afterwards. A dash: not measured in this run.</p>`;
+<p class="muted">Downtime: from the scheduled time of the first failed attempt after a success to the completion of the next success; its resolution (± under the figure) is the interval of the attempts that measured it, the soak's load or its probe, whichever is finer. Failed attempts: the soak's attempts that failed in those outages. Lost, unexpected, duplicated: the soak's ledgered writes due during the step, as verification against the final database sorted them. Late: writes acknowledged on blue that green lacked when writes resumed there and that arrived afterwards. A dash: not measured in this run.</p>${flaggedIds ? `\n<p class="flagged-ids">${flaggedIds.text} <a href="${h(flaggedIds.file)}">${h(flaggedIds.file)}</a> ${flaggedIds.after}</p>` : ''}`;
+}
+
+/** Where the run lists each flagged id, when it has any: the figures above are counts, a team needs the ids. */
+function flaggedIdsNote(run: RunManifest): { text: string; file: string; after: string } | undefined {
+  const file = run.files.flaggedIds;
+  const soak = run.soak?.summary;
+  const late = run.steps.reduce((sum, s) => sum + (s.late ?? 0), 0);
+  if (!file || (soak ? soak.lost + soak.unexpected + soak.duplicated : 0) + late === 0) return undefined;
+  return { text: 'Each lost, unexpected, duplicated and late id, with its writer, due time and step, is listed in', file, after: 'in the run directory (one JSON line each).' };
 }
 
 function phasesHtml(s: StepRecord): string {
@@ -127,6 +137,7 @@ function phasesHtml(s: StepRecord): string {
 /** The same table in Markdown, for summary.md. */
 export function stepTableMarkdown(run: RunManifest): string {
   if (!run.steps.length) return '_No steps ran._\n';
+  const flaggedIds = flaggedIdsNote(run);
   const head = '| Step | Status | Duration | Downtime | Failed attempts | Lost | Unexpected | Duplicated | Late | Other issues |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n';
   const cells = (f: Figures) =>
     `${figure(f.durationMs, ' ms')} | ${figure(f.downtimeMs, ' ms')} | ${figure(f.failedAttempts)} | ${figure(f.lost)} | ${figure(f.unexpected)} | ${figure(f.duplicated)} | ${figure(f.late)}`;
@@ -142,6 +153,7 @@ export function stepTableMarkdown(run: RunManifest): string {
     totalRows(run)
       .map((t) => `| **${md(t.label)}** | | ${cells(t.figures)} | ${md(t.note)} |`)
       .join('\n') +
-    '\n'
+    '\n' +
+    (flaggedIds ? `\n${flaggedIds.text} ${md(flaggedIds.file)} ${flaggedIds.after}\n` : '')
   );
 }

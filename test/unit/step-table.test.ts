@@ -48,4 +48,11 @@ describe('step table', () => {
   it('shows no switchover facts for other steps', () => {
     expect(stepTableHtml(run([{ ...base, action: 'wait', details: { duration: 1000 } }]))).not.toContain('switchover');
   });
+
+  it('points at the file of flagged ids when the run lists any, and only then', () => {
+    const withIds = (late: number): RunManifest => ({ ...run([{ ...base, late }]), files: { flaggedIds: 'flagged-ids.ndjson' } });
+    expect(stepTableHtml(withIds(2))).toContain('<a href="flagged-ids.ndjson">flagged-ids.ndjson</a>');
+    expect(stepTableMarkdown(withIds(2))).toContain('is listed in flagged-ids.ndjson in the run directory');
+    expect(stepTableHtml(withIds(0))).not.toContain('flagged-ids');
+  });
 });

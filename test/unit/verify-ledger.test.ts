@@ -148,6 +148,13 @@ function summary(v: LedgerVerification) {
   return { attempts, confirmed, lost, recovered, notCommitted, failed, unexpected, duplicated, lostIds: v.ids.lost, unexpectedIds: v.ids.unexpected, duplicatedIds: v.ids.duplicated };
 }
 
+/** Every id of one class from a verification's uncapped sets, writers in key order, ids ascending. */
+function everyId(v: LedgerVerification, cls: 'lost' | 'unexpected' | 'duplicated'): string[] {
+  const out: string[] = [];
+  for (const f of v.flagged) for (const [from, to] of f[cls].ranges()) for (let s = from; s <= to; s++) out.push(ledgerId(f.writerKey, s).toString());
+  return out;
+}
+
 describe('verifyAgainst: DESIGN.md classification, by counts then bisection', () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`agrees with a seq-by-seq brute force (seed ${seed}: outages, crash tails, lost, unexpected, duplicated, never attempted)`, async () => {
@@ -169,6 +176,10 @@ describe('verifyAgainst: DESIGN.md classification, by counts then bisection', ()
       // Capped lists are the lowest ids, whatever order the ranges were settled in.
       const capped = await verifyAgainst(ledgers, table, 25);
       expect(capped.ids).toEqual({ lost: expected.lostIds.slice(0, 25), unexpected: expected.unexpectedIds.slice(0, 25), duplicated: expected.duplicatedIds.slice(0, 25) });
+      // The uncapped sets behind the lists (the run directory's flagged-ids.ndjson) hold every id whatever the cap.
+      expect(everyId(capped, 'lost')).toEqual(expected.lostIds);
+      expect(everyId(capped, 'unexpected')).toEqual(expected.unexpectedIds);
+      expect(everyId(capped, 'duplicated')).toEqual(expected.duplicatedIds);
     });
   }
 
