@@ -25,6 +25,7 @@ export interface RehearseOptions {
   runsDir: string;
   name?: string;
   config?: string;
+  maxDowntime?: string;
 }
 
 /** The action of `cutover rehearse`, loaded only when the command runs. */
@@ -40,13 +41,18 @@ export async function runRehearse(options: RehearseOptions, runtime: CliRuntime)
   }
   const rate = parsePositive('--rate', options.rate, { max: 100_000, what: 'attempts per second above 0' });
   const durationMs = parseDuration('--duration', options.duration, { minMs: 0, maxMs: 24 * 3_600_000 });
+  const maxDowntime = options.maxDowntime === undefined ? undefined : parseDuration('--max-downtime', options.maxDowntime, { minMs: 0 });
   const { scenario, targetMajor } = rehearsalScenario(
     { method: options.method, from: options.from, to: options.to, fromBindir: options.fromBindir, toBindir: options.toBindir, switchover: options.switchover, mode: options.mode, scale, rate, durationMs, name: options.name },
     findLab(runtime.env),
   );
   const loaded = await loadCliConfig(options.config, runtime.cwd);
   // The compatibility checks look at the upgrade being rehearsed unless the user says otherwise.
-  const config = resolveConfig({ ...loaded.config, upgrade: { targetMajor: loaded.config.upgrade.targetMajor ?? targetMajor } });
+  const config = resolveConfig({
+    ...loaded.config,
+    upgrade: { targetMajor: loaded.config.upgrade.targetMajor ?? targetMajor },
+    gate: { ...loaded.config.gate, ...(maxDowntime !== undefined ? { maxDowntime } : {}) },
+  });
   const { runDir, manifest } = await runScenario(validateScenario(scenario, 'cutover rehearse'), {
     runsDir: options.runsDir,
     method: options.method,

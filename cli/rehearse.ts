@@ -30,6 +30,7 @@ export function registerRehearse(program: Command, runtime: CliRuntime): void {
     .option('--duration <d>', 'soak time outside the upgrade step: half before it, half after it (30s, 1m, or ms)', '1m')
     .option('--runs-dir <dir>', 'parent directory of run directories', 'runs')
     .option('--name <name>', 'name of the run (default: derived from the method and versions)')
+    .option('--max-downtime <d>', 'most client downtime allowed (e.g. 500ms, 5s); above it the gate fails (exit 1). Default: config gate.maxDowntime, else no limit')
     .option('--config <file>', 'configuration file (default: cutover.config.{ts,yaml,yml,json} in the working directory)')
     .action(
       runtime.action(async (options: RehearseOptions) => {

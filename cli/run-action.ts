@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { resolveConfig } from '../core/config.js';
 import type { RunManifest } from '../scenarios/run-manifest.js';
 import { loadScenarioFile } from '../scenarios/scenario-file.js';
@@ -7,17 +7,26 @@ import { scenarioTargetMajor } from '../scenarios/runner/scenario-target-major.j
 import type { CliRuntime } from './runtime.js';
 import { appendStepSummary } from './step-summary.js';
 import { loadCliConfig } from './load-config.js';
+import { parseDuration } from './duration.js';
+import { errorLines } from './soak-lines.js';
+import { downtimeReason } from '../reports/gate.js';
+import { flaggedIdsLine } from './flagged-ids-line.js';
+import { plain } from './io.js';
 
 export interface RunOptions {
   runsDir: string;
   name?: string;
   config?: string;
+  maxDowntime?: string;
 }
 
 /** The action of `cutover run`, loaded only when the command runs. */
 export async function runScenarioFile(file: string, options: RunOptions, runtime: CliRuntime): Promise<number> {
+  const maxDowntime = options.maxDowntime === undefined ? undefined : parseDuration('--max-downtime', options.maxDowntime, { minMs: 0 });
   const scenario = await loadScenarioFile(file);
-  const given = scenario.config ? resolveConfig(scenario.config, `${file}: field "config"`) : (await loadCliConfig(options.config, runtime.cwd)).config;
+  const fromFile = scenario.config ? resolveConfig(scenario.config, `${file}: field "config"`) : (await loadCliConfig(options.config, runtime.cwd)).config;
+  // The flag overrides the configuration's downtime limit.
+  const given = maxDowntime === undefined ? fromFile : resolveConfig({ ...fromFile, gate: { ...fromFile.gate, maxDowntime } });
   // The compatibility checks look at the major the scenario's green runs, unless configured.
   const targetMajor = given.upgrade.targetMajor ?? (await scenarioTargetMajor(scenario));
   const config = targetMajor === given.upgrade.targetMajor ? given : resolveConfig({ ...given, upgrade: { ...given.upgrade, targetMajor } });
@@ -47,6 +56,18 @@ export function printRunResult(manifest: RunManifest, runDir: string, runtime: C
   }
   for (const [role, dir] of Object.entries(manifest.keptData ?? {})) io.out(`kept ${role}'s data directory: ${dir}`);
   if (manifest.error) io.out(`error: ${manifest.error}`);
+  const soakRecord = manifest.soak;
+  if (soakRecord?.load) for (const line of errorLines('soak errors', soakRecord.load)) io.out(line);
+  if (soakRecord?.probe) for (const line of errorLines('probe errors', soakRecord.probe)) io.out(line);
+  if (soakRecord?.downtimeLimit) {
+    const l = soakRecord.downtimeLimit;
+    io.out(l.exceeded ? `gate failed: ${downtimeReason(l.downtimeMs, l.maxDowntimeMs)}` : `downtime ${l.downtimeMs} ms, within the limit of ${l.maxDowntimeMs} ms`);
+  }
+  for (const reason of soakRecord?.evidence?.reasons ?? []) io.out(`error: no evidence to pass on: ${reason}`);
+  const soak = manifest.soak?.summary;
+  const late = manifest.steps.reduce((sum, s) => sum + (s.late ?? 0), 0);
+  const ids = soak && manifest.files.flaggedIds && flaggedIdsLine({ lost: soak.lost, unexpected: soak.unexpected, duplicated: soak.duplicated, late }, `ids in ${plain(join(shown, manifest.files.flaggedIds))}`);
+  if (ids) io.out(ids);
   io.out(`verdict: ${manifest.verdict}`);
   io.out(`report: ${shown}/report.html`);
   if (manifest.verdict === 'error') return 3;

@@ -17,6 +17,7 @@ export function registerRun(program: Command, runtime: CliRuntime): void {
     .argument('<scenario-file>', 'the scenario file (see docs/scenarios.md)')
     .option('--runs-dir <dir>', 'parent directory of run directories', 'runs')
     .option('--name <name>', "name of the run (default: the scenario's name)")
+    .option('--max-downtime <d>', 'most client downtime allowed (e.g. 500ms, 5s); above it the gate fails (exit 1). Default: config gate.maxDowntime, else no limit')
     .option('--config <file>', "checks and gates, when the scenario has no `config` (default: cutover.config.* in the working directory)")
     .action(
       runtime.action(async (file: string, options: RunOptions) => {

@@ -16,9 +16,15 @@ import type { RunManifest } from '../scenarios/run-manifest.js';
 import { newSoakRecord, recordLoad, recordVerification } from '../scenarios/soak-results.js';
 import { renderRunDirectory } from '../reports/render-run.js';
 import type { CliRuntime } from './runtime.js';
-import { soakPlan, type SoakOptions } from './soak-plan.js';
+import { soakGate, soakPlan, type SoakOptions } from './soak-plan.js';
+import { loadCliConfig } from './load-config.js';
+import { downtimeReason } from '../reports/gate.js';
+import { recordJudgement } from '../scenarios/soak-results.js';
+import { sampleLine } from './soak-lines.js';
 import { loadLine, progressLine, summaryLines } from './soak-lines.js';
 import { plain } from './io.js';
+import { FLAGGED_IDS_FILE, writeFlaggedIds, type FlaggedCounts } from '../load/flagged-ids-file.js';
+import { flaggedIdsLine } from './flagged-ids-line.js';
 
 export type { SoakOptions } from './soak-plan.js';
 
@@ -34,6 +40,8 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
   const { io } = runtime;
   // Everything is validated before the first connection opens.
   const plan = soakPlan(options);
+  // The gate's limits: the flags, else the configuration file's `gate`.
+  const gate = soakGate(plan, (await loadCliConfig(options.config, runtime.cwd)).config.gate);
   const endpoint = resolveEndpoint({ url: options.db, urlLabel: '--db' }, runtime.env, undefined, (m) => io.err(`cutover: warning: ${m}`));
   const runDir = await createRunDirectory({ name: 'soak', parent: 'runs', dir: plan.runDir });
   const rel = relative(runtime.cwd, runDir);
@@ -59,7 +67,7 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
     durationMs: null,
     verdict: 'running',
     method: 'soak',
-    config: { rate: plan.rate, durationMs: plan.durationMs, workload: plan.workload.name, driver: plan.driver, schema: plan.schema, probe: plan.probe !== false },
+    config: { rate: plan.rate, durationMs: plan.durationMs, workload: plan.workload.name, driver: plan.driver, schema: plan.schema, probe: plan.probe !== false, gate },
     endpoints: { writer: publicEndpoint(endpoint) },
     steps: [],
     files: { ledger: 'ledger/', timeline: TIMELINE_FILE, windows: WINDOWS_FILE },
@@ -86,6 +94,11 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
     onWriter: (writer) => {
       record.writers.push(writer);
       void save().catch(() => {});
+    },
+    onNewErrorClass: (lane, sample) => {
+      // Said at once, with its words: a class such as `other` alone would not tell why.
+      if (io.errTty && io.errUpdate) io.errUpdate('');
+      io.err(`cutover: soak: ${lane === 'probe' ? 'probe: ' : ''}new error class ${plain(sampleLine(sample))}`);
     },
     onSecond: (bucket) => {
       if (!announced && bucket.ok > 0) {
@@ -131,6 +144,15 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
   }
   const analysis = analyseSoak({ lanes: result.lanes, verification: verified.verification, ledgers: verified.ledgers, clock: result.seqClock });
   recordVerification(record, verified.verification, analysis);
+  let flagged: FlaggedCounts | undefined;
+  try {
+    // Every flagged id, however many: run.json keeps only the first ones.
+    const soakSpan = { name: 'soak', startedAt: Date.parse(result.driver.startedAt), endedAt: Date.parse(result.driver.endedAt) };
+    flagged = await writeFlaggedIds(join(runDir, FLAGGED_IDS_FILE), { flagged: verified.verification.flagged, ledgers: verified.ledgers, clock: result.seqClock, steps: [soakSpan] });
+    manifest.files.flaggedIds = FLAGGED_IDS_FILE;
+  } catch (error) {
+    io.err(`cutover: warning: ${errorInfo(error).message.split('\n')[0]}; \`cutover verify --ids FILE\` lists them`);
+  }
   const summary = analysis.summary;
   // The whole soak is the run's one step: its figures are the run's totals.
   manifest.steps = [
@@ -151,7 +173,12 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
     },
   ];
   const passed = soakPassed(summary);
-  await finish(manifest, started, passed ? 'pass' : 'fail', save);
+  // No pass without evidence (exit 3), and downtime over the user's limit fails the gate (exit 1).
+  const evidence = recordJudgement(record, gate);
+  const noEvidence = evidence !== undefined && !evidence.passed;
+  const overDowntime = record.downtimeLimit?.exceeded === true;
+  const verdict = noEvidence ? 'error' : passed && !overDowntime ? 'pass' : 'fail';
+  await finish(manifest, started, verdict, save);
   try {
     Object.assign(manifest.files, await renderRunDirectory(runDir));
     await save();
@@ -163,10 +190,16 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
     io.out(JSON.stringify(summary));
   } else {
     io.out(loadLine(result.driver));
-    for (const line of summaryLines(summary, analysis.downtime, plan.degradedThresholdMs, io.style)) io.out(line);
+    const judgement = { ...(record.load ? { errors: record.load } : {}), ...(record.probe ? { probeErrors: record.probe } : {}), ...(evidence ? { evidence } : {}), ...(record.downtimeLimit ? { downtimeLimit: record.downtimeLimit } : {}) };
+    for (const line of summaryLines(summary, analysis.downtime, plan.degradedThresholdMs, io.style, judgement)) io.out(line);
+    const ids = flagged && flaggedIdsLine(flagged, `ids in ${plain(join(shownDir, FLAGGED_IDS_FILE))}`);
+    if (ids) io.out(ids);
     io.out(`run directory: ${plain(shownDir)} (ledger in ${plain(relative(runDir, ledgerDir(runDir)))}/)`);
   }
-  return passed ? 0 : 1;
+  // The reason goes to the terminal whatever stdout carries (the JSON contract has no room for it).
+  if (plan.json && noEvidence) io.err(`cutover: no evidence to pass on: ${plain(evidence.reasons.join('; '))}`);
+  if (plan.json && !noEvidence && overDowntime && record.downtimeLimit) io.err(`cutover: gate failed: ${downtimeReason(record.downtimeLimit.downtimeMs, record.downtimeLimit.maxDowntimeMs)}`);
+  return verdict === 'error' ? 3 : verdict === 'pass' ? 0 : 1;
 }
 
 async function finish(manifest: RunManifest, started: number, verdict: RunManifest['verdict'], save: () => Promise<void>): Promise<void> {

@@ -5,6 +5,10 @@ import type { DriverResult } from '../load/driver/index.js';
 import type { TimelineBucket } from '../load/timeline-types.js';
 import { mergeHistograms, summariseHistogram } from '../load/latency-histogram.js';
 import type { Style } from './io.js';
+import type { ErrorClass } from '../load/error-class.js';
+import type { ErrorMessages, ErrorSample } from '../load/error-samples.js';
+import type { SoakEvidence } from '../load/analysis/soak-evidence.js';
+import { downtimeReason } from '../reports/gate.js';
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const ms = (x: number) => (x >= 100 ? n(x) : x.toFixed(1).replace(/\.0$/, ''));
@@ -48,18 +52,57 @@ export function loadLine(d: Pick<DriverResult, 'attempts' | 'durationMs' | 'ok' 
   );
 }
 
+/** What a soak knows beyond the ledger: its errors with their words, the evidence rules, the downtime limit. */
+export interface SoakJudgement {
+  /** The load's failures by class and their messages (the driver's), then the probe's. */
+  errors?: { errors: Partial<Record<ErrorClass, number>>; errorMessages?: ErrorMessages };
+  probeErrors?: { errors: Partial<Record<ErrorClass, number>>; errorMessages?: ErrorMessages };
+  evidence?: SoakEvidence;
+  downtimeLimit?: { maxDowntimeMs: number; downtimeMs: number; exceeded: boolean };
+}
+
+/** "sqlstate 42501: permission denied for table events" for a line; the class when it says no more. */
+export function sampleLine(s: Pick<ErrorSample, 'errorClass' | 'sqlState' | 'message'>): string {
+  return `${s.errorClass}${s.sqlState && !s.errorClass.endsWith(s.sqlState) ? ` (SQLSTATE ${s.sqlState})` : ''}: ${s.message}`;
+}
+
+/**
+ * The failures of a lane by class, most frequent first, each with its distinct messages (count
+ * and first time seen): a class alone, `other` above all, never tells a user why.
+ */
+export function errorLines(title: string, lane: NonNullable<SoakJudgement['errors']>): string[] {
+  const classes = Object.entries(lane.errors)
+    .filter(([, c]) => (c ?? 0) > 0)
+    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));
+  if (classes.length === 0) return [];
+  const total = classes.reduce((t, [, c]) => t + (c ?? 0), 0);
+  const lines = [`${title}: ${n(total)} failed attempt${total === 1 ? '' : 's'} by class and message`];
+  const samples = lane.errorMessages?.samples ?? [];
+  for (const [cls, count] of classes) {
+    lines.push(`  ${cls} ${n(count ?? 0)}`);
+    for (const s of samples.filter((x) => x.errorClass === cls)) {
+      lines.push(`    ${n(s.count)}× ${s.sqlState ? `SQLSTATE ${s.sqlState} ` : ''}${s.message} (first ${clock(Date.parse(s.firstSeen))} UTC)`);
+    }
+    const left = lane.errorMessages?.unsampled[cls as ErrorClass] ?? 0;
+    if (left > 0) lines.push(`    … ${n(left)} more with other messages (not kept)`);
+  }
+  return lines;
+}
+
 /**
  * The concise summary of `cutover soak` and `cutover verify`: the ledger's verdicts, the downtime
- * with its resolution and source, each outage, the degraded windows, and the gate.
+ * with its resolution and source, each outage, the degraded windows, the errors with their words,
+ * and the result (ERROR when the soak has no evidence to pass on, FAIL over the downtime limit).
  */
-export function summaryLines(s: SoakSummary, downtime: Pick<Downtime, 'note' | 'degraded'>, degradedThresholdMs: number, style: Style): string[] {
+export function summaryLines(s: SoakSummary, downtime: Pick<Downtime, 'note' | 'degraded'>, degradedThresholdMs: number, style: Style, judgement: SoakJudgement = {}): string[] {
   const lines: string[] = [];
   const bad = (x: number) => (x > 0 ? style.red(n(x)) : n(x));
   lines.push(
     `ledger: ${n(s.attempts)} ledgered attempts: ${n(s.confirmed)} confirmed, ${bad(s.lost)} lost, ${n(s.recovered)} recovered, ${n(s.notCommitted)} not committed, ${bad(s.unexpected)} unexpected, ${bad(s.duplicated)} duplicated`,
   );
   const count = s.outages.length;
-  lines.push(`downtime: ${n(s.downtimeMs)} ms in ${count} outage${count === 1 ? '' : 's'} (${downtime.note})`);
+  const limit = judgement.downtimeLimit;
+  lines.push(`downtime: ${n(s.downtimeMs)} ms in ${count} outage${count === 1 ? '' : 's'} (${downtime.note})${limit ? `; limit ${n(limit.maxDowntimeMs)} ms` : ''}`);
   for (const o of s.outages.slice(0, 20)) {
     const cls = classes(o.errorClasses);
     lines.push(`  ${clock(Date.parse(o.start))} -> ${clock(Date.parse(o.end))} UTC  ${n(o.durationMs)} ms, ${n(o.failedAttempts)} failed attempts${cls ? `: ${cls}` : ''}`);
@@ -74,7 +117,18 @@ export function summaryLines(s: SoakSummary, downtime: Pick<Downtime, 'note' | '
       lines.push(`  ${clock(w.start)} -> ${clock(w.end)} UTC  ${n(w.durationMs)} ms, ${n(w.slowAttempts)} slow successes, slowest ${n(w.maxLatencyMs)} ms`);
     }
   }
+  if (judgement.errors) lines.push(...errorLines('errors', judgement.errors));
+  if (judgement.probeErrors) lines.push(...errorLines('probe errors', judgement.probeErrors));
+  const evidence = judgement.evidence;
   const passed = s.lost === 0 && s.unexpected === 0 && s.duplicated === 0;
-  lines.push(passed ? `result: ${style.green('PASS')}: nothing lost, unexpected or duplicated` : `result: ${style.red('FAIL')}: ${[s.lost && `${n(s.lost)} lost`, s.unexpected && `${n(s.unexpected)} unexpected`, s.duplicated && `${n(s.duplicated)} duplicated`].filter(Boolean).join(', ')}`);
+  if (evidence && !evidence.passed) {
+    lines.push(`result: ${style.red('ERROR')}: no evidence to pass on: ${evidence.reasons.join('; ')}`);
+  } else if (!passed) {
+    lines.push(`result: ${style.red('FAIL')}: ${[s.lost && `${n(s.lost)} lost`, s.unexpected && `${n(s.unexpected)} unexpected`, s.duplicated && `${n(s.duplicated)} duplicated`].filter(Boolean).join(', ')}`);
+  } else if (limit?.exceeded) {
+    lines.push(`result: ${style.red('FAIL')}: ${downtimeReason(limit.downtimeMs, limit.maxDowntimeMs)}`);
+  } else {
+    lines.push(`result: ${style.green('PASS')}: nothing lost, unexpected or duplicated`);
+  }
   return lines;
 }

@@ -18,6 +18,9 @@ export interface SoakOptions {
   timeout: string;
   connections?: string;
   degradedThreshold: string;
+  maxDowntime?: string;
+  minSuccessRatio?: string;
+  config?: string;
   json?: boolean;
 }
 
@@ -33,6 +36,9 @@ export interface SoakPlan {
   timeoutMs: number;
   connections?: number;
   degradedThresholdMs: number;
+  /** From the flags; the config file's gate fills what they leave out (see soakGate). */
+  maxDowntimeMs?: number;
+  minSuccessRatio?: number;
   json: boolean;
 }
 
@@ -58,6 +64,8 @@ export function soakPlan(o: SoakOptions): SoakPlan {
     timeoutMs: parseDuration('--timeout', o.timeout, { minMs: 10, maxMs: 600_000 }),
     connections: o.connections === undefined ? undefined : parsePositive('--connections', o.connections, { integer: true, max: 1_000 }),
     degradedThresholdMs: parseDuration('--degraded-threshold', o.degradedThreshold, { minMs: 1, maxMs: 600_000 }),
+    ...(o.maxDowntime !== undefined ? { maxDowntimeMs: parseDuration('--max-downtime', o.maxDowntime, { minMs: 0 }) } : {}),
+    ...(o.minSuccessRatio !== undefined ? { minSuccessRatio: parseRatio('--min-success-ratio', o.minSuccessRatio) } : {}),
     json: o.json === true,
   };
 }
@@ -77,4 +85,21 @@ function newRunDir(dir: string): string {
   if (!statSync(dir).isDirectory()) throw new CutoverError('usage', `--run-dir: expected a new or empty directory, got "${dir}" (a file)`);
   if (readdirSync(dir).length > 0) throw new CutoverError('usage', `--run-dir: expected a new or empty directory, got "${dir}" (it holds files; use a new one)`);
   return dir;
+}
+
+/** A ratio flag: a number from 0 to 1, or a percentage such as 99%. */
+export function parseRatio(option: string, text: string): number {
+  const t = text.trim();
+  const percent = t.endsWith('%');
+  const value = Number(percent ? t.slice(0, -1) : t) / (percent ? 100 : 1);
+  if (t === '' || t === '%' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new CutoverError('usage', `${option}: expected a ratio from 0 to 1 (e.g. 0.99) or a percentage (e.g. 99%), got "${text}"`);
+  }
+  return value;
+}
+
+/** The gate of a soak: the flags, else the configuration's `gate` (whose floor has a default; the downtime limit has none). */
+export function soakGate(plan: Pick<SoakPlan, 'maxDowntimeMs' | 'minSuccessRatio'>, gate: { maxDowntime?: number; minSuccessRatio: number }): { maxDowntimeMs?: number; minSuccessRatio: number } {
+  const maxDowntimeMs = plan.maxDowntimeMs ?? gate.maxDowntime;
+  return { minSuccessRatio: plan.minSuccessRatio ?? gate.minSuccessRatio, ...(maxDowntimeMs !== undefined ? { maxDowntimeMs } : {}) };
 }

@@ -12,7 +12,8 @@ export function registerSoak(program: Command, runtime: CliRuntime): void {
         'records every ledgered write in the run directory and measures outages (a probe lane sharpens their edges ' +
         'when it is finer than the load), then verifies the ledger against the database. Ctrl-C stops the load, ' +
         'drains it and verifies.\n\n' +
-        'Exit 0 nothing lost, unexpected or duplicated; 1 something was; 2 usage; 3 could not complete; 130 after Ctrl-C.',
+        'Exit 0 nothing lost, unexpected or duplicated; 1 something was, or the downtime was above --max-downtime; 2 usage; ' +
+          '3 could not complete, or no evidence to pass on (the load never succeeded, succeeded too rarely outside outages, or no write was confirmed); 130 after Ctrl-C.',
     )
     .option('--db <url>', 'connection URI (postgresql://user@host:port/db); default: PG* variables, like psql')
     .option('--rate <n>', 'attempts per second, all operations together (required)')
@@ -26,6 +27,9 @@ export function registerSoak(program: Command, runtime: CliRuntime): void {
     .option('--timeout <d>', 'per-attempt timeout from its due time, connection included', '1s')
     .option('--connections <n>', 'connections of the load (default: rate/250, between 4 and 32)')
     .option('--degraded-threshold <d>', 'successes slower than this, without errors, count as degraded', '500ms')
+    .option('--max-downtime <d>', 'most client downtime allowed (e.g. 500ms, 5s); above it the gate fails (exit 1). Default: config gate.maxDowntime, else no limit')
+    .option('--min-success-ratio <r>', "floor of the load's success ratio outside outages, 0 to 1; below it the soak has no evidence to pass on (exit 3). Default: config gate.minSuccessRatio, else 0.99")
+    .option('--config <file>', 'configuration file for the gate (default: cutover.config.{ts,yaml,yml,json} in the working directory)')
     .option('--json', 'print the result as one JSON object (the contract of DESIGN.md) instead of text')
     .action(
       runtime.action(async (options: SoakOptions) => {

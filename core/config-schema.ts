@@ -2,6 +2,22 @@ import { z } from 'zod';
 
 const severity = z.enum(['info', 'warn', 'fail']);
 
+const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** A duration as a user writes it in a config file: milliseconds, or "500ms", "5s", "1m30s"; resolved to milliseconds. */
+const duration = z.union([z.number().nonnegative(), z.string()]).transform((value, ctx) => {
+  if (typeof value === 'number') return value;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) {
+    let ms = 0;
+    for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(m[1]) * (DURATION_UNIT_MS[m[2] as string] ?? NaN);
+    return ms;
+  }
+  ctx.addIssue({ code: 'custom', message: `expected milliseconds or a duration such as 500ms, 5s, 1m, got "${value}"` });
+  return z.NEVER;
+});
+
 const explainQuery = z
   .object({
     /** Name the baseline is known by in reports. */
@@ -85,9 +101,9 @@ export const configSchema = z
     explain: z
       .object({
         queries: z.array(explainQuery).default([]),
-        /** Post/pre ratio of total cost above which a finding is raised. */
+        /** Post/pre ratio of the estimated total cost above which an `info` finding is raised (estimates are never judged). */
         costRatio: z.number().positive().default(2),
-        /** Post/pre ratio of execution time (ANALYZE) above which a finding is raised. */
+        /** Post/pre ratio of the median execution time (ANALYZE) above which, beyond the noise of the repeats, a warning is raised. */
         timeRatio: z.number().positive().default(2),
         /** Severity of a changed plan shape. */
         shapeChange: severity.default('warn'),
@@ -101,9 +117,19 @@ export const configSchema = z
         failOn: z.array(severity).default(['fail']),
         /** Finding ids (exact, or prefixes ending in `*`) that never fail the gate. */
         allow: z.array(z.string()).default([]),
+        /**
+         * Most client downtime the run may have (milliseconds, or a duration such as "5s"); above it
+         * the gate fails. No limit by default; the downtime is always shown.
+         */
+        maxDowntime: duration.optional(),
+        /**
+         * Floor of the soak's success ratio outside outages (0 to 1); below it the run has no evidence
+         * to pass on and ends `error`.
+         */
+        minSuccessRatio: z.number().min(0).max(1).default(0.99),
       })
       .strict()
-      .default({ failOn: ['fail'], allow: [] }),
+      .default({ failOn: ['fail'], allow: [], minSuccessRatio: 0.99 }),
   })
   .strict();
 

@@ -1,4 +1,5 @@
-export { classifyError, type ErrorClass } from './error-class.js';
+export { classifyError, isAvailabilityClass, type ErrorClass } from './error-class.js';
+export { ErrorSampler, describeError, firstMessage, SAMPLES_PER_CLASS, SAMPLES_TOTAL, type ErrorSample, type ErrorMessages } from './error-samples.js';
 export { outageWindows, type AttemptOutcome, type OutageWindow } from './outages.js';
 export { ProbeLane, type ProbeLaneOptions } from './probe-lane.js';
 export { openLedgerWriter, FileLedgerWriter, type LedgerWriterOptions } from './ledger-writer.js';

@@ -8,6 +8,9 @@ export interface AttemptOutcome {
   completedAt: number;
   ok: boolean;
   errorClass?: ErrorClass;
+  /** The words of a failure (first line), and the server's SQLSTATE when it sent one. */
+  message?: string;
+  sqlState?: string;
 }
 
 export interface OutageWindow {

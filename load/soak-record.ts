@@ -3,6 +3,8 @@ import type { ErrorClass } from './error-class.js';
 import type { WriterIdentity } from './ledger-types.js';
 import type { LaneName } from './analysis/lane-tracker.js';
 import type { SoakSummary } from './analysis/soak-summary.js';
+import type { SoakEvidence } from './analysis/soak-evidence.js';
+import type { ErrorMessages } from './error-samples.js';
 
 /** A degraded window as the run directory stores it (ISO times, ms durations). */
 export interface DegradedRecord {
@@ -42,17 +44,25 @@ export interface SoakRecord {
     ok: number;
     failed: number;
     errors: Partial<Record<ErrorClass, number>>;
+    /** The distinct messages behind `errors`: per class at most 5, 20 in all, each with SQLSTATE, first time seen and count. */
+    errorMessages?: ErrorMessages;
     abandoned: number;
     stoppedBy: 'duration' | 'signal';
     lagMs: HistogramSummaryMs;
     latencyMs: HistogramSummaryMs;
   };
+  /** What the probe lane (`SELECT 1` on its own connections) saw, with the words of its failures. */
+  probe?: { attempts: number; ok: number; failed: number; errors: Partial<Record<ErrorClass, number>>; errorMessages?: ErrorMessages };
   /** Sparse (seq, due time) anchors per writer key, for attributing ids to steps. */
   seqClock?: Record<string, [number, number][]>;
   /** Where the downtime figures come from, and the degraded windows. */
   downtime?: { lane: string; note: string; degraded: DegradedRecord[] };
   /** The `--json` contract of the run, after verification. */
   summary?: SoakSummary;
+  /** Whether the soak measured anything a pass can rest on; when not, the run's verdict is `error` with these reasons. */
+  evidence?: SoakEvidence;
+  /** The user's downtime limit (`gate.maxDowntime`, `--max-downtime`) against the measured downtime; absent without a limit. */
+  downtimeLimit?: { maxDowntimeMs: number; downtimeMs: number; exceeded: boolean };
   /** Exact ids behind the ledger figures (the first 100 of each), and what verification cost. */
   verification?: { lostIds: string[]; unexpectedIds: string[]; duplicatedIds: string[]; queries: number; durationMs: number; verifiedAt: string };
 }

@@ -10,7 +10,8 @@ import { TimelineWriter } from './timeline-writer.js';
 import type { TimelineBucket } from './timeline-types.js';
 import type { WorkloadDefinition } from './workload-types.js';
 import { runDriver, type DriverResult } from './driver/index.js';
-import { LaneTracker, type LaneAnalysis, type LiveLaneState } from './analysis/lane-tracker.js';
+import { LaneTracker, type LaneAnalysis, type LaneName, type LiveLaneState } from './analysis/lane-tracker.js';
+import type { ErrorSample } from './error-samples.js';
 import { WindowLog } from './analysis/window-log.js';
 import { SeqClock } from './analysis/seq-clock.js';
 
@@ -29,7 +30,7 @@ export interface SoakRunOptions {
   timeoutMs?: number;
   /** Connections of the load's pool (driver default when absent). */
   connections?: number;
-  /** Parse every statement unnamed (the load goes through PgBouncer in transaction mode). Default false. */
+  /** Parse every statement unnamed (the load goes through PgBouncer in transaction mode). Default: when the driver sees a pooler. */
   unnamedStatements?: boolean;
   /** The probe lane, or false for none. */
   probe: { intervalMs: number; timeoutMs?: number } | false;
@@ -41,6 +42,8 @@ export interface SoakRunOptions {
   onSecond?: (bucket: TimelineBucket) => void;
   /** The load's writer, once registered in the soak schema. */
   onWriter?: (writer: WriterIdentity) => void;
+  /** The first failure of each error class in a lane, with its words, as it happens. */
+  onNewErrorClass?: (lane: LaneName, sample: ErrorSample) => void;
 }
 
 export interface SoakRunResult {
@@ -78,6 +81,7 @@ export class SoakRun {
       horizonMs: timeoutMs + HORIZON_SLACK_MS,
       degradedThresholdMs: options.degradedThresholdMs,
       onSettled: (w) => this.windows.append('driver', w),
+      onNewErrorClass: (sample) => options.onNewErrorClass?.('driver', sample),
     });
     this.probeLane = options.probe
       ? new LaneTracker({
@@ -86,6 +90,7 @@ export class SoakRun {
           horizonMs: (options.probe.timeoutMs ?? 1_000) + HORIZON_SLACK_MS,
           degradedThresholdMs: options.degradedThresholdMs,
           onSettled: (w) => this.windows.append('probe', w),
+          onNewErrorClass: (sample) => options.onNewErrorClass?.('probe', sample),
         })
       : undefined;
     if (options.signal?.aborted) this.controller.abort();

@@ -4,7 +4,8 @@ import type { Finding } from './finding.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail';
 
-export type GatePolicy = ResolvedConfig['gate'];
+/** What judges findings: the severities that fail and the ids allowed (the soak's limits are judged apart: `downtimeLimit`). */
+export type GatePolicy = Pick<ResolvedConfig['gate'], 'failOn' | 'allow'>;
 
 export interface GateResult {
   verdict: Verdict;
@@ -32,3 +33,18 @@ export function applyGate(findings: readonly Finding[], gate: GatePolicy): GateR
   return { verdict, failing, allowed };
 }
 
+
+/**
+ * The user's downtime limit (`gate.maxDowntime`): over it the gate fails. Without a limit nothing
+ * is judged (there is no default: what downtime is acceptable is the user's call), but the
+ * downtime is shown either way.
+ */
+export function downtimeLimit(downtimeMs: number, maxDowntimeMs: number | undefined): { verdict: Verdict; reason?: string } {
+  if (maxDowntimeMs === undefined || downtimeMs <= maxDowntimeMs) return { verdict: 'pass' };
+  return { verdict: 'fail', reason: downtimeReason(downtimeMs, maxDowntimeMs) };
+}
+
+/** "client downtime 2,026 ms is above the limit of 500 ms (gate.maxDowntime)". */
+export function downtimeReason(downtimeMs: number, maxDowntimeMs: number): string {
+  return `client downtime ${downtimeMs.toLocaleString('en-US')} ms is above the limit of ${maxDowntimeMs.toLocaleString('en-US')} ms (gate.maxDowntime)`;
+}

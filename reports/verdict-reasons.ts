@@ -1,5 +1,6 @@
 import type { RunManifest } from '../scenarios/run-manifest.js';
 import type { DiffReport } from './diff-report.js';
+import { downtimeReason } from './gate.js';
 
 /** One reason behind a verdict, with the severity it weighed in with. */
 export interface VerdictReason {
@@ -24,6 +25,10 @@ export function verdictReasons(run: RunManifest | undefined, diff: DiffReport | 
   for (const step of run?.steps ?? []) {
     if (step.status === 'failed') reasons.push({ severity: 'fail', text: `Step "${step.name}" failed${step.error ? `: ${firstLine(step.error)}` : ''}` });
   }
+  // No pass without evidence: what the soak failed to show comes right after a crash.
+  for (const reason of run?.soak?.evidence?.reasons ?? []) reasons.push({ severity: 'fail', text: `No evidence to pass on: ${reason}` });
+  const limit = run?.soak?.downtimeLimit;
+  if (limit?.exceeded) reasons.push({ severity: 'fail', text: `The gate failed: ${downtimeReason(limit.downtimeMs, limit.maxDowntimeMs)}` });
   const soak = run?.soak?.summary;
   if (soak) {
     if (soak.lost > 0) reasons.push({ severity: 'fail', text: `${plural(soak.lost, 'acknowledged write')} lost: the final database does not have them` });
@@ -44,7 +49,9 @@ export function verdictReasons(run: RunManifest | undefined, diff: DiffReport | 
     const outages = soak.outages.length;
     reasons.push({
       severity: 'info',
-      text: `Clients were down ${soak.downtimeMs.toLocaleString('en-US')} ms in ${plural(outages, 'outage')} (± ${soak.resolutionMs} ms); ${plural(soak.confirmed, 'write')} confirmed`,
+      text:
+        `Clients were down ${soak.downtimeMs.toLocaleString('en-US')} ms in ${plural(outages, 'outage')} (± ${soak.resolutionMs} ms)` +
+        `${limit && !limit.exceeded ? `, within the limit of ${limit.maxDowntimeMs.toLocaleString('en-US')} ms` : ''}; ${plural(soak.confirmed, 'write')} confirmed`,
     });
   }
   if (!reasons.some((r) => r.severity !== 'info') && run?.verdict !== 'running') {

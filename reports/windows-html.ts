@@ -1,5 +1,40 @@
 import type { RunManifest } from '../scenarios/run-manifest.js';
 import { escapeHtml as h } from './escape.js';
+import type { ErrorSample } from '../load/error-samples.js';
+import type { SoakRecord } from '../load/soak-record.js';
+
+/** Every message the soak kept, the load's first, each with its lane. */
+function messagesOf(soak: SoakRecord): (ErrorSample & { lane: string })[] {
+  return [
+    ...(soak.load?.errorMessages?.samples ?? []).map((s) => ({ ...s, lane: 'load' })),
+    ...(soak.probe?.errorMessages?.samples ?? []).map((s) => ({ ...s, lane: 'probe' })),
+  ];
+}
+
+/** A class of an outage row with its first message, so `other` never stands alone. */
+function classCell(cls: string, count: number, messages: readonly ErrorSample[]): string {
+  const first = messages.find((m) => m.errorClass === cls);
+  const words = first ? ` <span class="error-message">${h(first.sqlState ? `${first.sqlState}: ` : '')}${h(first.message)}</span>` : '';
+  return `<code>${h(cls)}</code> ×${count}${words}`;
+}
+
+/** The distinct messages behind the error classes: SQLSTATE, message, first seen, count, lane. */
+function errorsTableHtml(soak: SoakRecord): string {
+  const messages = messagesOf(soak);
+  if (messages.length === 0) return '';
+  const rows = messages.map(
+    (m) => `<tr><td><code>${h(m.errorClass)}</code></td><td>${h(m.sqlState ?? '—')}</td><td class="error-message">${h(m.message)}</td><td class="nowrap">${h(time(m.firstSeen))}</td><td class="num">${m.count.toLocaleString('en-US')}</td><td>${h(m.lane)}</td></tr>`,
+  );
+  let unsampled = 0;
+  for (const u of [soak.load?.errorMessages?.unsampled, soak.probe?.errorMessages?.unsampled]) for (const n of Object.values(u ?? {})) unsampled += n ?? 0;
+  return `<p>Errors by message (at most 5 per class, 20 in all${unsampled ? `; ${unsampled.toLocaleString('en-US')} failures had other messages, not kept` : ''}).</p>
+<table class="windows errors">
+<thead><tr><th>Error class</th><th>SQLSTATE</th><th>Message</th><th>First seen</th><th>Count</th><th>Lane</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>`;
+}
 
 /** The step a window overlaps most, or "between steps". */
 function stepOf(run: RunManifest, start: string, end: string): string {
@@ -23,12 +58,13 @@ export function windowsSectionHtml(run: RunManifest): string {
   const soak = run.soak;
   const summary = soak?.summary;
   if (!soak || !summary) return '<h2 id="windows">Outages and degraded windows</h2>\n<p class="muted">No soak ran in this run, so nothing measured client downtime.</p>';
+  const messages = messagesOf(soak);
   const outages = summary.outages.map(
     (o) => `<tr>
 <td class="nowrap">${h(time(o.start))}</td><td class="nowrap">${h(time(o.end))}</td>
 <td class="num">${o.durationMs.toLocaleString('en-US')} ms</td>
 <td class="num">${o.failedAttempts.toLocaleString('en-US')}</td>
-<td>${Object.entries(o.errorClasses).map(([k, v]) => `<code>${h(k)}</code> ×${v}`).join(', ') || '—'}</td>
+<td>${Object.entries(o.errorClasses).map(([k, v]) => classCell(k, v, messages)).join('<br>') || '—'}</td>
 <td>${h(stepOf(run, o.start, o.end))}</td>
 </tr>`,
   );
@@ -50,6 +86,7 @@ ${outages.length ? `<table class="windows">
 ${outages.join('\n')}
 </tbody>
 </table>` : '<p class="muted">No outage: every attempt of the soak succeeded.</p>'}
+${errorsTableHtml(soak)}
 ${degraded.length ? `<p>Degraded windows: attempts succeeded, but slower than ${h(soak.degradedThresholdMs)} ms.</p>
 <table class="windows">
 <thead><tr><th>Degraded from</th><th>To</th><th>Duration</th><th>Slow attempts</th><th>Slowest</th><th>Measured by</th><th>Step</th></tr></thead>

@@ -8,6 +8,7 @@ import { renderRunDirectory } from '../reports/render-run.js';
 import type { RunManifest } from './run-manifest.js';
 import { writeJsonAtomic } from './run-directory.js';
 import { soakPassed } from '../load/analysis/soak-summary.js';
+import { recordJudgement } from './soak-results.js';
 
 /**
  * Closes a run: diffs the snapshots it has, decides the verdict, writes `findings.json` and
@@ -32,7 +33,12 @@ export async function finishRun(o: { runDir: string; manifest: RunManifest; star
   const stepFailed = manifest.steps.some((s) => s.status === 'failed');
   // An acknowledged write lost, or a write that should not exist, fails the run whatever the checks say.
   const soakFailed = manifest.soak?.summary !== undefined && !soakPassed(manifest.soak.summary);
-  manifest.verdict = manifest.error ? 'error' : stepFailed || soakFailed ? 'fail' : (gateVerdict ?? 'error');
+  // No pass without evidence: a soak that measured nothing trustworthy makes the run an error,
+  // and downtime over the user's limit fails the gate.
+  const judged = manifest.soak ? recordJudgement(manifest.soak, { minSuccessRatio: o.config.gate.minSuccessRatio, maxDowntimeMs: o.config.gate.maxDowntime }) : undefined;
+  const noEvidence = judged !== undefined && !judged.passed;
+  const overDowntime = manifest.soak?.downtimeLimit?.exceeded === true;
+  manifest.verdict = manifest.error || noEvidence ? 'error' : stepFailed || soakFailed || overDowntime ? 'fail' : (gateVerdict ?? 'error');
   manifest.endedAt = new Date().toISOString();
   manifest.durationMs = Date.now() - o.started;
   await writeJsonAtomic(join(runDir, 'run.json'), manifest);

@@ -4,6 +4,7 @@ import type { SoakRecord } from '../load/soak-record.js';
 import type { SoakRunResult } from '../load/soak-run.js';
 import type { LedgerVerification } from '../load/verify-ledger.js';
 import type { StepRecord } from './run-manifest.js';
+import { soakEvidence, type SoakEvidence } from '../load/analysis/soak-evidence.js';
 
 /** Ids kept in run.json per verdict (the full lists can be long; the counts are exact). */
 const IDS_IN_MANIFEST = 100;
@@ -37,7 +38,11 @@ export function recordLoad(record: SoakRecord, result: SoakRunResult): void {
   record.startedAt = d.startedAt;
   record.endedAt = d.endedAt;
   record.durationMs = Math.round(d.durationMs);
-  record.load = { attempts: d.attempts, ok: d.ok, failed: d.failed, errors: d.errors, abandoned: d.abandoned, stoppedBy: d.stoppedBy, lagMs: d.lagMs, latencyMs: d.latencyMs };
+  record.load = { attempts: d.attempts, ok: d.ok, failed: d.failed, errors: d.errors, errorMessages: d.errorMessages, abandoned: d.abandoned, stoppedBy: d.stoppedBy, lagMs: d.lagMs, latencyMs: d.latencyMs };
+  const probe = result.lanes.probe;
+  if (probe) {
+    record.probe = { attempts: probe.attempts, ok: probe.ok, failed: probe.failed, errors: probe.errors ?? {}, ...(probe.errorMessages ? { errorMessages: probe.errorMessages } : {}) };
+  }
   record.seqClock = result.seqClock.toJSON();
 }
 
@@ -79,4 +84,20 @@ export function stepSoakFields(f: StepFigures): Pick<StepRecord, 'downtimeMs' | 
     downtimeResolutionMs: f.downtimeResolutionMs,
     outages: f.outages,
   };
+}
+
+/**
+ * Judges what the soak measured and records it: the evidence rules (load/analysis/soak-evidence.ts)
+ * and, when the user set one, the downtime limit. Returns the evidence.
+ */
+export function recordJudgement(record: SoakRecord, o: { minSuccessRatio: number; maxDowntimeMs?: number }): SoakEvidence | undefined {
+  const { load, summary } = record;
+  if (!load || !summary) return undefined;
+  record.evidence = soakEvidence({ load, ledger: { attempts: summary.attempts, confirmed: summary.confirmed }, minSuccessRatio: o.minSuccessRatio });
+  if (o.maxDowntimeMs !== undefined) {
+    record.downtimeLimit = { maxDowntimeMs: o.maxDowntimeMs, downtimeMs: summary.downtimeMs, exceeded: summary.downtimeMs > o.maxDowntimeMs };
+  } else {
+    delete record.downtimeLimit;
+  }
+  return record.evidence;
 }

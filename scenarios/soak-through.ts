@@ -3,7 +3,10 @@ import { CutoverError } from '../core/errors.js';
 import { SoakRun } from '../load/soak-run.js';
 import { verifyRunLedger } from '../load/soak-verify.js';
 import type { LedgerVerification } from '../load/verify-ledger.js';
+import type { WriterLedger } from '../load/ledger-types.js';
+import type { SeqClock } from '../load/analysis/seq-clock.js';
 import { analyseSoak, type SoakAnalysis } from '../load/analysis/analyse-soak.js';
+import { sampleText } from '../load/analysis/soak-evidence.js';
 import type { WorkloadDefinition } from '../load/workload-types.js';
 import type { TimelineBucket } from '../load/timeline-types.js';
 import type { RunManifest } from './run-manifest.js';
@@ -38,6 +41,8 @@ export async function startSoakThrough(o: {
   switchStyle?: 'hard' | 'pause';
   /** Each second of the load as the timeline records it (e.g. published to CloudWatch); must not block. */
   onSecond?: (bucket: TimelineBucket) => void;
+  /** The run's log: each error class is announced there the first time it is seen, with its words. */
+  log?: (line: string) => void;
 }): Promise<SoakRun> {
   const pooled = o.switchStyle === 'pause';
   const timeoutMs = pooled ? PAUSE_SOAK.timeoutMs : SCENARIO_SOAK.timeoutMs;
@@ -65,6 +70,7 @@ export async function startSoakThrough(o: {
     degradedThresholdMs,
     signal: o.signal,
     ...(o.onSecond ? { onSecond: o.onSecond } : {}),
+    onNewErrorClass: (lane, s) => o.log?.(`soak: ${lane === 'probe' ? 'probe: ' : ''}new error class ${s.errorClass}${s.sqlState && !s.errorClass.endsWith(s.sqlState) ? ` (SQLSTATE ${s.sqlState})` : ''}: ${s.message}`),
     onWriter: (writer) => {
       record.writers.push(writer);
       void o.save().catch(() => {});
@@ -74,7 +80,10 @@ export async function startSoakThrough(o: {
   if (!(await soak.waitServing(SCENARIO_SOAK.startTimeoutMs))) {
     soak.stop();
     await soak.done;
-    throw new CutoverError('query', `the soak did not get a single success within ${SCENARIO_SOAK.startTimeoutMs / 1000} s`);
+    // Say why: the first words of the load's failures (the probe's when the load has none).
+    const samples = soak.driverLane.errorMessages().samples;
+    const why = sampleText(samples.length ? samples : (soak.probeLane?.errorMessages().samples ?? []));
+    throw new CutoverError('query', `the soak did not get a single success within ${SCENARIO_SOAK.startTimeoutMs / 1000} s${why ? `: the load never succeeded: ${why}` : ''}`);
   }
   return soak;
 }
@@ -83,7 +92,7 @@ export async function startSoakThrough(o: {
  * Stops the soak, verifies its ledger against the final writer and gives each step of the run
  * its share of the figures (downtime, failed attempts, lost, unexpected, duplicated).
  */
-export async function finishSoakThrough(o: { soak: SoakRun; runDir: string; endpoint: Endpoint; manifest: RunManifest; log: (line: string) => void }): Promise<SoakAnalysis & { verification: LedgerVerification }> {
+export async function finishSoakThrough(o: { soak: SoakRun; runDir: string; endpoint: Endpoint; manifest: RunManifest; log: (line: string) => void }): Promise<SoakAnalysis & { verification: LedgerVerification; ledgers: readonly WriterLedger[]; clock: SeqClock }> {
   const record = o.manifest.soak;
   if (!record) throw new CutoverError('internal', 'finishSoakThrough: the run has no soak record');
   o.soak.stop();
@@ -106,6 +115,7 @@ export async function finishSoakThrough(o: { soak: SoakRun; runDir: string; endp
   });
   const s = analysis.summary;
   o.log(`ledger: ${s.attempts} ledgered writes, ${s.confirmed} confirmed, ${s.lost} lost, ${s.unexpected} unexpected, ${s.duplicated} duplicated; downtime ${s.downtimeMs} ms (${analysis.downtime.note})`);
-  // The runner sorts the ids missing at a switchover's resume point by this final verification (late or lost).
-  return { ...analysis, verification: verified.verification };
+  // The runner sorts the ids missing at a switchover's resume point by this final verification
+  // (late or lost), then lists every flagged id with its due time (ledgers and clock).
+  return { ...analysis, verification: verified.verification, ledgers: verified.ledgers, clock: result.seqClock };
 }

@@ -10,3 +10,4 @@ export { degradedFromTimeline } from './timeline-degraded.js';
 export { SeqClock } from './seq-clock.js';
 export { flaggedDueTimes } from './flagged-ids.js';
 export { analyseSoak, type SoakAnalysis } from './analyse-soak.js';
+export { soakEvidence, sampleText, DEFAULT_MIN_SUCCESS_RATIO, type SoakEvidence, type EvidenceInput } from './soak-evidence.js';

@@ -2,6 +2,8 @@ import type { AttemptOutcome, OutageWindow } from '../outages.js';
 import { DegradedMachine, type DegradedWindow } from './degraded-machine.js';
 import { DueOrderBuffer } from './due-order-buffer.js';
 import { OutageMachine } from './outage-machine.js';
+import type { ErrorClass } from '../error-class.js';
+import { ErrorSampler, type ErrorMessages, type ErrorSample } from '../error-samples.js';
 
 /** The two lanes of a soak: the business load (the driver) and the probe's heartbeat. */
 export type LaneName = 'driver' | 'probe';
@@ -19,6 +21,8 @@ export interface LaneTrackerOptions {
   degradedThresholdMs: number;
   /** Called once per window when it can no longer change, e.g. to append it to the run directory. */
   onSettled?(window: LaneWindow): void;
+  /** Called with the first failure of each error class, as it completes (for a progress line). */
+  onNewErrorClass?(sample: ErrorSample): void;
 }
 
 /** A settled window of one lane, as the run directory stores it. */
@@ -42,6 +46,9 @@ export interface LaneAnalysis {
   attempts: number;
   ok: number;
   failed: number;
+  /** Failed attempts by class, and their distinct messages (capped); absent on lanes rebuilt from the windows file. */
+  errors?: Partial<Record<ErrorClass, number>>;
+  errorMessages?: ErrorMessages;
   outages: OutageWindow[];
   degraded: DegradedWindow[];
   /** Attempts that arrived after later-due ones had been analysed (beyond the horizon). */
@@ -60,6 +67,8 @@ export class LaneTracker {
   private readonly outages: OutageWindow[] = [];
   private readonly stalls: DegradedWindow[] = [];
   private readonly live: LiveLaneState = { attempts: 0, ok: 0, failed: 0 };
+  private readonly errors: Partial<Record<ErrorClass, number>> = {};
+  private readonly sampler = new ErrorSampler();
   private latestCompletion = -Infinity;
   private processedDue = -Infinity;
   private outOfOrder = 0;
@@ -84,6 +93,10 @@ export class LaneTracker {
     } else {
       live.failed++;
       live.outageSince ??= a.dueAt;
+      const cls = a.errorClass ?? 'other';
+      this.errors[cls] = (this.errors[cls] ?? 0) + 1;
+      const first = this.sampler.add(cls, { message: a.message ?? 'no error message', ...(a.sqlState ? { sqlState: a.sqlState } : {}) }, a.completedAt);
+      if (first) this.options.onNewErrorClass?.(first);
     }
     if (a.dueAt < this.processedDue) {
       // Older than the horizon allowed for: analysed now, slightly out of order, and counted.
@@ -125,6 +138,11 @@ export class LaneTracker {
     return { ...this.live };
   }
 
+  /** The distinct messages of the lane's failures so far (capped), e.g. to say why it never succeeded. */
+  errorMessages(): ErrorMessages {
+    return this.sampler.messages();
+  }
+
   /** True once a success has been seen and no outage is under way. */
   get serving(): boolean {
     return this.live.lastOkAt !== undefined && this.live.outageSince === undefined;
@@ -145,6 +163,8 @@ export class LaneTracker {
         attempts: this.live.attempts,
         ok: this.live.ok,
         failed: this.live.failed,
+        errors: { ...this.errors },
+        errorMessages: this.sampler.messages(),
         outages: [...this.outages, ...lastOutages],
         degraded: [...this.stalls, ...lastStalls],
         outOfOrder: this.outOfOrder,

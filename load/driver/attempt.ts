@@ -11,6 +11,8 @@ export interface AttemptResult {
   outcome: AttemptOutcomeKind;
   errorClass?: ErrorClass;
   error?: unknown;
+  /** What to say about a failure that has no error object (a refusal by the pool, a deadline). */
+  message?: string;
   /** `performance.now()` time the statement was handed to a connection; absent when it never was. */
   sentAt?: number;
   completedAt: number;
@@ -64,7 +66,7 @@ export class Attempt implements PoolWaiter, StatementReceiver {
   }
 
   refused(failure: AcquireFailure): void {
-    this.finish({ outcome: 'error', errorClass: failure.errorClass, error: failure.cause ?? failure.message, completedAt: performance.now() });
+    this.finish({ outcome: 'error', errorClass: failure.errorClass, error: failure.cause ?? failure.message, message: failure.message, completedAt: performance.now() });
   }
 
   reply(error?: unknown): void {
@@ -90,7 +92,7 @@ export class Attempt implements PoolWaiter, StatementReceiver {
     const connection = this.connection as PooledConnection;
     const lateEnd = new Promise<void>((resolve) => (this.lateReply = resolve));
     this.ctx.pool.retire(connection, lateEnd, this.ctx.retireGraceMs);
-    this.finish({ outcome: 'unknown', errorClass: 'timeout', sentAt: this.sentAt, completedAt: performance.now() });
+    this.finish({ outcome: 'unknown', errorClass: 'timeout', message: 'sent, then no reply before the attempt timed out (it may have committed)', sentAt: this.sentAt, completedAt: performance.now() });
   }
 
   private finish(result: AttemptResult): void {

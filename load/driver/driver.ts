@@ -11,6 +11,7 @@ import { operationMix, pickOperation, type MixOperation } from './operation-mix.
 import { RateSchedule } from './rate-scheduler.js';
 import { RecentIds } from './recent-ids.js';
 import { RunTotals, type RunTotalsSummary } from './run-totals.js';
+import { describeError } from '../error-samples.js';
 import { seededRandom } from './seeded-random.js';
 
 /** Within this many milliseconds of the next due time the schedule spins through the event loop instead of sleeping on a timer. */
@@ -227,7 +228,9 @@ class LoadRun {
     const latencyMs = r.completedAt - dueAt;
     const ledgered = seq !== undefined ? r.outcome : undefined;
     this.recorder.completed(r.completedAt, { op: op.definition.name, ok, errorClass: r.errorClass, latencyMs, ledgered });
-    this.totals.completed(ok, r.errorClass, latencyMs, ledgered);
+    // A failure keeps its words (capped), so a class such as `other` is never all a user learns.
+    const words = ok ? undefined : failureWords(r);
+    this.totals.completed(ok, r.errorClass, latencyMs, ledgered, words, this.epoch(r.completedAt));
     if (seq !== undefined && id !== undefined && ledgered) {
       if (ok) {
         this.ledger.record(seq, 'ok');
@@ -243,6 +246,7 @@ class LoadRun {
       outcome: r.outcome,
       ok,
       errorClass: r.errorClass,
+      ...(words ? { message: words.message, ...(words.sqlState ? { sqlState: words.sqlState } : {}) } : {}),
       dueAt: this.epoch(dueAt),
       sentAt: r.sentAt === undefined ? undefined : this.epoch(r.sentAt),
       completedAt: this.epoch(r.completedAt),
@@ -297,4 +301,11 @@ class LoadRun {
     await allSettled();
     return abandoned;
   }
+}
+
+/** The words of a failed attempt: the pool's or the deadline's own message when it has one (with the cause's SQLSTATE), else the error's. */
+function failureWords(r: AttemptResult): { message: string; sqlState?: string } {
+  if (r.message === undefined) return describeError(r.error);
+  const { sqlState } = describeError(r.error);
+  return { message: r.message, ...(sqlState ? { sqlState } : {}) };
 }

@@ -15,6 +15,7 @@ import type { LedgerVerification } from '../../load/verify-ledger.js';
 import { parseStep, type ParsedStep } from '../actions/registry.js';
 import { openEndpointSwitch, type EndpointSwitch } from '../endpoint-switch/index.js';
 import { finishRun } from '../finish-run.js';
+import { recordFlaggedIds } from '../flagged-ids-record.js';
 import { captureResumePoint, lateWrites, type ResumePoint } from '../late-writes.js';
 import { createRunDirectory, writeJsonAtomic } from '../run-directory.js';
 import type { RunManifest } from '../run-manifest.js';
@@ -159,7 +160,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     checkAbort(signal);
     if (workload && scenario.soak) {
       log(`soak: ${workload.name} at ${scenario.soak.rate}/s through the steps`);
-      soak = await startSoakThrough({ runDir, endpoint: loadEndpoint, workload, rate: scenario.soak.rate, manifest, save, signal, switchStyle: endpointSwitch?.style, ...(cloudwatch?.onSecond ? { onSecond: cloudwatch.onSecond } : {}) });
+      soak = await startSoakThrough({ runDir, endpoint: loadEndpoint, workload, rate: scenario.soak.rate, manifest, save, signal, log, switchStyle: endpointSwitch?.style, ...(cloudwatch?.onSecond ? { onSecond: cloudwatch.onSecond } : {}) });
     }
 
     const services: RunServices = {
@@ -202,7 +203,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       const analysed = await finishSoakThrough({ soak: running, runDir, endpoint: writer.endpoint(), manifest, log }).catch(afterFailure('verification'));
       soak = undefined;
       clearSkippedFigures(manifest);
-      if (analysed) recordLateWrites(manifest, resumePoints, analysed.verification, log);
+      if (analysed) {
+        const late = recordLateWrites(manifest, resumePoints, analysed.verification, log);
+        await recordFlaggedIds({ runDir, manifest, input: { flagged: analysed.verification.flagged, ledgers: analysed.ledgers, clock: analysed.clock, late }, log });
+      }
       await save();
     }
 
@@ -272,21 +276,25 @@ async function runSteps(
 /**
  * Each step that resumed writes on another server gets its late writes: ids the new writer lacked
  * at the resume and had by the end (those that never arrived are already among the lost).
+ * Returns every late id, for the run's list of flagged ids.
  */
 function recordLateWrites(
   manifest: RunManifest,
   points: readonly { step: number; point: ResumePoint }[],
   final: LedgerVerification,
   log: (line: string) => void,
-): void {
+): bigint[] {
+  const all: bigint[] = [];
   manifest.steps.forEach((step, i) => {
     const own = points.filter((p) => p.step === i).map((p) => p.point);
     if (!own.length) return;
     const late = lateWrites(own, final);
     step.late = late.late;
+    for (const id of late.lateIds) all.push(id);
     step.details = { ...step.details, lateIds: late.lateIds.slice(0, 100).map(String), ...(late.exact ? {} : { lateExact: false }) };
     log(`${step.name}: ${late.late} late writes (missing on ${own.map((p) => p.role).join(', ')} at the resume, present at the end), ${late.neverArrived} never arrived`);
   });
+  return all;
 }
 
 /** Skipped steps get no figures: the soak did not run through them. */

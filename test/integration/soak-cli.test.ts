@@ -20,7 +20,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'cutover-soak-test-'));
   env = cleanEnv(work);
   server = await LocalServer.start({ version: '17', name: 'soak-cli' });
-  url = `postgresql://postgres:${server.password}@127.0.0.1:${server.port}/postgres?sslmode=disable`;
+  url = `postgresql://postgres:${server.password}@127.0.0.1:${server.port}/postgres`;
 });
 
 afterAll(async () => {

@@ -25,7 +25,7 @@ export default defineConfig({ upgrade: { targetMajor: 17 }, gate: { allow: ['ser
     );
     const config = await loadConfigFile(file);
     expect(config.upgrade.targetMajor).toBe(17);
-    expect(config.gate).toEqual({ failOn: ['fail'], allow: ['server/*'] });
+    expect(config.gate).toEqual({ failOn: ['fail'], allow: ['server/*'], minSuccessRatio: 0.99 });
     expect(config.checks.exactCounts.concurrency).toBe(4);
     expect(Object.isFrozen(config)).toBe(true);
   });
