@@ -58,6 +58,8 @@ export function classifyError(error: unknown): ErrorClass {
  */
 export function isAvailabilityClass(cls: ErrorClass): boolean {
   if (['refused', 'reset', 'admin-shutdown', 'starting-up', 'read-only', 'timeout', 'saturated'].includes(cls)) return true;
-  // Connection exceptions (08), operator intervention (57: shutdown, crash, cancel), too many connections (53300).
-  return /^sqlstate-(08|57|53300)/.test(cls);
+  // Connection exceptions (08), operator intervention (57: shutdown, crash, cancel), insufficient
+  // resources (53: too many connections, disk full), a database not accepting connections or a lock
+  // an upgrade holds (55), and a database that does not exist while a restore recreates it (3D000).
+  return /^sqlstate-(08|57|53|55|3D000)/.test(cls);
 }

