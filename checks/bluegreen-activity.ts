@@ -21,6 +21,14 @@ export interface BluegreenActivityData {
 export const bluegreenActivityCheck = defineCheck<BluegreenActivityData>({
   id: 'bluegreen.activity',
   title: 'Blue/Green guardrails: DDL in flight and long-running transactions',
+  doc: {
+    collects: 'sessions running DDL and long-running transactions',
+    evaluates: 'what would block or break the switchover: DDL in flight is not replicated, a long transaction holds back the catch-up',
+    findings: {
+      'ddl-in-flight': { severity: 'fail', meaning: 'a session is running DDL' },
+      'long-transaction': { severity: 'warn', meaning: 'a transaction runs long' },
+    },
+  },
   suites: ['pre'],
   async collect(ctx) {
     const skip = await bluegreenSkipReason(ctx);

@@ -21,6 +21,18 @@ const LISTED = 10;
 export const bluegreenObjectsCheck = defineCheck<BluegreenObjectsData>({
   id: 'bluegreen.objects',
   title: 'Blue/Green guardrails: tables without replica identity, unlogged tables, large objects and other objects logical replication skips',
+  doc: {
+    collects: 'tables without a replica identity, unlogged tables, large objects, materialized views, extensions and replication objects of its own',
+    evaluates: 'what logical replication would not carry to green',
+    findings: {
+      'no-replica-identity': { severity: 'fail', meaning: 'a table has no primary key or replica identity: its updates and deletes cannot replicate' },
+      unlogged: { severity: 'warn', meaning: 'an unlogged table: its rows are not replicated' },
+      'large-objects': { severity: 'fail', meaning: 'large objects exist: logical replication does not carry them' },
+      'materialized-views': { severity: 'info', meaning: 'materialized views must be refreshed on green' },
+      extensions: { severity: 'info', meaning: 'installed extensions for which AWS lists Blue/Green limitations' },
+      'own-replication': { severity: 'warn', meaning: 'the database has publications, subscriptions or slots of its own' },
+    },
+  },
   suites: ['pre'],
   async collect(ctx) {
     const skip = await bluegreenSkipReason(ctx);

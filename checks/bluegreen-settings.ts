@@ -30,6 +30,17 @@ const NOT_BGWORKERS = `'client backend','autovacuum launcher','autovacuum worker
 export const bluegreenSettingsCheck = defineCheck<BluegreenSettingsData>({
   id: 'bluegreen.settings',
   title: 'Blue/Green guardrails: logical replication settings and their headroom',
+  doc: {
+    collects: 'wal_level (and rds.logical_replication), and the limits and use of replication slots, WAL senders, logical replication workers and worker processes',
+    evaluates: 'whether logical replication can run (a Blue/Green major upgrade needs it) and the headroom left for it',
+    findings: {
+      'wal-level': { severity: 'fail', meaning: 'wal_level is not logical' },
+      'replication-slots': { severity: 'warn', meaning: 'fewer free replication slots than databases to replicate (one each)' },
+      'wal-senders': { severity: 'warn', meaning: 'fewer free WAL senders than databases to replicate' },
+      'logical-replication-workers': { severity: 'warn', meaning: 'fewer logical replication workers than databases to replicate' },
+      'worker-processes': { severity: 'warn', meaning: 'fewer free worker processes than databases to replicate' },
+    },
+  },
   suites: ['pre'],
   async collect(ctx) {
     const skip = await bluegreenSkipReason(ctx);

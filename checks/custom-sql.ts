@@ -81,6 +81,13 @@ export function describeExpectation(expect: Expectation): string {
 export const customSql = defineCheck<CustomSqlData>({
   id: 'custom.sql',
   title: 'Custom SQL checks',
+  doc: {
+    collects: "the result of each of the configuration's `custom` SQL checks, run read-only",
+    evaluates: "each result against its expectation (empty, a value, a row count…)",
+    findings: {
+      '<custom id>': { severity: 'varies', meaning: "the query's result broke its expectation, or the query failed: the severity the configuration gave it" },
+    },
+  },
   async collect(ctx) {
     const entries = ctx.config.custom;
     if (entries.length === 0) return ctx.skip('no custom checks configured (custom)');

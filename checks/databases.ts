@@ -34,6 +34,21 @@ const PROVIDERS: Record<string, string> = { c: 'libc', i: 'icu', b: 'builtin' };
 export const databasesCheck = defineCheck<DatabasesData>({
   id: 'databases',
   title: 'Databases, sizes, encodings, collations and connection settings',
+  doc: {
+    collects: 'every database with its size, encoding, collation and ctype, collation version, connection limit and whether it accepts connections',
+    evaluates: 'collation versions that no longer match the operating system library (indexes on text may need a rebuild)',
+    compares: 'databases missing or added, and a changed encoding, collation, connection setting or a size that shrank',
+    findings: {
+      missing: { severity: 'fail', meaning: 'a database of pre is not there after' },
+      added: { severity: 'info', meaning: 'a database appeared' },
+      encoding: { severity: 'fail', meaning: 'the encoding changed' },
+      collation: { severity: 'fail', meaning: 'the collation or ctype changed' },
+      'collation-version': { severity: 'warn', meaning: 'the recorded collation version differs from the library: reindex text indexes' },
+      'allow-connections': { severity: 'warn', meaning: 'whether the database accepts connections changed' },
+      'connection-limit': { severity: 'info', meaning: 'the connection limit changed' },
+      'size-shrink': { severity: 'warn', meaning: 'the database is much smaller after' },
+    },
+  },
   async collect(ctx) {
     return { databases: await listDatabases(ctx.db, ctx.serverVersionNum) };
   },

@@ -1,7 +1,7 @@
 import type { Session } from '../core/session.js';
 import type { ErrorInfo } from '../core/errors.js';
 import type { ResolvedConfig } from '../core/config.js';
-import type { FindingInput } from '../reports/finding.js';
+import type { FindingInput, Severity } from '../reports/finding.js';
 
 export type Suite = 'pre' | 'post';
 
@@ -47,6 +47,21 @@ export interface EvaluateContext {
   readonly suite: Suite;
 }
 
+/**
+ * What the generated reference (docs/reference/checks.md) says of a check. Kept beside the code
+ * it describes so that a change to a rule and to its documentation are one edit.
+ */
+export interface CheckDoc {
+  /** What it collects, and from where. */
+  collects: string;
+  /** What `evaluate` looks for in one snapshot (absent when the check has no evaluate). */
+  evaluates?: string;
+  /** What `compare` looks for between pre and post (absent when the check has no compare). */
+  compares?: string;
+  /** Its findings by key (the part before the first `:`): severity and meaning. */
+  findings: Record<string, { severity: Severity | 'varies'; meaning: string }>;
+}
+
 export interface CheckDefinition<T = unknown> {
   /** Stable id, dotted, e.g. `server.settings`. Finding ids start with it. */
   id: string;
@@ -54,6 +69,8 @@ export interface CheckDefinition<T = unknown> {
   title: string;
   /** Suites the check belongs to; default both. */
   suites?: Suite[];
+  /** Its reference documentation (required of built-in checks by test/unit/reference-docs.test.ts). */
+  doc?: CheckDoc;
   /** Collects plain JSON data over read-only sessions. Throws only when it cannot look. */
   collect(ctx: CheckContext): Promise<T | Skipped>;
   /** Findings from one snapshot alone (an invalid index, a failing custom check). */

@@ -15,6 +15,18 @@ export interface ExplainBaselinesData {
 export const explainBaselines = defineCheck<ExplainBaselinesData>({
   id: 'explain.baselines',
   title: 'EXPLAIN baselines',
+  doc: {
+    collects: 'for each configured query (`explain.queries`): its EXPLAIN plan (and EXPLAIN ANALYZE timings where allowed), as a plan shape',
+    evaluates: 'queries that were refused (not read-only) or failed',
+    compares: "each query's plan shape, estimated cost and time between pre and post",
+    findings: {
+      shape: { severity: 'varies', meaning: 'the plan shape changed (severity from `explain.shapeChange`)' },
+      cost: { severity: 'info', meaning: 'the estimated cost changed beyond the threshold' },
+      time: { severity: 'warn', meaning: 'the execution time grew beyond the threshold' },
+      rejected: { severity: 'fail', meaning: 'the query was refused (it would write)' },
+      error: { severity: 'varies', meaning: 'the query failed' },
+    },
+  },
   async collect(ctx) {
     const queries = ctx.config.explain.queries;
     if (queries.length === 0) return ctx.skip('no queries configured (explain.queries)');

@@ -30,6 +30,20 @@ export interface ExtensionsData {
 export const extensionsCheck = defineCheck<ExtensionsData>({
   id: 'extensions',
   title: 'Extensions in every database: versions, pending updates, schemas',
+  doc: {
+    collects: 'the extensions installed in every database: version, default (available) version and schema',
+    evaluates: 'extensions whose installed version is behind the available one, and databases it could not inspect',
+    compares: 'extensions missing, added, upgraded, downgraded or moved to another schema',
+    findings: {
+      missing: { severity: 'fail', meaning: 'an extension of pre is not installed after' },
+      added: { severity: 'info', meaning: 'an extension appeared' },
+      upgraded: { severity: 'info', meaning: 'its version went up' },
+      downgraded: { severity: 'fail', meaning: 'its version went down' },
+      schema: { severity: 'warn', meaning: 'it lives in another schema' },
+      'update-pending': { severity: 'warn', meaning: 'a newer version is available: ALTER EXTENSION … UPDATE' },
+      uninspected: { severity: 'warn', meaning: 'a database could not be inspected' },
+    },
+  },
   async collect(ctx) {
     const all = await forEachDatabase(ctx, listExtensions);
     return {

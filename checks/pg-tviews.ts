@@ -18,6 +18,23 @@ export interface PgTviewsData {
 export const pgTviewsCheck = defineCheck<PgTviewsData>({
   id: 'extensions.pg_tviews',
   title: 'pg_tviews: API generation, health, registrations and preloading',
+  doc: {
+    collects: "pg_tviews' API generation, its health check, its registrations and whether it is preloaded",
+    evaluates: 'an unhealthy extension, registrations that need a rebuild or a re-registration, and a missing preload',
+    compares: 'the extension or registrations missing after, and a changed API generation',
+    findings: {
+      'no-extension': { severity: 'warn', meaning: 'pg_tviews objects exist without the extension (a partial restore, a hand-made copy)' },
+      missing: { severity: 'fail', meaning: 'pg_tviews was installed before and is not after' },
+      generation: { severity: 'varies', meaning: 'the API generation changed: info when it went up, warn when down' },
+      'generation-1': { severity: 'info', meaning: 'the first API generation, with fewer health details' },
+      health: { severity: 'varies', meaning: 'pg_tviews_health_check() reported a problem: fail for an error, else warn' },
+      'needs-rebuild': { severity: 'varies', meaning: 'a registration needs a rebuild' },
+      'needs-reregister': { severity: 'varies', meaning: 'a registration needs to be registered again' },
+      'registration-missing': { severity: 'fail', meaning: 'a registration of pre is not there after' },
+      'not-preloaded': { severity: 'warn', meaning: 'pg_tviews is not in shared_preload_libraries' },
+      'preload-unknown': { severity: 'info', meaning: 'whether it is preloaded could not be read' },
+    },
+  },
   async collect(ctx) {
     const all = await forEachDatabase(ctx, readTviews);
     const databases = all.inspected.flatMap((d) => (d.value ? [d.value] : []));

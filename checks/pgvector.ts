@@ -38,6 +38,17 @@ const VECTOR_METHODS = ['hnsw', 'ivfflat'];
 export const pgvectorCheck = defineCheck<PgvectorData>({
   id: 'extensions.pgvector',
   title: 'pgvector version and vector indexes (HNSW, IVFFlat)',
+  doc: {
+    collects: 'the pgvector version per database and every vector index (HNSW, IVFFlat) with its operator class and validity',
+    evaluates: 'invalid vector indexes',
+    compares: 'vector indexes missing after, become invalid, or with another operator class',
+    findings: {
+      'invalid-index': { severity: 'fail', meaning: 'a vector index is invalid' },
+      'became-invalid': { severity: 'fail', meaning: 'a vector index valid before is invalid after' },
+      'index-missing': { severity: 'fail', meaning: 'a vector index of pre is not there after' },
+      opclass: { severity: 'warn', meaning: 'a vector index has another operator class' },
+    },
+  },
   async collect(ctx) {
     const all = await forEachDatabase(ctx, lookInto);
     const databases = all.inspected.flatMap((d) => (d.value ? [d.value] : []));

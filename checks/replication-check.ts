@@ -25,6 +25,22 @@ export interface ReplicationData {
 export const replicationCheck = defineCheck<ReplicationData>({
   id: 'replication',
   title: 'Replication: WAL senders and lag, slots, publications, subscriptions, standby replay',
+  doc: {
+    collects: 'WAL senders and their lag, replication slots, publications, subscriptions and their tables, and a standby replay state',
+    evaluates: 'lag above `checks.replicationLagWarnBytes`, inactive slots retaining WAL, invalidated slots, subscriptions not ready, a paused or lagging replay',
+    compares: 'slots of pre missing after (pg_upgrade before 17 does not carry logical slots)',
+    findings: {
+      'sender-lag': { severity: 'warn', meaning: 'a WAL sender lags by more than the threshold' },
+      'slot-inactive-retaining': { severity: 'warn', meaning: 'an inactive slot retains WAL' },
+      'slot-invalidated': { severity: 'fail', meaning: 'a slot was invalidated' },
+      'slot-missing': { severity: 'fail', meaning: 'a slot of pre is not there after' },
+      'slot-lost': { severity: 'fail', meaning: 'a slot lost the WAL it needed: its consumer must be rebuilt' },
+      'subscription-not-ready': { severity: 'warn', meaning: 'a subscription has tables not yet synchronised' },
+      'standby-replay-lag': { severity: 'warn', meaning: 'a standby replays behind what it received' },
+      'standby-replay-paused': { severity: 'warn', meaning: "a standby's replay is paused" },
+      uninspected: { severity: 'warn', meaning: 'a database could not be inspected' },
+    },
+  },
   async collect(ctx) {
     const [row] = await ctx.db.query<{ wal_level: string; senders: string; slots: string; recovery: boolean }>(
       `SELECT current_setting('wal_level') AS wal_level, current_setting('max_wal_senders') AS senders,

@@ -46,6 +46,19 @@ const ATTRIBUTES = ['superuser', 'inherit', 'createRole', 'createDb', 'login', '
 export const rolesCheck = defineCheck<RolesData>({
   id: 'roles',
   title: 'Roles, attributes, password types and memberships',
+  doc: {
+    collects: 'roles with their attributes, password types (never the passwords) and memberships with their options',
+    evaluates: 'roles with MD5 passwords (deprecated; warned against where the target major warns)',
+    compares: 'roles missing or added, and changed attributes, lost memberships or changed membership options',
+    findings: {
+      missing: { severity: 'fail', meaning: 'a role of pre is not there after' },
+      added: { severity: 'info', meaning: 'a role appeared' },
+      attributes: { severity: 'warn', meaning: 'a role has other attributes (LOGIN, SUPERUSER…)' },
+      'membership-lost': { severity: 'warn', meaning: 'a membership of pre is not there after' },
+      'membership-options': { severity: 'warn', meaning: 'a membership has other options (ADMIN, INHERIT, SET)' },
+      'md5-password': { severity: 'varies', meaning: 'a role has an MD5 password: warn from PostgreSQL 18, else info' },
+    },
+  },
   async collect(ctx) {
     const [priv] = await ctx.db.query<{ ok: boolean }>(`SELECT has_table_privilege('pg_catalog.pg_authid', 'SELECT') AS ok`);
     const source = priv?.ok ? 'pg_authid' : 'pg_roles';

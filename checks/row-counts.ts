@@ -33,6 +33,16 @@ export interface RowCountsData {
 export const rowCountsCheck = defineCheck<RowCountsData>({
   id: 'rows',
   title: 'Row counts per table: estimates and exact count(*)',
+  doc: {
+    collects: "per table: the planner's row estimate, and an exact count(*) for the tables the configuration selects (within its limits)",
+    evaluates: 'databases it could not inspect',
+    compares: 'tables whose rows dropped or grew between pre and post (exact counts where both sides have them)',
+    findings: {
+      'rows-dropped': { severity: 'varies', meaning: 'a table lost rows: fail at or above `checks.rowCountDropFail` of them, else warn' },
+      'rows-grew': { severity: 'info', meaning: 'a table gained rows' },
+      uninspected: { severity: 'warn', meaning: 'a database could not be inspected' },
+    },
+  },
   async collect(ctx) {
     const { inspected, uninspected } = await forEachDatabase(ctx, (session, database) => countDatabase(ctx, session, database));
     return { databases: Object.fromEntries(inspected.map((i) => [i.database, i.value])), uninspected };

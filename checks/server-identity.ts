@@ -64,6 +64,22 @@ const SIZE_SETTINGS = {
 export const serverCheck = defineCheck<ServerData>({
   id: 'server',
   title: 'Server version, data checksums, block sizes and settings',
+  doc: {
+    collects: 'the server version, data checksums, block and WAL segment sizes, and every setting with its source and pending restart',
+    evaluates: 'settings changed in the configuration but waiting for a restart',
+    compares: 'the version (major and minor), data checksums, sizes, the watched settings (a built-in list plus `checks.watchSettings`) and every other setting added, removed or changed',
+    findings: {
+      'version-major': { severity: 'info', meaning: 'the major version changed (the upgrade itself)' },
+      'version-minor': { severity: 'info', meaning: 'the minor version changed' },
+      'data-checksums': { severity: 'warn', meaning: 'data checksums were turned on or off' },
+      size: { severity: 'varies', meaning: 'a block or segment size changed: fail, but info for wal_segment_size' },
+      'setting-changed': { severity: 'info', meaning: 'a setting (not watched) has another value after' },
+      'setting-added': { severity: 'info', meaning: 'a setting exists only after (a new major)' },
+      'setting-removed': { severity: 'info', meaning: 'a setting (not watched) exists only before (removed in the new major)' },
+      'pending-restart': { severity: 'warn', meaning: 'a setting was changed but needs a restart to apply' },
+      watched: { severity: 'varies', meaning: 'a watched setting changed (warn), no longer exists (warn when it was set explicitly, else info) or is new (info)' },
+    },
+  },
   async collect(ctx) {
     const rows = await ctx.db.query<SettingRow>(
       `SELECT name, setting, unit, source, boot_val, pending_restart FROM pg_catalog.pg_settings ORDER BY name`,

@@ -13,6 +13,18 @@ import { compatFindings, type UpgradeCompatData } from './upgrade/compat-finding
 export const upgradeCompat = defineCheck<UpgradeCompatData>({
   id: 'upgrade.compat',
   title: 'pg_upgrade compatibility',
+  doc: {
+    collects: "the findings of pg_upgrade's own --check rules, run as read-only SQL against the source for the target major (`upgrade.targetMajor`)",
+    evaluates: 'each rule that finds an object pg_upgrade would refuse or that would behave differently after',
+    compares: 'nothing: the check belongs to the pre suite',
+    findings: {
+      '<rule id>': { severity: 'varies', meaning: 'a rule found objects (reg* types in columns, removed data types, postfix operators, prepared transactions, logical slots…): fail when pg_upgrade refuses them, else warn or info' },
+      '<rule id>:error': { severity: 'varies', meaning: 'a rule could not run' },
+      'target-defaulted': { severity: 'info', meaning: 'no target major configured: the newest known was assumed' },
+      'target-same-major': { severity: 'info', meaning: 'the target is the same major: nothing to check' },
+      uninspected: { severity: 'warn', meaning: 'a database could not be inspected' },
+    },
+  },
   suites: ['pre'],
   async collect(ctx) {
     const configured = ctx.config.upgrade.targetMajor;

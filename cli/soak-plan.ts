@@ -51,8 +51,7 @@ export function soakPlan(o: SoakOptions): SoakPlan {
   if (o.duration === undefined) throw new CutoverError('usage', '--duration: required (e.g. --duration 30s, 5m, 1h)');
   const rate = parsePositive('--rate', o.rate, { max: 100_000, what: 'attempts per second above 0' });
   const durationMs = parseDuration('--duration', o.duration, { minMs: 100, maxMs: 7 * 24 * 3_600_000 });
-  if (o.driver === 'k6') throw new CutoverError('usage', '--driver: k6 is not available in this version of cutover; use --driver node');
-  if (o.driver !== 'node') throw new CutoverError('usage', `--driver: expected node or k6, got "${o.driver}"`);
+  if (o.driver !== 'node') throw new CutoverError('usage', `--driver: expected node (the built-in driver), got "${o.driver}"`);
   return {
     rate,
     durationMs,

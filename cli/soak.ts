@@ -19,7 +19,9 @@ export function registerSoak(program: Command, runtime: CliRuntime): void {
     .option('--rate <n>', 'attempts per second, all operations together (required)')
     .option('--duration <d>', 'how long: 30s, 5m, 1h, or milliseconds (required)')
     .option('--workload <name>', 'built-in workload: notifications, writes-only, vector', 'notifications')
-    .addOption(new Option('--driver <name>', 'load driver').choices(['node', 'k6']).default('node'))
+    // One driver: k6 is not used (AGPL, see DESIGN.md), so the flag offers only the built-in one and
+    // commander refuses any other value as a usage error.
+    .addOption(new Option('--driver <name>', 'load driver: the built-in open-loop Node driver').choices(['node']).default('node'))
     .option('--run-dir <dir>', 'run directory to write (new or empty; default runs/<stamp>-soak)')
     .option('--no-probe', 'no probe lane (by default a SELECT 1 heartbeat sharpens outage edges)')
     .option('--probe-interval <d>', 'interval of the probe lane', '20ms')

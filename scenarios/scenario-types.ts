@@ -40,7 +40,7 @@ export const scenarioSchema = z
           .object({
             rate: z.number().positive().max(100_000).default(50),
             workload: z.string().min(1).default('notifications'),
-            driver: z.enum(['node', 'k6']).default('node'),
+            driver: z.enum(['node']).default('node'),
           })
           .strict(),
         z.literal(false),

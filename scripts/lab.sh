@@ -27,7 +27,7 @@
 #   CUTOVER_LAB_PG17, _PG18     "DEBVER SHA256" of another Debian source version to build
 #   CUTOVER_LAB_PGVECTOR_SUITE  Debian suite pgvector's source comes from (default trixie)
 #   CUTOVER_LAB_REFRESH_HOURS   age after which the private source lists are refreshed (default 24)
-#   CUTOVER_LAB_DEBIAN_MIRROR   default http://deb.debian.org/debian
+#   CUTOVER_LAB_DEBIAN_MIRROR   Debian mirror (default: the one the machine's own apt sources use for its release)
 #   CUTOVER_LAB_JOBS            make -j (default: number of cores)
 #
 # Must run as root on a fresh machine (apt, and pgvector into Debian's PostgreSQL 15). Works without
@@ -46,7 +46,8 @@ CACHE="${CUTOVER_LAB_DIR:-$DEFAULT_CACHE}"
 MAJORS="${CUTOVER_LAB_MAJORS:-17 18}"
 PGVECTOR_SUITE="${CUTOVER_LAB_PGVECTOR_SUITE:-trixie}"
 REFRESH_HOURS="${CUTOVER_LAB_REFRESH_HOURS:-24}"
-MIRROR="${CUTOVER_LAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# Set in main (from CUTOVER_LAB_DEBIAN_MIRROR or the machine's apt sources, see debian_mirror).
+MIRROR=""
 JOBS="${CUTOVER_LAB_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 PG15_BINDIR=/usr/lib/postgresql/15/bin
@@ -86,6 +87,108 @@ run_logged() {
 # Single-quotes a value for lab.env when it needs it (test/support/lab.ts strips the quotes).
 env_line() {
   if [[ "$2" =~ ^[A-Za-z0-9_./:+-]*$ ]]; then printf '%s=%s\n' "$1" "$2"; else printf "%s='%s'\n" "$1" "$2"; fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# 0. The Debian mirror
+
+# The machine's release codename (bookworm): the suite that marks Debian's own archive among the
+# machine's apt sources.
+os_codename() {
+  local codename=""
+  [[ -r /etc/os-release ]] && codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
+  printf '%s\n' "$codename"
+}
+
+# The apt sources files of this machine, in the order apt reads them: the main list, then the
+# parts directory's *.list and *.sources files by name. apt-config names them, in case the
+# machine moved them from their default place.
+apt_sources_files() {
+  local SL=/etc/apt/sources.list SP=/etc/apt/sources.list.d/ f
+  if command -v apt-config >/dev/null; then
+    eval "$(apt-config shell SL Dir::Etc::SourceList/f SP Dir::Etc::SourceParts/d 2>/dev/null)" || true
+  fi
+  [[ -f "$SL" ]] && printf '%s\n' "$SL"
+  for f in "${SP%/}"/*; do
+    [[ -f "$f" && ( "$f" == *.list || "$f" == *.sources ) ]] && printf '%s\n' "$f"
+  done
+  return 0
+}
+
+# debian_mirror [FILE...]: the first http(s) URI of the apt sources (one-line *.list or deb822
+# *.sources, chosen by the file's name) that serves the Debian release this machine runs
+# ($OS_CODENAME, or a stable/testing/unstable alias), without a trailing slash. The lab then uses
+# the mirror the machine already trusts and reaches, and the repository names no host. Files
+# default to the machine's own (apt_sources_files); prints nothing and fails when none matches.
+debian_mirror() {
+  local files=("$@")
+  ((${#files[@]} > 0)) || mapfile -t files < <(apt_sources_files)
+  ((${#files[@]} > 0)) || return 1
+  local codename=${OS_CODENAME:-$(os_codename)} f uri
+  for f in "${files[@]}"; do
+    [[ -r "$f" ]] || continue
+    if [[ "$f" == *.sources ]]; then
+      uri=$(deb822_uri "$codename" <"$f")
+    else
+      uri=$(one_line_uri "$codename" <"$f")
+    fi
+    if [[ -n "$uri" ]]; then
+      printf '%s\n' "${uri%/}"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# One-line format: "deb [options] URI SUITE COMPONENT...", comments after '#'.
+one_line_uri() {
+  awk -v codename="$1" '
+    function release(s) { return s == codename || s ~ /^(stable|oldstable|testing|unstable|sid)$/ }
+    {
+      sub(/#.*/, "")
+      gsub(/\[[^]]*\]/, " ")
+      if (($1 == "deb" || $1 == "deb-src") && $2 ~ /^https?:\/\// && release($3)) { print $2; exit }
+    }'
+}
+
+# deb822 format: paragraphs of "Field: value" separated by blank lines; a value may go on over
+# lines that start with a space; "Enabled: no" turns a paragraph off.
+deb822_uri() {
+  awk -v codename="$1" '
+    function release(s) { return s == codename || s ~ /^(stable|oldstable|testing|unstable|sid)$/ }
+    function flush(   n, i, suites, uris, found) {
+      if (tolower(f["enabled"]) != "no" && f["types"] ~ /(^| )deb(-src)?( |$)/) {
+        n = split(f["suites"], suites, " ")
+        for (i = 1; i <= n; i++) if (release(suites[i])) found = 1
+        if (found) {
+          n = split(f["uris"], uris, " ")
+          for (i = 1; i <= n; i++) if (uris[i] ~ /^https?:\/\//) { print uris[i]; done = 1; exit }
+        }
+      }
+      delete f
+    }
+    /^#/ { next }
+    /^[ \t]*$/ { flush(); next }
+    /^[ \t]/ { if (last != "") f[last] = f[last] " " $0; next }
+    {
+      i = index($0, ":")
+      if (i == 0) next
+      last = tolower(substr($0, 1, i - 1))
+      f[last] = substr($0, i + 1)
+      gsub(/^[ \t]+|[ \t]+$/, "", f[last])
+    }
+    END { if (!done) flush() }'
+}
+
+# The download URL of a major's pinned upstream tarball in the mirror's pool.
+pinned_tarball_url() {
+  local major=$1 debver=$2
+  printf '%s/pool/main/p/postgresql-%s/postgresql-%s_%s.orig.tar.bz2\n' "$MIRROR" "$major" "$major" "$(upstream_version "$debver")"
+}
+
+# The private source list line of a suite (what refresh_suite writes).
+deb_src_line() {
+  printf 'deb-src [signed-by=%s] %s %s main\n' "$KEYRING" "$MIRROR" "$1"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -160,7 +263,8 @@ refresh_suite() {
   [[ -z "${REFRESHED[$suite]:-}" ]] || return 0
   REFRESHED[$suite]=1
   mkdir -p "$d/lists/partial" "$d/sources.list.d" "$d/cache/archives/partial"
-  local line="deb-src [signed-by=$KEYRING] $MIRROR $suite main"
+  local line
+  line=$(deb_src_line "$suite")
   local stamp="$d/.refreshed"
   if [[ "$(cat "$d/sources.list" 2>/dev/null || true)" != "$line" ]]; then
     printf '%s\n' "$line" >"$d/sources.list"
@@ -252,7 +356,7 @@ fetch_pinned_tarball() {
   if [[ ! -f "$dir/.complete" ]]; then
     rm -rf "$dir"
     mkdir -p "$dir"
-    url="$MIRROR/pool/main/p/postgresql-$major/$name"
+    url=$(pinned_tarball_url "$major" "$debver")
     log "downloading $url" >&2
     run_logged "source-postgresql-$major-$debver" curl -fsSL --retry 3 -o "$dir/$name" "$url"
     printf '%s  %s\n' "$sha" "$dir/$name" | sha256sum -c --quiet - >/dev/null 2>&1 ||
@@ -411,6 +515,15 @@ main() {
     flock -w 3600 9 || die "timed out waiting for the lock on $CACHE"
   fi
   log "cache: $CACHE; source-built majors: $MAJORS"
+  MIRROR="${CUTOVER_LAB_DEBIAN_MIRROR:-}"
+  if [[ -z "$MIRROR" ]]; then
+    MIRROR=$(debian_mirror) ||
+      die "no Debian mirror for release \"$(os_codename)\" in the machine's apt sources; set CUTOVER_LAB_DEBIAN_MIRROR (e.g. to the URI of your Debian mirror)"
+    log "Debian mirror: $MIRROR (from the machine's apt sources; CUTOVER_LAB_DEBIAN_MIRROR overrides it)"
+  else
+    MIRROR=${MIRROR%/}
+    log "Debian mirror: $MIRROR (CUTOVER_LAB_DEBIAN_MIRROR)"
+  fi
 
   apt_system
   quiet_debian_cluster
@@ -450,4 +563,5 @@ main() {
   log "ready in $(since "$start") s: $summary, pgvector $PGVECTOR_VERSION, pgbouncer"
 }
 
-main "$@"
+# Sourced (by a test, to call one function) it only defines; run, it builds the lab.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then main "$@"; fi

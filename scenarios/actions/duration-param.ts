@@ -11,5 +11,8 @@ export function durationParam(limits: { minMs?: number; maxMs?: number } = {}) {
       ctx.addIssue({ code: 'custom', message: (error as Error).message.replace(/^duration: /, '') });
       return z.NEVER;
     }
-  });
+  })
+    // Marks the parameter as a duration for the generated reference (docs/reference/actions.md),
+    // which shows its default in the same notation instead of milliseconds.
+    .meta({ format: 'duration' });
 }

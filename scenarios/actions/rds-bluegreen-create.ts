@@ -20,18 +20,12 @@ export const rdsBluegreenCreateAction = defineAction({
   summary: 'create an RDS/Aurora Blue/Green deployment (the green copy of blue, e.g. on a new engine version)',
   params: z
     .object({
-      /** The blue database: its ARN, or a DB instance or DB cluster identifier. */
-      source: z.string().min(1),
-      /** The deployment's name; default `cutover-<time>`. */
-      name: z.string().max(60).regex(DEPLOYMENT_NAME, 'a letter, then letters, digits and single hyphens (AWS naming)').optional(),
-      /** Green's engine version, e.g. `17.4` (a major version upgrade uses logical replication). */
-      targetEngineVersion: z.string().min(1).optional(),
-      /** Green's DB parameter group (instances), e.g. one for the new major. */
-      targetParameterGroup: z.string().min(1).optional(),
-      /** Green's DB cluster parameter group (Aurora). */
-      targetClusterParameterGroup: z.string().min(1).optional(),
-      /** Green's instance class, e.g. `db.r6g.large`. */
-      targetInstanceClass: z.string().min(1).optional(),
+      source: z.string().min(1).describe('The blue database: its ARN, or a DB instance or DB cluster identifier.'),
+      name: z.string().max(60).regex(DEPLOYMENT_NAME, 'a letter, then letters, digits and single hyphens (AWS naming)').optional().describe("The deployment's name; default `cutover-<time>`."),
+      targetEngineVersion: z.string().min(1).optional().describe("Green's engine version, e.g. `17.4` (a major version upgrade uses logical replication)."),
+      targetParameterGroup: z.string().min(1).optional().describe("Green's DB parameter group (instances), e.g. one for the new major."),
+      targetClusterParameterGroup: z.string().min(1).optional().describe("Green's DB cluster parameter group (Aurora)."),
+      targetInstanceClass: z.string().min(1).optional().describe("Green's instance class, e.g. `db.r6g.large`."),
       ...rdsClientParams,
     })
     .strict(),

@@ -15,12 +15,10 @@ export const rdsBluegreenDeleteAction = defineAction({
   params: z
     .object({
       ...deploymentParam,
-      /** Also delete green's instances (AWS allows it only before a switchover). */
-      deleteTarget: z.boolean().default(false),
-      /** Wait until the deployment no longer exists (default); `false` returns once AWS accepted the delete. */
-      wait: z.boolean().default(true),
-      timeout: durationParam({ minMs: 1, maxMs: 24 * 3_600_000 }).default(30 * 60_000),
-      pollInterval: durationParam({ minMs: 10, maxMs: 600_000 }).default(5_000),
+      deleteTarget: z.boolean().default(false).describe("Also delete green's instances (AWS allows it only before a switchover)."),
+      wait: z.boolean().default(true).describe('Wait until the deployment no longer exists (default); `false` returns once AWS accepted the delete.'),
+      timeout: durationParam({ minMs: 1, maxMs: 24 * 3_600_000 }).default(30 * 60_000).describe('Longest wait for the deployment to be gone (with `wait`).'),
+      pollInterval: durationParam({ minMs: 10, maxMs: 600_000 }).default(5_000).describe('Time between two DescribeBlueGreenDeployments calls.'),
       ...rdsClientParams,
     })
     .strict(),

@@ -23,14 +23,10 @@ export const rdsBluegreenSwitchoverAction = defineAction({
   params: z
     .object({
       ...deploymentParam,
-      /** SwitchoverTimeout given to AWS (whole seconds, at least 30 s): past it, AWS rolls the switchover back. */
-      switchoverTimeout: durationParam({ minMs: 30_000, maxMs: 3_600_000 }).default(300_000),
-      /** How long cutover polls for a final state; default the switchover timeout plus 15 minutes. */
-      timeout: durationParam({ minMs: 1, maxMs: 24 * 3_600_000 }).optional(),
-      /** Time between two DescribeBlueGreenDeployments calls: short, the transitions are the point. */
-      pollInterval: durationParam({ minMs: 10, maxMs: 60_000 }).default(2_000),
-      /** A rollback (guardrail or timeout) leaves the step ok with the outcome recorded: for rehearsing the guardrails. */
-      allowRollback: z.boolean().default(false),
+      switchoverTimeout: durationParam({ minMs: 30_000, maxMs: 3_600_000 }).default(300_000).describe('SwitchoverTimeout given to AWS (whole seconds, at least 30 s): past it, AWS rolls the switchover back.'),
+      timeout: durationParam({ minMs: 1, maxMs: 24 * 3_600_000 }).optional().describe('How long cutover polls for a final state; default the switchover timeout plus 15 minutes.'),
+      pollInterval: durationParam({ minMs: 10, maxMs: 60_000 }).default(2_000).describe('Time between two DescribeBlueGreenDeployments calls: short, the transitions are the point.'),
+      allowRollback: z.boolean().default(false).describe('A rollback (guardrail or timeout) leaves the step ok with the outcome recorded: for rehearsing the guardrails.'),
       ...rdsClientParams,
     })
     .strict(),

@@ -17,10 +17,8 @@ export const rdsBluegreenWaitAction = defineAction({
   params: z
     .object({
       ...deploymentParam,
-      /** Longest wait; creating green and its initial copy can take hours on a large database. */
-      timeout: durationParam({ minMs: 1, maxMs: 48 * 3_600_000 }).default(2 * 3_600_000),
-      /** Time between two DescribeBlueGreenDeployments calls. */
-      pollInterval: durationParam({ minMs: 10, maxMs: 600_000 }).default(10_000),
+      timeout: durationParam({ minMs: 1, maxMs: 48 * 3_600_000 }).default(2 * 3_600_000).describe('Longest wait; creating green and its initial copy can take hours on a large database.'),
+      pollInterval: durationParam({ minMs: 10, maxMs: 600_000 }).default(10_000).describe('Time between two DescribeBlueGreenDeployments calls.'),
       ...rdsClientParams,
     })
     .strict(),

@@ -8,7 +8,7 @@ import { durationParam } from './duration-param.js';
 export const waitAction = defineAction({
   name: 'wait',
   summary: 'wait a fixed time while the soak runs (before and after an upgrade)',
-  params: z.object({ duration: durationParam({ maxMs: 7 * 24 * 3_600_000 }) }).strict(),
+  params: z.object({ duration: durationParam({ maxMs: 7 * 24 * 3_600_000 }).describe('How long to wait; Ctrl-C ends it early.') }).strict(),
   title: (p) => `wait ${formatMs(p.duration)}`,
   async run(ctx, p) {
     await sleep(p.duration, ctx.signal);

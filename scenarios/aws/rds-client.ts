@@ -13,18 +13,14 @@ export interface RdsClientOptions {
 
 /** The parameter naming the deployment, shared by the steps that act on an existing one. */
 export const deploymentParam = {
-  /** `bgd-…` identifier or name; default the deployment an earlier step of this run created. */
-  deployment: z.string().min(1).optional(),
+  deployment: z.string().min(1).optional().describe('`bgd-…` identifier or name; default the deployment an earlier step of this run created.'),
 };
 
 /** The step parameters every `rds-bluegreen-*` action shares. */
 export const rdsClientParams = {
-  /** The AWS region; default the SDK's chain. */
-  region: z.string().min(1).optional(),
-  /** The RDS API endpoint, for emulators; default AWS's own. */
-  endpoint: z.url({ protocol: /^https?$/, error: 'an http or https URL' }).optional(),
-  /** Attempts per API call (the SDK retries throttling with backoff); default the SDK's. */
-  maxAttempts: z.number().int().min(1).max(20).optional(),
+  region: z.string().min(1).optional().describe("The AWS region; default the SDK's chain."),
+  endpoint: z.url({ protocol: /^https?$/, error: 'an http or https URL' }).optional().describe("The RDS API endpoint, for emulators; default AWS's own."),
+  maxAttempts: z.number().int().min(1).max(20).optional().describe("Attempts per API call (the SDK retries throttling with backoff); default the SDK's."),
 };
 
 /**
