@@ -26,7 +26,8 @@ const OUTPUTS = [
   { option: 'junit', flag: '--junit', render: (r: DiffReport) => renderJunit(r) },
   { option: 'md', flag: '--md', render: (r: DiffReport) => renderMarkdown(r) },
   // The page shows the snapshots' before/after tables and plan diffs too.
-  { option: 'html', flag: '--html', render: (r: DiffReport, pre: Snapshot, post: Snapshot) => renderHtml(r, { pre, post }) },
+  // explain.timeRatio: the plan section colours times at the limit the findings used.
+  { option: 'html', flag: '--html', render: (r: DiffReport, pre: Snapshot, post: Snapshot, timeRatio: number) => renderHtml(r, { pre, post, timeRatio }) },
 ] as const;
 
 /** Failing findings listed on the terminal; the rest are in the files. */
@@ -43,7 +44,7 @@ export async function runDiff(prePath: string, postPath: string, options: DiffOp
     runtime.io.err(`cutover: warning: ${plain(prePath)} was taken after ${plain(postPath)}; are PRE and POST swapped?`);
   }
   const report = diffAndGate(pre, post, config);
-  for (const o of outputs) await writeOutput(o.file, o.render(report, pre, post));
+  for (const o of outputs) await writeOutput(o.file, o.render(report, pre, post, config.explain.timeRatio));
   printSummary(runtime, report, outputs.map((o) => o.path));
   return report.verdict === 'fail' ? 1 : 0;
 }

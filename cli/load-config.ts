@@ -26,5 +26,7 @@ export async function loadCliConfig(explicit: string | undefined, cwd: string): 
   }
   const [only] = found;
   if (only === undefined) return { config: resolveConfig({}) };
-  return { config: await loadConfigFile(join(cwd, only)), source: only };
+  const path = join(cwd, only);
+  // Named by its path, as found: the user never wrote `--config`.
+  return { config: await loadConfigFile(path, path), source: only };
 }

@@ -16,6 +16,8 @@ export function reportError(error: unknown, io: CliIo, debug: boolean): number {
   }
   if (error instanceof CutoverError) {
     io.err(`cutover: ${oneLine(error.shortMessage)}`);
+    // The rest of an input's problems, so that one run names every field to fix.
+    for (const problem of error.problems?.slice(1) ?? []) io.err(`cutover: ${oneLine(problem)}`);
     if (debug) printDebug(error, io);
     return error.exitCode;
   }

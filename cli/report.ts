@@ -14,7 +14,8 @@ export function registerReport(program: Command, runtime: CliRuntime): void {
         const run = await readRunManifest(runDir);
         const files = await renderRunDirectory(runDir);
         for (const file of Object.values(files)) runtime.io.out(`${relative(runtime.cwd, runDir) || runDir}/${file}`);
-        return run.verdict === 'fail' ? 1 : run.verdict === 'error' ? 3 : 0;
+        // A run that did not complete (interrupted, or stopped while marked running) passes nothing.
+        return run.verdict === 'fail' ? 1 : run.verdict === 'error' || run.verdict === 'interrupted' || run.verdict === 'running' ? 3 : 0;
       }),
     );
 }

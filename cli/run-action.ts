@@ -49,7 +49,8 @@ export function printRunResult(manifest: RunManifest, runDir: string, runtime: C
   const shown = rel && !rel.startsWith('..') ? rel : runDir;
   for (const step of manifest.steps) {
     io.out(
-      `${step.name}: ${step.status}, ${step.durationMs} ms, downtime ${step.downtimeMs ?? '—'} ms, failed attempts ${step.failedAttempts ?? '—'}, ` +
+      // A figure nothing measured (no soak ran through the step) is a bare dash, never "— ms".
+      `${step.name}: ${step.status}, ${step.durationMs} ms, downtime ${step.downtimeMs === null ? '—' : `${step.downtimeMs} ms`}, failed attempts ${step.failedAttempts ?? '—'}, ` +
         `lost ${step.lost ?? '—'}, unexpected ${step.unexpected ?? '—'}, duplicated ${step.duplicated ?? '—'}` +
         (step.error ? ` (${step.error})` : ''),
     );
@@ -70,6 +71,7 @@ export function printRunResult(manifest: RunManifest, runDir: string, runtime: C
   if (ids) io.out(ids);
   io.out(`verdict: ${manifest.verdict}`);
   io.out(`report: ${shown}/report.html`);
+  if (manifest.verdict === 'interrupted') return 130;
   if (manifest.verdict === 'error') return 3;
   return manifest.verdict === 'fail' ? 1 : 0;
 }

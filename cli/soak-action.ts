@@ -12,7 +12,7 @@ import { TIMELINE_FILE } from '../load/timeline-writer.js';
 import { WINDOWS_FILE } from '../load/analysis/window-log.js';
 import type { TimelineBucket } from '../load/timeline-types.js';
 import { createRunDirectory, writeJsonAtomic } from '../scenarios/run-directory.js';
-import type { RunManifest } from '../scenarios/run-manifest.js';
+import type { InterruptionRecord, RunManifest } from '../scenarios/run-manifest.js';
 import { newSoakRecord, recordLoad, recordVerification } from '../scenarios/soak-results.js';
 import { renderRunDirectory } from '../reports/render-run.js';
 import type { CliRuntime } from './runtime.js';
@@ -21,7 +21,7 @@ import { loadCliConfig } from './load-config.js';
 import { downtimeReason } from '../reports/gate.js';
 import { recordJudgement } from '../scenarios/soak-results.js';
 import { sampleLine } from './soak-lines.js';
-import { loadLine, progressLine, summaryLines } from './soak-lines.js';
+import { interruptedText, loadLine, progressLine, summaryLines } from './soak-lines.js';
 import { plain } from './io.js';
 import { FLAGGED_IDS_FILE, writeFlaggedIds, type FlaggedCounts } from '../load/flagged-ids-file.js';
 import { flaggedIdsLine } from './flagged-ids-line.js';
@@ -75,6 +75,9 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
   };
   const save = () => writeJsonAtomic(manifestPath, manifest);
   await save();
+  // When Ctrl-C arrived: the load drains and is verified after it, so the stop is recorded now.
+  let signalledAt: number | undefined;
+  runtime.signal.addEventListener('abort', () => (signalledAt ??= Date.now()), { once: true });
   io.err(`cutover: soak of ${plain(describeEndpoint(endpoint))} at ${plan.rate}/s for ${plan.durationMs / 1000} s, workload ${plan.workload.name}; run directory ${plain(shownDir)}`);
 
   const recent: TimelineBucket[] = [];
@@ -131,7 +134,8 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
   if (io.errTty && io.errUpdate) io.errUpdate('');
   recordLoad(record, result);
   await save();
-  if (runtime.signal.aborted) io.err('cutover: interrupted: the load has drained; verifying what it wrote');
+  const interruption = runtime.signal.aborted ? interruptionOf(runtime.signal, signalledAt ?? Date.now(), plan.durationMs, result.driver.durationMs) : undefined;
+  if (interruption) io.err('cutover: interrupted: the load has drained; verifying what it wrote');
 
   let verified;
   try {
@@ -159,7 +163,8 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
     {
       name: 'soak',
       action: 'soak',
-      status: 'ok',
+      // Stopped short of its planned duration: it neither failed nor did what was asked.
+      status: interruption ? 'interrupted' : 'ok',
       startedAt: result.driver.startedAt,
       endedAt: result.driver.endedAt,
       durationMs: Date.parse(result.driver.endedAt) - Date.parse(result.driver.startedAt),
@@ -177,7 +182,9 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
   const evidence = recordJudgement(record, gate);
   const noEvidence = evidence !== undefined && !evidence.passed;
   const overDowntime = record.downtimeLimit?.exceeded === true;
-  const verdict = noEvidence ? 'error' : passed && !overDowntime ? 'pass' : 'fail';
+  // An interrupted soak is not a pass whatever it measured; its figures stay in the record.
+  const verdict = interruption ? 'interrupted' : noEvidence ? 'error' : passed && !overDowntime ? 'pass' : 'fail';
+  if (interruption) manifest.interrupted = interruption;
   await finish(manifest, started, verdict, save);
   try {
     Object.assign(manifest.files, await renderRunDirectory(runDir));
@@ -190,16 +197,24 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
     io.out(JSON.stringify(summary));
   } else {
     io.out(loadLine(result.driver));
-    const judgement = { ...(record.load ? { errors: record.load } : {}), ...(record.probe ? { probeErrors: record.probe } : {}), ...(evidence ? { evidence } : {}), ...(record.downtimeLimit ? { downtimeLimit: record.downtimeLimit } : {}) };
+    const judgement = { ...(interruption ? { interrupted: interruption } : {}), ...(record.load ? { errors: record.load } : {}), ...(record.probe ? { probeErrors: record.probe } : {}), ...(evidence ? { evidence } : {}), ...(record.downtimeLimit ? { downtimeLimit: record.downtimeLimit } : {}) };
     for (const line of summaryLines(summary, analysis.downtime, plan.degradedThresholdMs, io.style, judgement)) io.out(line);
     const ids = flagged && flaggedIdsLine(flagged, `ids in ${plain(join(shownDir, FLAGGED_IDS_FILE))}`);
     if (ids) io.out(ids);
     io.out(`run directory: ${plain(shownDir)} (ledger in ${plain(relative(runDir, ledgerDir(runDir)))}/)`);
   }
   // The reason goes to the terminal whatever stdout carries (the JSON contract has no room for it).
+  if (plan.json && interruption) io.err(`cutover: ${interruptedText(interruption)}`);
   if (plan.json && noEvidence) io.err(`cutover: no evidence to pass on: ${plain(evidence.reasons.join('; '))}`);
   if (plan.json && !noEvidence && overDowntime && record.downtimeLimit) io.err(`cutover: gate failed: ${downtimeReason(record.downtimeLimit.downtimeMs, record.downtimeLimit.maxDowntimeMs)}`);
-  return verdict === 'error' ? 3 : verdict === 'pass' ? 0 : 1;
+  return verdict === 'interrupted' ? 130 : verdict === 'error' ? 3 : verdict === 'pass' ? 0 : 1;
+}
+
+/** The record of a soak stopped by a signal: when, by which, and how much of its plan it ran. */
+function interruptionOf(signal: AbortSignal, at: number, plannedDurationMs: number, actualDurationMs: number): InterruptionRecord {
+  // The runtime aborts with "interrupted (SIGINT)": the signal's name is all it adds.
+  const name = /\((SIG[A-Z]+)\)/.exec(signal.reason instanceof Error ? signal.reason.message : '')?.[1];
+  return { how: 'signal', ...(name ? { signal: name } : {}), at: new Date(at).toISOString(), plannedDurationMs, actualDurationMs: Math.round(actualDurationMs) };
 }
 
 async function finish(manifest: RunManifest, started: number, verdict: RunManifest['verdict'], save: () => Promise<void>): Promise<void> {

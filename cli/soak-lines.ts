@@ -9,6 +9,7 @@ import type { ErrorClass } from '../load/error-class.js';
 import type { ErrorMessages, ErrorSample } from '../load/error-samples.js';
 import type { SoakEvidence } from '../load/analysis/soak-evidence.js';
 import { downtimeReason } from '../reports/gate.js';
+import type { InterruptionRecord } from '../scenarios/run-manifest.js';
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const ms = (x: number) => (x >= 100 ? n(x) : x.toFixed(1).replace(/\.0$/, ''));
@@ -59,6 +60,16 @@ export interface SoakJudgement {
   probeErrors?: { errors: Partial<Record<ErrorClass, number>>; errorMessages?: ErrorMessages };
   evidence?: SoakEvidence;
   downtimeLimit?: { maxDowntimeMs: number; downtimeMs: number; exceeded: boolean };
+  /** The run was stopped before its plan (Ctrl-C, a killed harness): its result says so first. */
+  interrupted?: Pick<InterruptionRecord, 'how' | 'signal' | 'plannedDurationMs' | 'actualDurationMs'>;
+}
+
+const seconds = (msValue: number) => `${(msValue / 1000).toFixed(1)} s`;
+
+/** "interrupted (SIGINT) after 3.8 s of the 20.0 s planned", for the summary and stderr. */
+export function interruptedText(i: NonNullable<SoakJudgement['interrupted']>): string {
+  const how = i.how === 'killed' ? 'the harness was killed' : `interrupted${i.signal ? ` (${i.signal})` : ''}`;
+  return `${how} after ${seconds(i.actualDurationMs)}${i.plannedDurationMs !== null ? ` of the ${seconds(i.plannedDurationMs)} planned` : ''}`;
 }
 
 /** "sqlstate 42501: permission denied for table events" for a line; the class when it says no more. */
@@ -98,7 +109,7 @@ export function summaryLines(s: SoakSummary, downtime: Pick<Downtime, 'note' | '
   const lines: string[] = [];
   const bad = (x: number) => (x > 0 ? style.red(n(x)) : n(x));
   lines.push(
-    `ledger: ${n(s.attempts)} ledgered attempts: ${n(s.confirmed)} confirmed, ${bad(s.lost)} lost, ${n(s.recovered)} recovered, ${n(s.notCommitted)} not committed, ${bad(s.unexpected)} unexpected, ${bad(s.duplicated)} duplicated`,
+    `ledger: ${n(s.attempts)} ledgered attempts: ${n(s.confirmed)} confirmed, ${bad(s.lost)} lost, ${n(s.recovered)} recovered, ${n(s.notCommitted)} not committed, ${n(s.failed)} failed as the client was told, ${bad(s.unexpected)} unexpected, ${bad(s.duplicated)} duplicated`,
   );
   const count = s.outages.length;
   const limit = judgement.downtimeLimit;
@@ -121,10 +132,14 @@ export function summaryLines(s: SoakSummary, downtime: Pick<Downtime, 'note' | '
   if (judgement.probeErrors) lines.push(...errorLines('probe errors', judgement.probeErrors));
   const evidence = judgement.evidence;
   const passed = s.lost === 0 && s.unexpected === 0 && s.duplicated === 0;
-  if (evidence && !evidence.passed) {
+  const figures = [s.lost && `${n(s.lost)} lost`, s.unexpected && `${n(s.unexpected)} unexpected`, s.duplicated && `${n(s.duplicated)} duplicated`].filter(Boolean).join(', ');
+  if (judgement.interrupted) {
+    // Whatever the ledger shows, a soak cut short is not the soak that was asked for.
+    lines.push(`result: ${style.red('INTERRUPTED')}: ${interruptedText(judgement.interrupted)}; ${passed ? 'nothing lost, unexpected or duplicated in what it wrote' : figures}`);
+  } else if (evidence && !evidence.passed) {
     lines.push(`result: ${style.red('ERROR')}: no evidence to pass on: ${evidence.reasons.join('; ')}`);
   } else if (!passed) {
-    lines.push(`result: ${style.red('FAIL')}: ${[s.lost && `${n(s.lost)} lost`, s.unexpected && `${n(s.unexpected)} unexpected`, s.duplicated && `${n(s.duplicated)} duplicated`].filter(Boolean).join(', ')}`);
+    lines.push(`result: ${style.red('FAIL')}: ${figures}`);
   } else if (limit?.exceeded) {
     lines.push(`result: ${style.red('FAIL')}: ${downtimeReason(limit.downtimeMs, limit.maxDowntimeMs)}`);
   } else {

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { CutoverError } from '../core/errors.js';
 import { describeEndpoint } from '../core/endpoint.js';
 import { resolveEndpoint } from '../core/resolve-endpoint.js';
-import { readRunManifest } from '../reports/render-run.js';
 import { verifyRunLedger } from '../load/soak-verify.js';
 import { analyseSoak } from '../load/analysis/analyse-soak.js';
 import { readWindowLog } from '../load/analysis/window-log.js';
@@ -20,6 +19,13 @@ import { assertWritable } from './output-path.js';
 import { flaggedCounts, flaggedIdLines, writeFlaggedIds, type FlaggedIdsInput, type NamedSpan } from '../load/flagged-ids-file.js';
 import type { RunManifest } from '../scenarios/run-manifest.js';
 import { flaggedIdsLine } from './flagged-ids-line.js';
+import { FLAGGED_IDS_FILE } from '../load/flagged-ids-file.js';
+import type { LedgerVerification } from '../load/verify-ledger.js';
+import type { SoakAnalysis } from '../load/analysis/analyse-soak.js';
+import type { TimelineBucket } from '../load/timeline-types.js';
+import { writeJsonAtomic } from '../scenarios/run-directory.js';
+import { recordVerification, stepSoakFields } from '../scenarios/soak-results.js';
+import { readRunManifest, renderRunDirectory } from '../reports/render-run.js';
 
 export interface VerifyOptions {
   runDir?: string;
@@ -27,12 +33,15 @@ export interface VerifyOptions {
   json?: boolean;
   /** Where to list each flagged id (`-`: stdout). */
   ids?: string;
+  /** Write the verification into run.json and re-render the report (plain `verify` writes nothing). */
+  record?: boolean;
 }
 
 /**
  * Runs `cutover verify`: re-verifies the ledger of a run directory (a finished one, or one whose
  * harness died mid-soak) against a database and prints the same figures as `cutover soak`.
- * Reads the run directory only; it writes nothing but the file `--ids` names.
+ * Reads the run directory only; it writes nothing but the file `--ids` names, unless `--record`
+ * asks it to write its verification into run.json and re-render the report.
  */
 export async function runVerify(options: VerifyOptions, runtime: CliRuntime): Promise<number> {
   const { io } = runtime;
@@ -63,6 +72,7 @@ export async function runVerify(options: VerifyOptions, runtime: CliRuntime): Pr
   // With the ids on stdout, the text summary moves to stderr so that the ids can be piped.
   const say = (line: string): void => (options.ids === '-' ? io.err(line) : io.out(line));
   if (options.ids === '-') for (const line of flaggedIdLines(flagged)) io.out(JSON.stringify(line));
+  const recorded = options.record ? await recordInRun({ runDir, manifest, verification, analysis, flagged, timeline }) : undefined;
 
   if (options.json) {
     io.out(JSON.stringify(summary));
@@ -73,7 +83,8 @@ export async function runVerify(options: VerifyOptions, runtime: CliRuntime): Pr
     if (crashed > 0 || !driver.complete) {
       say(`partial run: ${crashed} ledger${crashed === 1 ? '' : 's'} not closed (the harness stopped mid-soak); attempts past the last flush count as unknown, and the last outage may be open`);
     }
-    for (const line of summaryLines(summary, analysis.downtime, soak.degradedThresholdMs, io.style)) say(line);
+    const interrupted = manifest.interrupted;
+    for (const line of summaryLines(summary, analysis.downtime, soak.degradedThresholdMs, io.style, interrupted ? { interrupted } : {})) say(line);
     if (manifest.steps.length > 1 || (manifest.steps[0] && manifest.steps[0].action !== 'soak')) {
       manifest.steps.forEach((s, i) => {
         const f = analysis.steps[i];
@@ -83,7 +94,79 @@ export async function runVerify(options: VerifyOptions, runtime: CliRuntime): Pr
     const ids = flaggedIdsLine(counts, options.ids === '-' ? 'ids on stdout' : options.ids ? `ids in ${plain(options.ids)}` : 'list them with --ids FILE');
     if (ids) say(ids);
   }
+  if (recorded) io.err(`cutover: verify: recorded in ${plain(join(runDir, 'run.json'))} (verdict ${recorded.verdict}); report re-rendered: ${plain(join(runDir, recorded.report))}`);
   return soakPassed(summary) ? 0 : 1;
+}
+
+/**
+ * `--record`: the verification goes into run.json as a finished soak would have written it (the
+ * soak's figures, each step's share, the flagged ids), then the report is re-rendered. A run its
+ * harness left `running` becomes `interrupted`, stopped at the last thing it recorded.
+ */
+async function recordInRun(o: {
+  runDir: string;
+  manifest: RunManifest;
+  verification: LedgerVerification;
+  analysis: SoakAnalysis;
+  flagged: FlaggedIdsInput;
+  timeline: readonly TimelineBucket[];
+}): Promise<{ verdict: RunManifest['verdict']; report: string }> {
+  const { runDir, manifest, analysis } = o;
+  const soak = manifest.soak;
+  if (!soak) throw new CutoverError('internal', 'recordInRun: the run has no soak section');
+  recordVerification(soak, o.verification, analysis);
+  const summary = analysis.summary;
+  if (manifest.verdict === 'running') {
+    const first = o.timeline[0];
+    const last = o.timeline[o.timeline.length - 1];
+    const loadStart = first ? first.t : Date.parse(soak.startedAt ?? manifest.startedAt);
+    const stoppedAt = Math.max(last ? last.t + last.spanMs : loadStart, Date.parse(manifest.startedAt));
+    soak.startedAt ??= new Date(loadStart).toISOString();
+    soak.endedAt ??= new Date(stoppedAt).toISOString();
+    soak.durationMs ??= stoppedAt - loadStart;
+    manifest.interrupted = { how: 'killed', at: new Date(stoppedAt).toISOString(), plannedDurationMs: soak.plannedDurationMs, actualDurationMs: stoppedAt - loadStart };
+    manifest.verdict = 'interrupted';
+    manifest.endedAt = new Date(stoppedAt).toISOString();
+    manifest.durationMs = stoppedAt - Date.parse(manifest.startedAt);
+    if (manifest.method === 'soak' && manifest.steps.length === 0) {
+      // The one step a finished soak records, over what the load did before the harness died.
+      manifest.steps.push({
+        name: 'soak',
+        action: 'soak',
+        status: 'interrupted',
+        startedAt: new Date(loadStart).toISOString(),
+        endedAt: new Date(stoppedAt).toISOString(),
+        durationMs: stoppedAt - loadStart,
+        downtimeMs: summary.downtimeMs,
+        failedAttempts: summary.outages.reduce((sum, w) => sum + w.failedAttempts, 0),
+        lost: summary.lost,
+        unexpected: summary.unexpected,
+        duplicated: summary.duplicated,
+        downtimeResolutionMs: summary.resolutionMs,
+        outages: summary.outages,
+      });
+    }
+  } else if ((manifest.verdict === 'pass' || manifest.verdict === 'warn') && !soakPassed(summary)) {
+    // A write found lost (or unexpected, duplicated) now fails a run that had passed.
+    manifest.verdict = 'fail';
+  }
+  const only = manifest.steps[0];
+  if (manifest.method === 'soak' && only) {
+    // A soak's one step carries the whole soak's figures.
+    Object.assign(only, { downtimeMs: summary.downtimeMs, failedAttempts: summary.outages.reduce((sum, w) => sum + w.failedAttempts, 0), lost: summary.lost, unexpected: summary.unexpected, duplicated: summary.duplicated, downtimeResolutionMs: summary.resolutionMs, outages: summary.outages });
+  } else {
+    manifest.steps.forEach((step, i) => {
+      const f = analysis.steps[i];
+      if (f && step.status !== 'skipped') Object.assign(step, stepSoakFields(f));
+    });
+  }
+  await writeFlaggedIds(join(runDir, FLAGGED_IDS_FILE), o.flagged);
+  manifest.files.flaggedIds = FLAGGED_IDS_FILE;
+  const manifestPath = join(runDir, 'run.json');
+  await writeJsonAtomic(manifestPath, manifest);
+  Object.assign(manifest.files, await renderRunDirectory(runDir));
+  await writeJsonAtomic(manifestPath, manifest);
+  return { verdict: manifest.verdict, report: manifest.files.report ?? 'report.html' };
 }
 
 /** The spans flagged ids are attributed to: the steps that ran, or the whole soak of a soak whose harness died before recording its one step. */

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { CutoverError } from './errors.js';
 
 export interface RunOptions {
@@ -13,6 +14,15 @@ export interface RunOptions {
   input?: string;
   /** Aborting kills the child's group as the timeout does (SIGTERM, then SIGKILL). */
   signal?: AbortSignal;
+  /**
+   * End when the process itself exits, not when every process that inherited its output has
+   * closed it (a shell's `cmd &`, a `pg_ctl start` without `-l`): the output is read up to then,
+   * children left in its group are named in `strays` and killed by `killStrayGroups()` or when the
+   * harness exits.
+   */
+  endOnExit?: boolean;
+  /** Each chunk of output as it arrives (to write a log as the command runs, not at its end). */
+  onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => void;
 }
 
 export interface RunResult {
@@ -24,6 +34,8 @@ export interface RunResult {
   durationMs: number;
   /** Set when the timeout fired: 'term' if SIGTERM was enough, 'kill' if SIGKILL was needed. */
   timedOut?: 'term' | 'kill';
+  /** With `endOnExit`: processes of its group still running when it exited (`pid command`). */
+  strays?: string[];
 }
 
 const MAX_CAPTURE = 4 * 1024 * 1024;
@@ -47,9 +59,11 @@ export function runCommand(file: string, args: string[], options: RunOptions = {
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
+      options.onOutput?.(chunk, 'stdout');
       if (stdout.length < MAX_CAPTURE) stdout += chunk.toString();
     });
     child.stderr.on('data', (chunk: Buffer) => {
+      options.onOutput?.(chunk, 'stderr');
       if (stderr.length < MAX_CAPTURE) stderr += chunk.toString();
     });
     child.stdin.on('error', () => {});
@@ -83,11 +97,16 @@ export function runCommand(file: string, args: string[], options: RunOptions = {
       untrack();
       reject(new CutoverError('provision', `cannot run ${file}: ${error.message}`, { cause: error }));
     });
-    child.on('close', (exitCode, signal) => {
+    let ended = false;
+    const end = (exitCode: number | null, signal: NodeJS.Signals | null, strays: string[] | undefined) => {
+      if (ended) return;
+      ended = true;
       options.signal?.removeEventListener('abort', onAbort);
       if (timer) clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
-      untrack();
+      // A group with strays stays tracked: they die with the run, not with the step.
+      if (!strays?.length) untrack();
+      else if (child.pid !== undefined) strayGroups.add(child.pid);
       resolve({
         command,
         exitCode,
@@ -96,8 +115,23 @@ export function runCommand(file: string, args: string[], options: RunOptions = {
         stderr,
         durationMs: performance.now() - started,
         ...(timedOut ? { timedOut } : {}),
+        ...(strays?.length ? { strays } : {}),
       });
-    });
+    };
+    child.on('close', (exitCode, signal) => end(exitCode, signal, undefined));
+    if (options.endOnExit) {
+      child.on('exit', (exitCode, signal) => {
+        // What the process wrote before it exited may still be in the pipe: read it first.
+        setTimeout(() => {
+          if (ended) return;
+          const strays = groupMembers(child.pid);
+          if (!strays.length) return; // 'close' follows at once.
+          child.stdout.destroy();
+          child.stderr.destroy();
+          end(exitCode, signal, strays);
+        }, EXIT_DRAIN_MS);
+      });
+    }
   });
 }
 
@@ -116,6 +150,65 @@ export async function runChecked(file: string, args: string[], options: RunOptio
   return result;
 }
 
+/** How long output written just before a process exited is waited for. */
+const EXIT_DRAIN_MS = 100;
+
+/** The processes still in a group (`pid command`), from /proc; where there is none, a placeholder when the group lives. */
+function groupMembers(pgid: number | undefined): string[] {
+  if (pgid === undefined) return [];
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return [];
+  }
+  const members: string[] = [];
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        // Fields after the command (which may hold spaces) start after its closing parenthesis.
+        const close = stat.lastIndexOf(')');
+        const fields = stat.slice(close + 2).split(' ');
+        if (Number(fields[2]) !== pgid || fields[0] === 'Z') continue;
+        const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+        members.push(`${entry} ${cmdline || stat.slice(stat.indexOf('(') + 1, close)}`);
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+  } catch {
+    return [`process group ${pgid}`];
+  }
+  return members;
+}
+
+/**
+ * Ends the groups of processes whose children outlived them (`endOnExit`): SIGTERM, then SIGKILL
+ * after `graceMs`. The run calls it when it ends; the harness's exit kills what is left anyway.
+ */
+export async function killStrayGroups(graceMs = 2_000): Promise<void> {
+  const groups = [...liveGroups].filter((g) => strayGroups.has(g));
+  if (!groups.length) return;
+  for (const g of groups) signalGroup(g, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && groups.some((g) => groupAlive(g))) await new Promise((r) => setTimeout(r, 50));
+  for (const g of groups) {
+    if (groupAlive(g)) signalGroup(g, 'SIGKILL');
+    liveGroups.delete(g);
+    strayGroups.delete(g);
+  }
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
   try {
@@ -127,6 +220,8 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 
 // Children still running when the harness exits are killed with their whole group.
 const liveGroups = new Set<number>();
+/** Groups whose leader exited with children left (`endOnExit`). */
+const strayGroups = new Set<number>();
 let exitHookInstalled = false;
 
 function trackGroup(pid: number | undefined): () => void {

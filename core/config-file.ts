@@ -7,8 +7,12 @@ import { CutoverError } from './errors.js';
 import { resolveConfig } from './config-load.js';
 import type { ResolvedConfig } from './config-schema.js';
 
-/** Loads and validates a configuration file: TypeScript or JavaScript (default export), YAML or JSON. */
-export async function loadConfigFile(path: string): Promise<ResolvedConfig> {
+/**
+ * Loads and validates a configuration file: TypeScript or JavaScript (default export), YAML or JSON.
+ * `label` names it in errors as the user gave it: `--config FILE` by default, the file's path when
+ * it was found in the working directory.
+ */
+export async function loadConfigFile(path: string, label = `--config ${path}`): Promise<ResolvedConfig> {
   const file = resolve(path);
   const ext = extname(file).toLowerCase();
   let raw: unknown;
@@ -17,7 +21,7 @@ export async function loadConfigFile(path: string): Promise<ResolvedConfig> {
       const jiti = createJiti(pathToFileURL(file).href, { interopDefault: true, moduleCache: false });
       raw = await jiti.import(file, { default: true });
     } catch (error) {
-      throw new CutoverError('config', `--config ${path}: cannot load: ${(error as Error).message.split('\n')[0]}`, {
+      throw new CutoverError('config', `${label}: cannot load: ${(error as Error).message.split('\n')[0]}`, {
         cause: error,
       });
     }
@@ -26,19 +30,19 @@ export async function loadConfigFile(path: string): Promise<ResolvedConfig> {
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new CutoverError('config', `--config ${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      throw new CutoverError('config', `${label}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
         cause: error,
       });
     }
     try {
       raw = ext === '.json' ? JSON.parse(text) : parseYaml(text);
     } catch (error) {
-      throw new CutoverError('config', `--config ${path}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, {
+      throw new CutoverError('config', `${label}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, {
         cause: error,
       });
     }
   } else {
-    throw new CutoverError('config', `--config: expected a .ts, .js, .mjs, .yaml, .yml or .json file, got "${path}"`);
+    throw new CutoverError('config', `${label}: expected a .ts, .js, .mjs, .yaml, .yml or .json file`);
   }
   return resolveConfig(raw, path);
 }

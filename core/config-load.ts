@@ -1,5 +1,5 @@
 import { configSchema, type ResolvedConfig, type UserConfig } from './config-schema.js';
-import { valueAt, shortJson } from './issue-values.js';
+import { describeZodIssues, pathText } from './issue-values.js';
 import { CutoverError } from './errors.js';
 
 /** Declares a configuration in `cutover.config.ts`; returns it unchanged, typed. */
@@ -11,15 +11,10 @@ export function defineConfig(config: UserConfig): UserConfig {
 export function resolveConfig(input: unknown, source = 'configuration'): ResolvedConfig {
   const parsed = configSchema.safeParse(input ?? {});
   if (!parsed.success) {
-    const describe = (issue: (typeof parsed.error.issues)[number]) => {
-      const path = issue.path.join('.') || '(root)';
-      const given = valueAt(input, issue.path);
-      const got = given === undefined ? '' : `, got ${shortJson(given)}`;
-      return `option "${path}": ${issue.message}${got}`;
-    };
-    const first = parsed.error.issues[0];
-    throw new CutoverError('config', `${source}: ${first ? describe(first) : 'invalid'}`, {
-      message: `${source}: invalid configuration\n${parsed.error.issues.map((i) => `  ${describe(i)}`).join('\n')}`,
+    const problems = describeZodIssues(parsed.error, input, (path) => `option "${pathText(path) || '(root)'}"`).map((line) => `${source}: ${line}`);
+    throw new CutoverError('config', problems[0] ?? `${source}: invalid`, {
+      message: `${source}: invalid configuration\n${problems.map((p) => `  ${p}`).join('\n')}`,
+      problems,
     });
   }
   return Object.freeze(parsed.data);

@@ -20,6 +20,8 @@ export interface CutoverErrorOptions {
   sqlState?: string;
   detail?: string;
   hint?: string;
+  /** Every problem of an input, one line each (a file's errors all at once, not only the first). */
+  problems?: readonly string[];
 }
 
 export class CutoverError extends Error {
@@ -28,6 +30,7 @@ export class CutoverError extends Error {
   readonly sqlState?: string;
   readonly detail?: string;
   readonly hint?: string;
+  readonly problems?: readonly string[];
 
   constructor(code: ErrorCode, shortMessage: string, options: CutoverErrorOptions = {}) {
     super(options.message ?? shortMessage, { cause: options.cause });
@@ -37,6 +40,7 @@ export class CutoverError extends Error {
     if (options.sqlState !== undefined) this.sqlState = options.sqlState;
     if (options.detail !== undefined) this.detail = options.detail;
     if (options.hint !== undefined) this.hint = options.hint;
+    if (options.problems !== undefined) this.problems = options.problems;
   }
 
   /** The process exit code DESIGN.md documents for this class of error. */

@@ -14,6 +14,7 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 .verdict-warn, .sev-warn { background: #9a6700; }
 .verdict-fail, .verdict-error, .sev-fail, .status-error { background: #cf222e; }
 .verdict-running { background: #57606a; }
+.verdict-interrupted { background: #9a6700; }
 .sev-info, .status-skipped, .status-absent { background: #57606a; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: .6rem; color: #fff; font-size: 12px; font-weight: 600; }
 .gate-failing { color: #cf222e; font-weight: 700; }
@@ -30,6 +31,8 @@ tfoot th, tfoot td { border-top: 2px solid #d0d7de; background: #f6f8fa; font-we
 .banner-warn { border-color: #9a6700; background: #fff8e5; }
 .banner-fail, .banner-error { border-color: #cf222e; background: #fff5f5; }
 .banner-running { border-color: #57606a; background: #f6f8fa; }
+.banner-interrupted { border-color: #9a6700; background: #fff8e5; }
+.banner-interrupted .banner-verdict { color: #9a6700; }
 .banner-verdict { font-size: 2rem; font-weight: 800; letter-spacing: .04em; min-width: 7rem; }
 .banner-pass .banner-verdict { color: #1a7f37; }
 .banner-warn .banner-verdict { color: #9a6700; }

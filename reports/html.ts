@@ -1,4 +1,4 @@
-import type { Snapshot } from '../checks/snapshot.js';
+import type { SnapshotSide } from './sections/check-data.js';
 import type { DiffReport } from './diff-report.js';
 import type { RunManifest } from '../scenarios/run-manifest.js';
 import { renderReportPage } from './report-page.js';
@@ -7,11 +7,13 @@ export interface RenderHtmlOptions {
   /** The run the diff belongs to: its verdict heads the page, and its steps are shown first. */
   run?: RunManifest;
   /** The snapshots the diff came from: they give the before/after tables and plan diffs. */
-  pre?: Snapshot;
-  post?: Snapshot;
+  pre?: SnapshotSide;
+  post?: SnapshotSide;
   /** The charts section of the run (reports/charts). */
   chartsHtml?: string;
   pngNote?: string;
+  /** `explain.timeRatio` of the configuration the diff used, when there is no run to read it from. */
+  timeRatio?: number;
   /** The CloudWatch section of the run (reports/sections). */
   cloudwatchHtml?: string;
 }

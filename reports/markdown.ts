@@ -15,7 +15,7 @@ export function renderMarkdown(report: DiffReport): string {
   out.push(`| Endpoint | ${md(describeEndpoint(report.pre.endpoint))} | ${md(describeEndpoint(report.post.endpoint))} |`);
   out.push(`| Taken at | ${md(report.pre.takenAt)} | ${md(report.post.takenAt)} |`);
   out.push(
-    `| Checks | ${statusLine(summary.checks.pre)} | ${statusLine(summary.checks.post)} |`,
+    `| Checks | ${statusLine(summary.checks.pre, notRun(report.checks, 'pre'))} | ${statusLine(summary.checks.post, notRun(report.checks, 'post'))} |`,
     '',
   );
   out.push(
@@ -42,16 +42,22 @@ export function renderMarkdown(report: DiffReport): string {
   return out.join('\n');
 }
 
-function statusLine(c: { ok: number; skipped: number; error: number }): string {
-  return `${c.ok} ok, ${c.skipped} skipped, ${c.error} error`;
+/** The counts of one side; checks absent on that side are counted too, so the counts add up to the checks listed. */
+function statusLine(c: { ok: number; skipped: number; error: number }, notRunCount: number): string {
+  return `${c.ok} ok, ${c.skipped} skipped, ${c.error} error${notRunCount ? `, ${notRunCount} not run` : ''}`;
 }
 
+function notRun(checks: ReportCheck[], side: 'pre' | 'post'): number {
+  return checks.filter((c) => c[side] === undefined).length;
+}
+
+/** A check not collected on a side: skipped, failed, or absent there (run on the other side only). */
 function notOk(c: ReportCheck): boolean {
-  return (c.pre !== undefined && c.pre.status !== 'ok') || (c.post !== undefined && c.post.status !== 'ok');
+  return c.pre?.status !== 'ok' || c.post?.status !== 'ok';
 }
 
 function describeStatus(c: ReportCheck): string {
   const side = (name: string, s: ReportCheck['pre']) =>
-    s ? `${name} ${s.status}${s.reason ? ` (${s.reason})` : ''}` : `${name} absent`;
+    s ? `${name} ${s.status}${s.reason ? ` (${s.reason})` : ''}` : `${name} not run`;
   return `${side('pre', c.pre)}; ${side('post', c.post)}`;
 }

@@ -9,8 +9,11 @@ import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { stepTableMarkdown } from './step-table.js';
 import { renderRunHtml } from './run-html.js';
-import { readSnapshot, type Snapshot } from '../checks/snapshot.js';
+import { unreadableInputs } from './report-page.js';
+import { readSnapshot } from '../checks/snapshot.js';
+import type { SnapshotSide } from './sections/check-data.js';
 import { chartsSectionHtml, loadRunCharts, writePngCharts } from './charts/index.js';
+import { readStoppedHarness, type StoppedHarness } from './stopped-harness.js';
 import { verdictReasons } from './verdict-reasons.js';
 import { cloudwatchSectionHtml } from './sections/cloudwatch-section.js';
 import { escapeMarkdown } from './escape.js';
@@ -22,7 +25,10 @@ export async function readRunManifest(runDir: string): Promise<RunManifest> {
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new CutoverError('input', `${runDir}: not a readable run directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    // A directory without run.json is the common mistake (a parent of runs, a typo): say that.
+    if (code === 'ENOENT' && existsSync(runDir)) throw new CutoverError('input', `${runDir}: no run.json in this directory: expected a run directory (runs/<time>-<name>)`, { cause: error });
+    throw new CutoverError('input', `${runDir}: not a readable run directory (${code ?? (error as Error).message})`, { cause: error });
   }
   if ((parsed as RunManifest)?.kind !== 'cutover.run') {
     throw new CutoverError('input', `${path}: not a cutover run manifest (expected "kind": "cutover.run")`);
@@ -30,21 +36,48 @@ export async function readRunManifest(runDir: string): Promise<RunManifest> {
   return parsed as RunManifest;
 }
 
-async function readFindings(runDir: string): Promise<DiffReport | undefined> {
-  try {
-    return JSON.parse(await readFile(join(runDir, 'findings.json'), 'utf8')) as DiffReport;
-  } catch {
-    return undefined;
-  }
+/** An artifact of the run directory: absent, read, or present but unreadable (with why). */
+type Artifact<T> = { state: 'absent' } | { state: 'read'; value: T } | { state: 'unreadable'; reason: string };
+
+/** The first line of an error, without the path the reader already names. */
+function reasonOf(error: unknown, path: string): string {
+  const message = error instanceof CutoverError ? error.shortMessage : error instanceof Error ? error.message : String(error);
+  return (message.split('\n')[0] ?? '').replace(`${path}: `, '');
 }
 
-/** A snapshot of the run, when it has one that reads. */
-async function optionalSnapshot(path: string): Promise<Snapshot | undefined> {
+/** findings.json, checked for the fields the report reads, so a malformed file is named, not rendered. */
+async function readFindings(runDir: string): Promise<Artifact<DiffReport>> {
+  const path = join(runDir, 'findings.json');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'absent' };
+    return { state: 'unreadable', reason: `cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return { state: 'unreadable', reason: `invalid JSON (${(error as Error).message})` };
+  }
+  const d = parsed as Partial<DiffReport> | null;
+  if (typeof d !== 'object' || d === null || d.kind !== 'cutover.findings') return { state: 'unreadable', reason: 'not cutover findings (expected "kind": "cutover.findings")' };
+  const missing: string[] = [
+    ...(['findings', 'checks'] as const).filter((k) => !Array.isArray(d[k])),
+    ...(['pre', 'post', 'summary', 'gate'] as const).filter((k) => typeof d[k] !== 'object' || d[k] === null),
+  ];
+  if (missing.length) return { state: 'unreadable', reason: `malformed: ${missing.map((k) => `"${k}"`).join(', ')} missing or of the wrong type` };
+  return { state: 'read', value: d as DiffReport };
+}
+
+/** A snapshot of the run: undefined when absent, its reason when present but unreadable. */
+async function optionalSnapshot(path: string): Promise<SnapshotSide | undefined> {
   if (!existsSync(path)) return undefined;
   try {
     return await readSnapshot(path);
-  } catch {
-    return undefined;
+  } catch (error) {
+    return { unreadable: reasonOf(error, path) };
   }
 }
 
@@ -55,7 +88,11 @@ async function optionalSnapshot(path: string): Promise<Snapshot | undefined> {
  */
 export async function renderRunDirectory(runDir: string): Promise<Record<string, string>> {
   const run = await readRunManifest(runDir);
-  const diff = await readFindings(runDir);
+  // A run still marked running: its harness stopped (or runs on); the page says what it left.
+  const stopped = await readStoppedHarness(runDir, run);
+  const findings = await readFindings(runDir);
+  const diff = findings.state === 'read' ? findings.value : undefined;
+  const findingsUnreadable = findings.state === 'unreadable' ? findings.reason : undefined;
   const [pre, post] = await Promise.all([optionalSnapshot(join(runDir, 'pre.snapshot.json')), optionalSnapshot(join(runDir, 'post.snapshot.json'))]);
   const files: Record<string, string> = {};
   const charts = await loadRunCharts(runDir, run);
@@ -66,6 +103,8 @@ export async function renderRunDirectory(runDir: string): Promise<Record<string,
     ...(png.note ? { pngNote: png.note } : {}),
     ...(pre ? { pre } : {}),
     ...(post ? { post } : {}),
+    ...(findingsUnreadable !== undefined ? { findingsUnreadable } : {}),
+    ...(stopped ? { stopped } : {}),
     // Read by report-page.ts through the page options (html.ts and run-html.ts pass them on whole).
     ...(charts.cloudwatch ? { cloudwatchHtml: cloudwatchSectionHtml(charts.cloudwatch, run) } : {}),
   };
@@ -76,14 +115,14 @@ export async function renderRunDirectory(runDir: string): Promise<Record<string,
     await writeFile(join(runDir, 'junit.xml'), renderJunit(diff));
     files.junit = 'junit.xml';
   }
-  await writeFile(join(runDir, 'summary.md'), runSummaryMarkdown(run, diff));
+  await writeFile(join(runDir, 'summary.md'), runSummaryMarkdown(run, diff, { findingsUnreadable, pre, post, stopped }));
   files.summary = 'summary.md';
   return files;
 }
 
 /** summary.md: the verdict and its reasons, the step table, then the diff's findings. */
-function runSummaryMarkdown(run: RunManifest, diff: DiffReport | undefined): string {
-  const reasons = verdictReasons(run, diff)
+function runSummaryMarkdown(run: RunManifest, diff: DiffReport | undefined, inputs: { findingsUnreadable?: string; pre?: SnapshotSide; post?: SnapshotSide; stopped: StoppedHarness | undefined }): string {
+  const reasons = verdictReasons(run, diff, { ...unreadableInputs(inputs), ...(inputs.stopped ? { stopped: inputs.stopped } : {}) })
     .map((r) => `- ${r.severity === 'fail' ? '**' : ''}${escapeMarkdown(r.text)}${r.severity === 'fail' ? '**' : ''}`)
     .join('\n');
   return `# cutover run ${escapeMarkdown(run.name)}: ${run.verdict.toUpperCase()}\n\n${reasons}\n\n## Steps\n\n${stepTableMarkdown(run)}\n${diff ? renderMarkdown(diff) : ''}`;

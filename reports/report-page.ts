@@ -1,4 +1,3 @@
-import type { Snapshot } from '../checks/snapshot.js';
 import type { RunManifest } from '../scenarios/run-manifest.js';
 import type { DiffReport } from './diff-report.js';
 import { escapeHtml as h } from './escape.js';
@@ -6,16 +5,27 @@ import { htmlPage } from './html-page.js';
 import { runMetadataHtml } from './run-metadata.js';
 import { stepTableHtml } from './step-table.js';
 import { verdictBannerHtml } from './verdict-banner.js';
+import type { VerdictReasonOptions } from './verdict-reasons.js';
 import { windowsSectionHtml } from './windows-html.js';
+import { stoppedHarnessHtml, stoppedSentence, type StoppedHarness } from './stopped-harness.js';
 import { serversTableHtml } from './servers-table.js';
 import { checkDiffSectionHtml, extensionsSectionHtml, planDiffsSectionHtml, rowCountsSectionHtml, settingsSectionHtml, SECTIONS_CSS } from './sections/index.js';
+import type { SnapshotSide } from './sections/check-data.js';
+import type { PlanDiffsOptions } from './sections/plan-diffs-section.js';
 
 /** Everything one report page can show; each part is optional and its section says when it is missing. */
 export interface ReportInput {
   run?: RunManifest;
   diff?: DiffReport;
-  pre?: Snapshot;
-  post?: Snapshot;
+  /** The snapshots, or why a snapshot present in the run directory could not be read. */
+  pre?: SnapshotSide;
+  post?: SnapshotSide;
+  /** Why findings.json, present in the run directory, could not be read. */
+  findingsUnreadable?: string;
+  /** `explain.timeRatio` of the configuration, when no run (whose run.json keeps it) is given. */
+  timeRatio?: number;
+  /** What a run still marked `running` left behind: when its harness stopped, what it recorded. */
+  stopped?: StoppedHarness;
   /** The charts section, rendered from the run directory (reports/charts). */
   chartsHtml?: string;
   /** Files next to the report that a reader may want (PNG charts), or why they are missing. */
@@ -36,6 +46,7 @@ export function renderReportPage(input: ReportInput): string {
   const title = `cutover: ${verdict} — ${run ? run.name : versions}`;
   const parts: { id: string; label: string; html: string }[] = [];
   if (run) {
+    if (input.stopped) parts.push({ id: 'stopped', label: 'Stopped', html: stoppedHarnessHtml(input.stopped) });
     parts.push({ id: 'steps', label: 'Steps', html: `<h2 id="steps">Steps</h2>\n${stepTableHtml(run)}` });
     parts.push({ id: 'windows', label: 'Outages', html: windowsSectionHtml(run) });
   }
@@ -43,7 +54,7 @@ export function renderReportPage(input: ReportInput): string {
   if (input.cloudwatchHtml) parts.push({ id: 'cloudwatch', label: 'CloudWatch', html: input.cloudwatchHtml });
   if (diff) {
     parts.push({ id: 'check-diff', label: 'Check diff', html: checkDiffSectionHtml(diff, pre, post) });
-    parts.push({ id: 'plan-diffs', label: 'Plans', html: planDiffsSectionHtml(pre, post) });
+    parts.push({ id: 'plan-diffs', label: 'Plans', html: planDiffsSectionHtml(pre, post, input.timeRatio !== undefined ? { timeRatio: input.timeRatio } : planOptions(run)) });
     parts.push({ id: 'extensions-diff', label: 'Extensions', html: extensionsSectionHtml(pre, post) });
     parts.push({ id: 'settings-diff', label: 'Settings', html: settingsSectionHtml(pre, post) });
     parts.push({
@@ -58,7 +69,31 @@ export function renderReportPage(input: ReportInput): string {
   const intro = diff
     ? `<p class="muted">Generated ${h(diff.generatedAt)} by cutover ${h(diff.tool.version)}${run ? ` for run ${h(run.name)} (${h(run.method)})` : ''}: PostgreSQL ${h(versions)}. The gate fails on ${h(diff.gate.failOn.join(', ') || 'nothing')}: ${diff.summary.failing} failing, ${diff.summary.allowed} allowed.</p>`
     : run
-      ? `<p class="muted">Run ${h(run.name)} (${h(run.method)}) by cutover ${h(run.tool.version)}.${run.verdict === 'running' ? ' The run has not finished (or died before it could).' : ' The run stopped before the post-checks, so there is no check diff.'}</p>`
+      ? `<p class="muted">Run ${h(run.name)} (${h(run.method)}) by cutover ${h(run.tool.version)}. ${h(input.stopped ? stoppedSentence(input.stopped) : noDiffWhy(run, input.findingsUnreadable))}</p>`
       : '';
-  return htmlPage(title, verdict, `${intro}\n${verdictBannerHtml(verdict, run, diff)}\n${nav}\n${parts.map((p) => p.html).join('\n')}`, SECTIONS_CSS);
+  return htmlPage(title, verdict, `${intro}\n${verdictBannerHtml(verdict, run, diff, { ...unreadableInputs(input), ...(input.stopped ? { stopped: input.stopped } : {}) })}\n${nav}\n${parts.map((p) => p.html).join('\n')}`, SECTIONS_CSS);
+}
+
+/** Why a run's page has no check diff, from what its directory holds (never a guess). */
+function noDiffWhy(run: RunManifest, findingsUnreadable: string | undefined): string {
+  if (findingsUnreadable !== undefined) return `Its findings.json is unreadable: ${findingsUnreadable}; so the check diff cannot be shown.`;
+  if (run.verdict === 'running') return 'The run has not finished (or died before it could).';
+  if (run.method === 'soak') return 'A soak runs no checks, so there is no check diff.';
+  return 'The run stopped before the post-checks, so there is no check diff.';
+}
+
+/** Inputs present in the run directory that could not be read, for the banner's reasons. */
+export function unreadableInputs(input: Pick<ReportInput, 'pre' | 'post' | 'findingsUnreadable'>): VerdictReasonOptions {
+  const unreadable = (['pre', 'post'] as const).flatMap((side) => {
+    const s = input[side];
+    return s && 'unreadable' in s ? [`${side}.snapshot.json is unreadable: ${s.unreadable}`] : [];
+  });
+  return { ...(input.findingsUnreadable !== undefined ? { findingsUnreadable: input.findingsUnreadable } : {}), ...(unreadable.length ? { unreadable } : {}) };
+}
+
+/** The run's configured `explain.timeRatio` (run.json keeps the resolved configuration), when it has one. */
+function planOptions(run: RunManifest | undefined): PlanDiffsOptions {
+  const checks = run?.config.checks as { explain?: { timeRatio?: unknown } } | undefined;
+  const timeRatio = checks?.explain?.timeRatio;
+  return typeof timeRatio === 'number' && timeRatio > 0 ? { timeRatio } : {};
 }

@@ -1,7 +1,10 @@
 import type { RunManifest } from '../scenarios/run-manifest.js';
-import { renderReportPage } from './report-page.js';
+import { renderReportPage, type ReportInput } from './report-page.js';
 
-/** A report for a run that has no diff (it stopped before the post-checks, or is still running). */
-export function renderRunHtml(run: RunManifest, options: { chartsHtml?: string; pngNote?: string; cloudwatchHtml?: string } = {}): string {
+/**
+ * A report for a run that has no diff: a soak (no checks), a run that stopped before the
+ * post-checks or is still running, or one whose findings.json is unreadable (the page says which).
+ */
+export function renderRunHtml(run: RunManifest, options: Omit<ReportInput, 'run' | 'diff'> = {}): string {
   return renderReportPage({ run, ...options });
 }

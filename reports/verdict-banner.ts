@@ -1,11 +1,11 @@
 import type { RunManifest } from '../scenarios/run-manifest.js';
 import type { DiffReport } from './diff-report.js';
 import { escapeHtml as h } from './escape.js';
-import { verdictReasons } from './verdict-reasons.js';
+import { verdictReasons, type VerdictReasonOptions } from './verdict-reasons.js';
 
 /** The first thing on the page: go or no-go, the figures that matter, and the reasons. */
-export function verdictBannerHtml(verdict: string, run: RunManifest | undefined, diff: DiffReport | undefined): string {
-  const reasons = verdictReasons(run, diff);
+export function verdictBannerHtml(verdict: string, run: RunManifest | undefined, diff: DiffReport | undefined, options: VerdictReasonOptions = {}): string {
+  const reasons = verdictReasons(run, diff, options);
   const soak = run?.soak?.summary;
   const figures: [string, string, boolean][] = [];
   if (soak) {

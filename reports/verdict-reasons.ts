@@ -1,6 +1,7 @@
 import type { RunManifest } from '../scenarios/run-manifest.js';
 import type { DiffReport } from './diff-report.js';
 import { downtimeReason } from './gate.js';
+import { stoppedFacts, stoppedSentence, type StoppedHarness } from './stopped-harness.js';
 
 /** One reason behind a verdict, with the severity it weighed in with. */
 export interface VerdictReason {
@@ -14,13 +15,29 @@ function firstLine(text: string): string {
   return text.split('\n')[0] ?? '';
 }
 
+/** What the run directory could not supply, so that a reason never guesses why. */
+export interface VerdictReasonOptions {
+  /** Why findings.json, present in the run directory, could not be read. */
+  findingsUnreadable?: string;
+  /** Other inputs present but unreadable, each as one sentence (`post.snapshot.json is unreadable: …`). */
+  unreadable?: string[];
+  /** What a run still marked `running` left behind (reports/stopped-harness.ts). */
+  stopped?: StoppedHarness;
+}
+
 /**
  * Why a run (or a diff) got its verdict, most serious first: what failed, then what only warns,
  * then the reassuring facts when nothing did. Built from what the run directory holds; the order
  * follows how the verdict is decided (an error, a failed step or lost writes, the gate).
  */
-export function verdictReasons(run: RunManifest | undefined, diff: DiffReport | undefined): VerdictReason[] {
+export function verdictReasons(run: RunManifest | undefined, diff: DiffReport | undefined, options: VerdictReasonOptions = {}): VerdictReason[] {
   const reasons: VerdictReason[] = [];
+  // A run cut short comes first: every figure below covers only what it did before it stopped.
+  if (run?.interrupted) reasons.push({ severity: 'fail', text: interruptedReason(run.interrupted) });
+  if (options.stopped) {
+    reasons.push({ severity: 'fail', text: stoppedSentence(options.stopped) });
+    for (const fact of stoppedFacts(options.stopped)) reasons.push({ severity: 'info', text: fact });
+  }
   if (run?.error) reasons.push({ severity: 'fail', text: `The run could not complete: ${firstLine(run.error)}` });
   for (const step of run?.steps ?? []) {
     if (step.status === 'failed') reasons.push({ severity: 'fail', text: `Step "${step.name}" failed${step.error ? `: ${firstLine(step.error)}` : ''}` });
@@ -35,12 +52,18 @@ export function verdictReasons(run: RunManifest | undefined, diff: DiffReport | 
     if (soak.unexpected > 0) reasons.push({ severity: 'fail', text: `${plural(soak.unexpected, 'unexpected write')}: present although the client was told it failed, or never sent` });
     if (soak.duplicated > 0) reasons.push({ severity: 'fail', text: `${plural(soak.duplicated, 'write')} present more than once (duplicated)` });
   }
+  // A broken input is a warning of its own: the sections that needed it can only say it is missing.
+  for (const text of options.unreadable ?? []) reasons.push({ severity: 'warn', text });
   if (diff) {
     const failing = diff.findings.filter((f) => f.gate === 'failing');
     if (failing.length) reasons.push({ severity: 'fail', text: `${plural(failing.length, 'finding')} fail the gate: ${summarise(failing.map((f) => f.message))}` });
     const warnings = diff.findings.filter((f) => f.gate !== 'failing' && f.severity === 'warn');
     if (warnings.length) reasons.push({ severity: 'warn', text: `${plural(warnings.length, 'warning')}: ${summarise(warnings.map((f) => f.message))}` });
-  } else if (run && !run.error && run.verdict !== 'running') {
+  } else if (options.findingsUnreadable !== undefined) {
+    // A broken findings.json is not a run that stopped early: say what is wrong with the file.
+    reasons.push({ severity: 'warn', text: `No check diff: findings.json is unreadable: ${options.findingsUnreadable}` });
+  } else if (run && !run.error && run.verdict !== 'running' && run.method !== 'soak') {
+    // A soak (`cutover soak`) runs no checks, so it has no diff to miss.
     reasons.push({ severity: 'warn', text: 'No check diff: the run has no pair of snapshots (it stopped before the post-checks)' });
   }
   const late = (run?.steps ?? []).reduce((sum, s) => sum + (s.late ?? 0), 0);
@@ -58,6 +81,15 @@ export function verdictReasons(run: RunManifest | undefined, diff: DiffReport | 
     reasons.unshift({ severity: 'info', text: run ? 'Every step succeeded, no write was lost, and no finding fails the gate' : 'No finding fails the gate' });
   }
   return reasons;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** "The run was interrupted (SIGINT) at …: the soak ran 3.8 s of the 20.0 s planned". */
+function interruptedReason(i: NonNullable<RunManifest['interrupted']>): string {
+  const at = i.at.replace('T', ' ').replace('Z', ' UTC');
+  const how = i.how === 'killed' ? `The harness was killed; it last recorded something at ${at}` : `The run was interrupted${i.signal ? ` (${i.signal})` : ''} at ${at}`;
+  return `${how}: it ran ${seconds(i.actualDurationMs)}${i.plannedDurationMs !== null ? ` of the ${seconds(i.plannedDurationMs)} planned` : ''}`;
 }
 
 /** The first three messages, and how many more. */

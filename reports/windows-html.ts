@@ -57,7 +57,9 @@ const time = (iso: string) => iso.replace('T', ' ').replace('Z', ' UTC');
 export function windowsSectionHtml(run: RunManifest): string {
   const soak = run.soak;
   const summary = soak?.summary;
-  if (!soak || !summary) return '<h2 id="windows">Outages and degraded windows</h2>\n<p class="muted">No soak ran in this run, so nothing measured client downtime.</p>';
+  if (!soak) return '<h2 id="windows">Outages and degraded windows</h2>\n<p class="muted">No soak ran in this run, so nothing measured client downtime.</p>';
+  // A soak that started but was never verified (its harness stopped): its windows are not settled.
+  if (!summary) return '<h2 id="windows">Outages and degraded windows</h2>\n<p class="muted">A soak ran, but its ledger was never verified, so its outages are not settled here: <code>cutover verify --run-dir DIR --db URL --record</code> computes and records them.</p>';
   const messages = messagesOf(soak);
   const outages = summary.outages.map(
     (o) => `<tr>

@@ -38,7 +38,8 @@ export async function finishRun(o: { runDir: string; manifest: RunManifest; star
   const judged = manifest.soak ? recordJudgement(manifest.soak, { minSuccessRatio: o.config.gate.minSuccessRatio, maxDowntimeMs: o.config.gate.maxDowntime }) : undefined;
   const noEvidence = judged !== undefined && !judged.passed;
   const overDowntime = manifest.soak?.downtimeLimit?.exceeded === true;
-  manifest.verdict = manifest.error || noEvidence ? 'error' : stepFailed || soakFailed || overDowntime ? 'fail' : (gateVerdict ?? 'error');
+  // Stopped by Ctrl-C (run-scenario.ts sets `interrupted`): not an error of the run, and no pass either.
+  manifest.verdict = manifest.interrupted ? 'interrupted' : manifest.error || noEvidence ? 'error' : stepFailed || soakFailed || overDowntime ? 'fail' : (gateVerdict ?? 'error');
   manifest.endedAt = new Date().toISOString();
   manifest.durationMs = Date.now() - o.started;
   await writeJsonAtomic(join(runDir, 'run.json'), manifest);

@@ -2,7 +2,25 @@ import type { PublicEndpoint } from '../core/endpoint.js';
 import type { SoakRecord } from '../load/soak-record.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'error';
-export type StepStatus = 'ok' | 'failed' | 'skipped';
+/** `interrupted`: the step was under way when the run was stopped (Ctrl-C): it neither failed nor finished its plan. */
+export type StepStatus = 'ok' | 'failed' | 'skipped' | 'interrupted';
+
+/**
+ * Why a run ended before its plan, with the planned and the actual duration (DESIGN.md): a signal
+ * the harness caught (Ctrl-C, SIGTERM), or a harness that died, found out afterwards from what
+ * it last recorded (`cutover verify --record`).
+ */
+export interface InterruptionRecord {
+  how: 'signal' | 'killed';
+  /** The signal's name, when the harness caught it. */
+  signal?: string;
+  /** When the harness stopped: the signal's arrival, or the last thing a killed harness recorded. */
+  at: string;
+  /** The soak's requested duration; null when it had none (a rehearsal's soak runs until its steps end). */
+  plannedDurationMs: number | null;
+  /** How long the run (a soak: its load) actually ran. */
+  actualDurationMs: number;
+}
 
 /** One step of a run, as DESIGN.md's `run.json` contract names its fields. */
 export interface StepRecord {
@@ -41,7 +59,9 @@ export interface RunManifest {
   endedAt: string | null;
   durationMs: number | null;
   /** `running` only while the run is under way (or if it died before finishing). */
-  verdict: Verdict | 'running';
+  verdict: Verdict | 'interrupted' | 'running';
+  /** Set with the verdict `interrupted`. */
+  interrupted?: InterruptionRecord;
   method: string;
   /** The configuration and options of the run; secrets are never written. */
   config: Record<string, unknown>;

@@ -4,13 +4,16 @@ import { pathToFileURL } from 'node:url';
 import { createJiti } from 'jiti';
 import { parse as parseYaml } from 'yaml';
 import { CutoverError } from '../core/errors.js';
-import { parseStep } from './actions/registry.js';
+import { tryParseStep } from './actions/registry.js';
+import { checkScenarioRules } from './scenario-rules.js';
 import { describeIssues } from './runner/zod-issues.js';
-import { scenarioSchema, type Scenario } from './scenario-types.js';
+import { scenarioSchema, type Scenario, type StepSpec } from './scenario-types.js';
 
 /** Loads a scenario file — `.ts`/`.js` (default export, e.g. `defineScenario({...})`), `.yaml`/`.yml` or `.json` — and validates it. */
 export async function loadScenarioFile(path: string): Promise<Scenario> {
-  return validateScenario(await readScenarioFile(path), path);
+  const scenario = validateScenario(await readScenarioFile(path), path);
+  await checkScenarioRules(scenario, path);
+  return scenario;
 }
 
 /**
@@ -19,12 +22,26 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
  */
 export function validateScenario(raw: unknown, source = 'scenario'): Scenario {
   const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = describeIssues(parsed.error, raw).map((line) => `${source}: ${line}`);
-    throw new CutoverError('config', lines[0] ?? `${source}: invalid scenario`, { message: lines.join('\n') });
+  const problems = parsed.success ? [] : describeIssues(parsed.error, raw).map((line) => `${source}: ${line}`);
+  // Steps are checked even when another field is wrong: every problem of the file at once.
+  const steps = parsed.success ? parsed.data.steps : rawSteps(raw);
+  steps.forEach((step, i) => {
+    if (!step) return;
+    const result = tryParseStep(step, i, source);
+    if ('problems' in result) problems.push(...result.problems);
+  });
+  const [first] = problems;
+  if (first !== undefined || !parsed.success) {
+    throw new CutoverError('config', first ?? `${source}: invalid scenario`, { message: problems.join('\n'), problems });
   }
-  parsed.data.steps.forEach((step, i) => parseStep(step, i, source));
   return parsed.data;
+}
+
+/** The steps of an invalid scenario that name an action, by position (the others have their schema issue). */
+function rawSteps(raw: unknown): (StepSpec | undefined)[] {
+  const steps = typeof raw === 'object' && raw !== null ? (raw as { steps?: unknown }).steps : undefined;
+  if (!Array.isArray(steps)) return [];
+  return steps.map((s: unknown) => (typeof s === 'object' && s !== null && typeof (s as StepSpec).action === 'string' && (s as StepSpec).action !== '' ? (s as StepSpec) : undefined));
 }
 
 async function readScenarioFile(path: string): Promise<unknown> {

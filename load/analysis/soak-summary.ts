@@ -9,6 +9,8 @@ export interface LedgerFigures {
   lost: number;
   recovered: number;
   notCommitted: number;
+  /** Error and absent: failed as the client was told (refused, certainly not committed). */
+  failed: number;
   unexpected: number;
   duplicated: number;
 }
@@ -41,6 +43,7 @@ export function soakSummary(ledger: LedgerFigures, downtime: Pick<Downtime, 'out
     lost: ledger.lost,
     recovered: ledger.recovered,
     notCommitted: ledger.notCommitted,
+    failed: ledger.failed,
     unexpected: ledger.unexpected,
     duplicated: ledger.duplicated,
     downtimeMs: outages.reduce((sum, w) => sum + w.durationMs, 0),

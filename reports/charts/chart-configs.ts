@@ -8,6 +8,10 @@ export type ChartName = 'throughput' | 'latency' | 'schedule-lag' | 'replication
 export interface RunChart {
   /** Also the PNG's file name: `charts/<name>.png`. */
   name: ChartName;
+  /**
+   * What the chart shows; for an empty chart only its subject, since a caption describing the
+   * data (the subscription's WAL, the sampling) must not stand over a sentence saying there is none.
+   */
   title: string;
   config?: ChartConfiguration<'line'>;
   /** Set instead of `config` when there is nothing to chart, saying why. */
@@ -42,7 +46,7 @@ export function chartConfigs(data: RunCharts): RunChart[] {
     if (classes.length === 1) datasets[2]!.label = `errors (${classes[0]})`;
     charts.push({ name: 'throughput', title: throughputTitle, config: lineChart(data, throughputTitle, t.seconds, datasets, 'per second') });
   } else {
-    charts.push({ name: 'throughput', title: throughputTitle, empty: noLoad });
+    charts.push({ name: 'throughput', title: 'Attempts, successes and errors', empty: noLoad });
   }
 
   const latencyTitle = `Latency of successful attempts, ms${per}`;
@@ -50,14 +54,14 @@ export function chartConfigs(data: RunCharts): RunChart[] {
     const datasets = [line('p50', t.latencyP50Ms, '#2563eb'), line('p95', t.latencyP95Ms, '#9333ea'), line('p99', t.latencyP99Ms, '#dc2626')];
     charts.push({ name: 'latency', title: latencyTitle, config: lineChart(data, latencyTitle, t.seconds, datasets, 'ms') });
   } else {
-    charts.push({ name: 'latency', title: latencyTitle, empty: noLoad });
+    charts.push({ name: 'latency', title: 'Latency', empty: noLoad });
   }
 
   const lagTitle = `Schedule lag (send time minus due time), p99, ms${per}`;
   if (t) {
     charts.push({ name: 'schedule-lag', title: lagTitle, config: lineChart(data, lagTitle, t.seconds, [line('schedule lag p99', t.lagP99Ms, '#0d9488')], 'ms') });
   } else {
-    charts.push({ name: 'schedule-lag', title: lagTitle, empty: noLoad });
+    charts.push({ name: 'schedule-lag', title: 'Schedule lag', empty: noLoad });
   }
 
   const replicationTitle = 'Replication lag: bytes of blue\u2019s WAL not yet confirmed by the subscription (sampled about once a second)';
@@ -68,7 +72,7 @@ export function chartConfigs(data: RunCharts): RunChart[] {
     );
     charts.push({ name: 'replication-lag', title: replicationTitle, config: lineChart(data, replicationTitle, undefined, datasets, 'bytes') });
   } else {
-    charts.push({ name: 'replication-lag', title: replicationTitle, empty: 'No replication to chart: no step of this run replicated (the logical blue/green records its lag in replication-lag.ndjson).' });
+    charts.push({ name: 'replication-lag', title: 'Replication lag', empty: 'No replication to chart: no step of this run replicated (the logical blue/green records its lag in replication-lag.ndjson).' });
   }
   charts.push(...cloudwatchCharts(data));
   return charts;

@@ -63,8 +63,7 @@ export function chartsSectionHtml(data: RunCharts, o: { charts?: RunChart[] } = 
   return `<section class="charts" id="charts">
 <style>${CHARTS_CSS}</style>
 <h2>Charts</h2>
-<p class="chart-key">Time runs from the start of the load (m:ss). Steps are shaded bands named at the top; outages are red, degraded windows amber.</p>
-${figures}
+${drawn.length ? '<p class="chart-key">Time runs from the start of the load (m:ss). Steps are shaded bands named at the top; outages are red, degraded windows amber.</p>\n' : ''}${figures}
 ${scripts}
 </section>`;
 }

@@ -47,7 +47,7 @@ function notesOn(a: ComparedRun, b: ComparedRun, throughput: ThroughputCompariso
   const notes: string[] = [];
   if (resolve(a.dir) === resolve(b.dir)) notes.push('RUN_A and RUN_B are the same directory');
   for (const [label, run] of [['RUN_A', a], ['RUN_B', b]] as const) {
-    if (run.verdict === 'running' || run.verdict === 'error') notes.push(`${label} did not complete (verdict ${run.verdict}): its figures cover what it recorded`);
+    if (run.verdict === 'running' || run.verdict === 'error' || run.verdict === 'interrupted') notes.push(`${label} did not complete (verdict ${run.verdict}): its figures cover what it recorded`);
     if (run.missing.length > 0) notes.push(`${label} has no ${run.missing.join(', ')}: that part of the comparison is empty`);
   }
   if (a.rate !== undefined && b.rate !== undefined && a.rate !== b.rate) {

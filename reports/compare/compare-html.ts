@@ -1,4 +1,5 @@
 import { escapeHtml as h } from '../escape.js';
+import { isMeasured } from './pair-steps.js';
 import { htmlPage } from '../html-page.js';
 import { formatMs, formatPercent, formatRatio, increase, type Change } from './change.js';
 import type { ComparedRun, PercentilePair, PlanComparison, RunComparison } from './comparison.js';
@@ -78,15 +79,22 @@ function latencySection(c: RunComparison): string {
   const { latency, lag } = c.latency.soak;
   const key = c.gate.limits.latencyPercentile;
   const label = PERCENTILES.find((p) => p.key === key)?.label ?? key;
-  const steps = c.latency.steps.map(
-    (s) => `<tr>
-<td>${h(s.nameA)}${s.nameA !== s.nameB ? `<div class="details">B: ${h(s.nameB)}</div>` : ''}</td>
+  // Every paired step in run order, numbered (two steps may share a name); one no second overlapped shows dashes.
+  const steps = [...c.latency.steps, ...c.latency.unmeasured]
+    .sort((x, y) => x.numberA - y.numberA)
+    .map(
+      (s) => `<tr>
+<td>${h(`${s.numberA}. ${s.nameA}`)}${s.nameA !== s.nameB || s.numberA !== s.numberB ? `<div class="details">B: ${h(`${s.numberB}. ${s.nameB}`)}</div>` : ''}</td>
 <td><code>${h(s.action)}</code></td>
-<td class="num">${h(formatMs(s.latency.a.p50))}</td><td class="num">${h(formatMs(s.latency.b.p50))}</td>
+${
+  isMeasured(s)
+    ? `<td class="num">${h(formatMs(s.latency.a.p50))}</td><td class="num">${h(formatMs(s.latency.b.p50))}</td>
 <td class="num">${h(formatMs(s.latency.a[key]))}</td><td class="num">${h(formatMs(s.latency.b[key]))}</td>${ratioTd(s.latency.change[key])}
-<td class="num">${h(formatMs(s.lag.a.p99))}</td><td class="num">${h(formatMs(s.lag.b.p99))}</td>
+<td class="num">${h(formatMs(s.lag.a.p99))}</td><td class="num">${h(formatMs(s.lag.b.p99))}</td>`
+    : `<td class="num" colspan="7"><span class="muted">not measured: no second of the soak overlapped this step in one of the runs</span></td>`
+}
 </tr>`,
-  );
+    );
   return `<h2>Latency</h2>
 <p class="muted">Successful attempts, from their scheduled time, in milliseconds: the per-second HDR histograms (microseconds, three significant digits) merged over the whole soak of each run.
 ${n(latency.a.count)} successes in A, ${n(latency.b.count)} in B. <span class="legend-a"></span>A <span class="legend-b"></span>B</p>
@@ -99,7 +107,7 @@ ${percentileRows(lag, 'lag ').join('\n')}
 ${
   steps.length > 0
     ? `<h2>Latency by step</h2>
-<p class="muted">The seconds of the timeline that started during each step (one-second resolution); steps paired by position when both runs ran the same actions, else by name.</p>
+<p class="muted">The seconds of the timeline that overlapped each step (one-second resolution, so a step shorter than a second shares its seconds with its neighbours); steps numbered as in each run, paired by position when both runs ran the same actions, else by name.</p>
 <table>
 <tr><th>Step</th><th>Action</th><th class="num">p50 A</th><th class="num">p50 B</th><th class="num">${h(label)} A</th><th class="num">${h(label)} B</th><th class="num">B/A</th><th class="num">lag p99 A</th><th class="num">lag p99 B</th></tr>
 ${steps.join('\n')}

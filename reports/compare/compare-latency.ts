@@ -1,7 +1,7 @@
 import type { TimelineBucket } from '../../load/timeline-types.js';
 import type { StepRecord } from '../../scenarios/run-manifest.js';
 import { change } from './change.js';
-import type { LatencyComparison, PercentilePair, StepLatency, WindowLatency } from './comparison.js';
+import type { LatencyComparison, PairedStep, PercentilePair, StepLatency, WindowLatency } from './comparison.js';
 import { PERCENTILES, mergedPercentiles, type LatencyPercentiles } from './latency-percentiles.js';
 import { pairSteps } from './pair-steps.js';
 
@@ -19,28 +19,34 @@ export function windowLatency(a: readonly TimelineBucket[], b: readonly Timeline
   };
 }
 
-/** The seconds of a timeline that started during a step (whole seconds: the timeline's resolution). */
+/**
+ * The seconds of a timeline that overlapped a step (whole seconds: the timeline's resolution).
+ * Overlap, not "started during": an upgrade step shorter than a second (a switchover) would
+ * otherwise have no second at all, and the step a reader looks for first would vanish.
+ */
 export function secondsOf(timeline: readonly TimelineBucket[], step: Pick<StepRecord, 'startedAt' | 'endedAt'>): TimelineBucket[] {
   const from = Date.parse(step.startedAt);
   const to = Date.parse(step.endedAt);
-  return timeline.filter((s) => s.t >= from && s.t < to);
+  return timeline.filter((s) => s.t < Math.max(to, from + 1) && s.t + (s.spanMs > 0 ? s.spanMs : 1000) > from);
 }
 
 /**
- * Latency over the whole soak of each run, and over each step the runs have in common.
- * A step during which no second started is left out.
+ * Latency over the whole soak of each run, and over each step the runs have in common. A step
+ * that no second of a timeline overlapped is listed as unmeasured, never dropped.
  */
 export function compareLatency(
   a: { timeline: readonly TimelineBucket[]; steps: readonly StepRecord[] },
   b: { timeline: readonly TimelineBucket[]; steps: readonly StepRecord[] },
 ): LatencyComparison {
   const steps: StepLatency[] = [];
+  const unmeasured: PairedStep[] = [];
   for (const [stepA, stepB] of pairSteps(a.steps, b.steps)) {
+    const paired: PairedStep = { action: stepA.action, nameA: stepA.name, nameB: stepB.name, numberA: a.steps.indexOf(stepA) + 1, numberB: b.steps.indexOf(stepB) + 1 };
     const secondsA = secondsOf(a.timeline, stepA);
     const secondsB = secondsOf(b.timeline, stepB);
-    if (secondsA.length === 0 || secondsB.length === 0) continue;
-    steps.push({ action: stepA.action, nameA: stepA.name, nameB: stepB.name, ...windowLatency(secondsA, secondsB) });
+    if (secondsA.length === 0 || secondsB.length === 0) unmeasured.push(paired);
+    else steps.push({ ...paired, ...windowLatency(secondsA, secondsB) });
   }
-  return { soak: windowLatency(a.timeline, b.timeline), steps };
+  return { soak: windowLatency(a.timeline, b.timeline), steps, unmeasured };
 }
 

@@ -1,7 +1,8 @@
 import { formatMs, formatPercent, formatRatio, increase, type Change } from './change.js';
 import type { ComparedRun, FindingDifference, RunComparison } from './comparison.js';
 import { PERCENTILES } from './latency-percentiles.js';
-import { alignRows, terminalSafe as t, type Cell, type Paint } from './text-table.js';
+import { alignLeft, alignRows, terminalSafe as t, type Cell, type Paint } from './text-table.js';
+import { isMeasured, pairedStepName } from './pair-steps.js';
 
 /** Most lines a list (plans, findings) prints; the rest are in the HTML and JSON outputs. */
 const MAX_LIST = 15;
@@ -14,15 +15,14 @@ function versions(run: ComparedRun): string {
   return run.to ?? run.from ?? 'version unknown';
 }
 
-/** One line per run: label, directory, method, versions, verdict, soak. */
+/** One line per run: label, directory, method and versions, verdict, soak, each in its own left-aligned column. */
 export function runLines(c: RunComparison): string[] {
-  return alignRows(
+  return alignLeft(
     (['a', 'b'] as const).map((k) => {
       const r = c[k];
-      const soak = r.rate !== undefined ? `, soak ${r.rate}/s ${t(r.workload ?? '')}`.trimEnd() : '';
-      return [k.toUpperCase(), `${t(r.dir)}  ${t(r.method)} ${t(versions(r))}, verdict ${t(r.verdict)}${soak}`];
+      const soak = r.rate !== undefined ? `soak ${r.rate}/s ${t(r.workload ?? '')}`.trimEnd() : '';
+      return [k.toUpperCase(), t(r.dir), `${t(r.method)} ${t(versions(r))}`, `verdict ${t(r.verdict)}`, soak];
     }),
-    '',
   );
 }
 
@@ -45,13 +45,17 @@ export function latencyLines(c: RunComparison, paint: Paint): string[] {
   const lines = alignRows(rows, '');
   const key = c.gate.limits.latencyPercentile;
   const label = PERCENTILES.find((p) => p.key === key)?.label ?? key;
-  if (c.latency.steps.length > 0) {
+  const { unmeasured } = c.latency;
+  if (c.latency.steps.length + unmeasured.length > 0) {
     const steps: Cell[][] = [[`latency ${label} by step, ms`, 'A', 'B', 'B/A']];
-    for (const s of c.latency.steps) {
-      const name = s.nameA === s.nameB ? s.nameA : `${s.nameA} / ${s.nameB}`;
-      steps.push([`  ${t(name)}`, formatMs(s.latency.a[key]), formatMs(s.latency.b[key]), ratioCell(s.latency.change[key], paint)]);
+    // Every paired step in run order, numbered: two steps may share a name (a wait before and after).
+    const all = [...c.latency.steps, ...unmeasured].sort((x, y) => x.numberA - y.numberA);
+    for (const s of all) {
+      const name = `  ${t(pairedStepName(s))}`;
+      steps.push(isMeasured(s) ? [name, formatMs(s.latency.a[key]), formatMs(s.latency.b[key]), ratioCell(s.latency.change[key], paint)] : [name, '—', '—', '—']);
     }
     lines.push(...alignRows(steps, ''));
+    if (unmeasured.length > 0) lines.push('  — : no second of the soak overlapped the step in one of the runs');
   }
   return lines;
 }

@@ -36,18 +36,25 @@ export interface WindowLatency {
   lag: PercentilePair;
 }
 
-/** A step present in both runs, with the latency of the seconds that started during it. */
-export interface StepLatency extends WindowLatency {
+/** A step present in both runs: its name and its 1-based number in each run (names repeat, e.g. two waits). */
+export interface PairedStep {
   action: string;
   nameA: string;
   nameB: string;
+  numberA: number;
+  numberB: number;
 }
+
+/** A paired step with the latency of the timeline's seconds that overlapped it. */
+export interface StepLatency extends PairedStep, WindowLatency {}
 
 export interface LatencyComparison {
   /** The whole soak of each run. */
   soak: WindowLatency;
   /** Steps paired between the runs (by position when both ran the same actions, else by name). */
   steps: StepLatency[];
+  /** Paired steps no second of a run's timeline overlapped (they ran outside the soak): named, not measured. */
+  unmeasured: PairedStep[];
 }
 
 /** What the load achieved over the whole timeline of one run. */

@@ -1,4 +1,5 @@
 import type { StepRecord } from '../../scenarios/run-manifest.js';
+import type { PairedStep, StepLatency } from './comparison.js';
 
 /**
  * Pairs the steps of two runs: by position when both ran the same actions in the same order
@@ -16,4 +17,18 @@ export function pairSteps(a: readonly StepRecord[], b: readonly StepRecord[]): [
     if (partner) pairs.push([s, partner]);
   }
   return pairs;
+}
+
+/**
+ * A paired step as a reader tells it apart: its number and name in A (`2. logical-bluegreen`),
+ * then B's when either differs. Numbers are 1-based, as scenario steps are numbered.
+ */
+export function pairedStepName(s: PairedStep): string {
+  const a = `${s.numberA}. ${s.nameA}`;
+  return s.numberA === s.numberB && s.nameA === s.nameB ? a : `${a} / ${s.numberB}. ${s.nameB}`;
+}
+
+/** Whether a paired step was measured (some second of both timelines overlapped it). */
+export function isMeasured(s: PairedStep): s is StepLatency {
+  return 'latency' in s;
 }

@@ -30,6 +30,13 @@ export function alignRows(rows: readonly (readonly Cell[])[], indent = '  '): st
   });
 }
 
+/** Rows of words in left-aligned columns two spaces apart (a header of names, not figures); empty cells take no room at the end. */
+export function alignLeft(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, [...c].length)));
+  return rows.map((row) => row.map((c, i) => c + ' '.repeat((widths[i] ?? 0) - [...c].length)).join('  ').trimEnd());
+}
+
 /**
  * Text from a run directory made safe for a terminal: control characters (a name could hold an
  * escape sequence) become U+FFFD, never interpreted.

@@ -1,4 +1,4 @@
-import type { Snapshot } from '../../checks/snapshot.js';
+import { readableSnapshot, type SnapshotSide } from './check-data.js';
 import { type DiffReport, type ReportCheck, type ReportFinding, countSeverities } from '../diff-report.js';
 import { escapeHtml as h } from '../escape.js';
 import { SEVERITY_ORDER, type Severity } from '../finding.js';
@@ -14,7 +14,7 @@ import { changeHtml, valueHtml } from './value-html.js';
  * then the checks without findings with their status before and after. The snapshots, when
  * given, add the full error of a check that failed.
  */
-export function checkDiffSectionHtml(report: DiffReport, pre?: Snapshot, post?: Snapshot): string {
+export function checkDiffSectionHtml(report: DiffReport, pre?: SnapshotSide, post?: SnapshotSide): string {
   const byCheck = new Map<string, ReportFinding[]>();
   for (const f of report.findings) byCheck.set(f.checkId, [...(byCheck.get(f.checkId) ?? []), f]);
   const known = new Map(report.checks.map((c) => [c.id, c]));
@@ -26,7 +26,8 @@ export function checkDiffSectionHtml(report: DiffReport, pre?: Snapshot, post?: 
   const counts = countSeverities(report.findings);
   const summary = report.findings.length
     ? `${plural(report.findings.length, 'finding')} in ${plural(withFindings.length, 'check')}: ${counts.fail} fail, ${counts.warn} warn, ${counts.info} info. ${plural(quiet.length, 'check')} without findings.`
-    : `No findings: nothing that the checks compare changed. ${plural(quiet.length, 'check')} ran.`;
+    : // Not "ran": the list below holds skipped, failed and absent checks too, and the count must match it.
+      `No findings: nothing that the checks compare changed. ${plural(quiet.length, 'check')} without findings, ${quiet.filter(okBothSides).length} of them ok before and after.`;
   const groups = withFindings.map((id) => checkGroupHtml(id, known.get(id), byCheck.get(id) ?? [], pre, post));
   return sectionHtml(
     'check-diff',
@@ -39,16 +40,20 @@ ${quiet.length ? quietChecksHtml(quiet, pre, post) : ''}`,
   );
 }
 
+function okBothSides(c: ReportCheck): boolean {
+  return c.pre?.status === 'ok' && c.post?.status === 'ok';
+}
+
 function indexOf(report: DiffReport, id: string): number {
   const i = report.checks.findIndex((c) => c.id === id);
   return i < 0 ? Number.MAX_SAFE_INTEGER : i;
 }
 
-function checkGroupHtml(id: string, check: ReportCheck | undefined, findings: ReportFinding[], pre?: Snapshot, post?: Snapshot): string {
+function checkGroupHtml(id: string, check: ReportCheck | undefined, findings: ReportFinding[], pre?: SnapshotSide, post?: SnapshotSide): string {
   const present = SEVERITIES.filter((s) => findings.some((f) => f.severity === s));
   const title = check && check.title !== id ? ` <span class="muted">${h(check.title)}</span>` : '';
   const status = check
-    ? `<div class="cd-status">before ${checkStatusHtml(check.pre, pre, id)} after ${checkStatusHtml(check.post, post, id)}</div>`
+    ? `<div class="cd-status">before ${checkStatusHtml(check.pre, readableSnapshot(pre), id)} after ${checkStatusHtml(check.post, readableSnapshot(post), id)}</div>`
     : '';
   const bySeverity = present.map((severity) => severityGroupHtml(severity, findings.filter((f) => f.severity === severity)));
   return `<div class="cd-check ${present.map((s) => `cd-has-${s}`).join(' ')}">
@@ -101,9 +106,9 @@ ${withChange ? `<td class="num">${values.change.map((c) => `<div>${changeHtml(c.
 </tr>`;
 }
 
-function quietChecksHtml(checks: ReportCheck[], pre?: Snapshot, post?: Snapshot): string {
+function quietChecksHtml(checks: ReportCheck[], pre?: SnapshotSide, post?: SnapshotSide): string {
   const rows = checks.map(
-    (c) => `<tr><td class="nowrap"><code>${h(c.id)}</code></td><td>${h(c.title)}</td><td>${checkStatusHtml(c.pre, pre, c.id)}</td><td>${checkStatusHtml(c.post, post, c.id)}</td></tr>`,
+    (c) => `<tr><td class="nowrap"><code>${h(c.id)}</code></td><td>${h(c.title)}</td><td>${checkStatusHtml(c.pre, readableSnapshot(pre), c.id)}</td><td>${checkStatusHtml(c.post, readableSnapshot(post), c.id)}</td></tr>`,
   );
   return `<h3>Checks without findings</h3>
 <table class="cd-quiet">

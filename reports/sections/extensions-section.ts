@@ -1,7 +1,6 @@
 import type { ExtensionInfo, ExtensionsData } from '../../checks/extensions.js';
-import type { Snapshot } from '../../checks/snapshot.js';
 import { escapeHtml as h } from '../escape.js';
-import { checkData, isRecord } from './check-data.js';
+import { checkData, isRecord, type SnapshotSide } from './check-data.js';
 import { noteHtml, plural, sectionHtml, sidesNote } from './section.js';
 
 function isExtensionsData(value: unknown): value is ExtensionsData {
@@ -16,7 +15,7 @@ type Change = 'same' | 'changed' | 'added' | 'removed' | 'unknown';
  * an update left pending). An extension in a database not inspected on the other side is not
  * called added or removed: that side could not look.
  */
-export function extensionsSectionHtml(pre: Snapshot | undefined, post: Snapshot | undefined): string {
+export function extensionsSectionHtml(pre: SnapshotSide | undefined, post: SnapshotSide | undefined): string {
   const before = checkData(pre, 'extensions', isExtensionsData);
   const after = checkData(post, 'extensions', isExtensionsData);
   const note = sidesNote(before, after);

@@ -8,6 +8,6 @@ export { settingsSectionHtml } from './settings-section.js';
 export { rowCountsSectionHtml, type RowCountsSectionOptions } from './row-counts-section.js';
 export { planDiffsSectionHtml } from './plan-diffs-section.js';
 export { alignPlans, countChanges, type AlignedPlanNode, type PlanChange } from './plan-align.js';
-export { RATIO_BETTER, RATIO_WORSE, ratioOf, ratioClass } from './ratio.js';
+export { DEFAULT_TIME_RATIO, betterBelow, ratioOf, ratioClass } from './ratio.js';
 export { SECTIONS_CSS } from './sections-style.js';
 export { cloudwatchSectionHtml } from './cloudwatch-section.js';

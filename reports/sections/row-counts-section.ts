@@ -1,7 +1,6 @@
 import type { RowCountsData, TableRows } from '../../checks/row-counts.js';
-import type { Snapshot } from '../../checks/snapshot.js';
 import { escapeHtml as h } from '../escape.js';
-import { checkData, isRecord } from './check-data.js';
+import { checkData, isRecord, type SnapshotSide } from './check-data.js';
 import { noteHtml, plural, sectionHtml, sidesNote } from './section.js';
 import { formatNumber } from './value-html.js';
 
@@ -40,7 +39,7 @@ function inSchema(table: string, schema: string): boolean {
  * soak's own tables are shown apart and their growth is labelled as the soak's writes, so that a
  * reader does not take it for drift.
  */
-export function rowCountsSectionHtml(pre: Snapshot | undefined, post: Snapshot | undefined, options: RowCountsSectionOptions = {}): string {
+export function rowCountsSectionHtml(pre: SnapshotSide | undefined, post: SnapshotSide | undefined, options: RowCountsSectionOptions = {}): string {
   const soakSchema = options.soakSchema ?? 'cutover';
   const before = checkData(pre, 'rows', isRowCountsData);
   const after = checkData(post, 'rows', isRowCountsData);

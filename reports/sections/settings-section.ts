@@ -1,7 +1,6 @@
 import { type ServerData, type SettingValue, type WatchedValue, showSetting } from '../../checks/server-identity.js';
-import type { Snapshot } from '../../checks/snapshot.js';
 import { escapeHtml as h } from '../escape.js';
-import { checkData, isRecord } from './check-data.js';
+import { checkData, isRecord, type SnapshotSide } from './check-data.js';
 import { noteHtml, plural, sectionHtml, sidesNote } from './section.js';
 
 function isServerData(value: unknown): value is ServerData {
@@ -68,7 +67,7 @@ function sideValues(d: ServerData): Map<string, SideValue> {
  * side only was at its default on the other), a count of the unchanged ones, and every setting
  * in a collapsed table. Secrets are masked in the snapshots and never compared.
  */
-export function settingsSectionHtml(pre: Snapshot | undefined, post: Snapshot | undefined): string {
+export function settingsSectionHtml(pre: SnapshotSide | undefined, post: SnapshotSide | undefined): string {
   const before = checkData(pre, 'server', isServerData);
   const after = checkData(post, 'server', isServerData);
   const note = sidesNote(before, after);

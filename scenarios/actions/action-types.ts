@@ -75,6 +75,23 @@ export interface ActionDefinition<P = unknown> {
   /** Default step name shown in the step table, from its parameters. */
   title(params: P, topology: Topology): string;
   run(ctx: ActionContext, params: P): Promise<void>;
+  /**
+   * Rules that relate this step to the rest of the scenario (a target major against blue's, a
+   * green that must exist), checked before any server starts: returns the problems, empty if none.
+   */
+  validate?(scenario: Scenario, params: P, plan: StepPlan): string[] | Promise<string[]>;
+  /** The role the writes go to after this step (a switchover to green), so later steps are validated against it. */
+  movesWriterTo?: string;
+}
+
+/** What is known of a scenario's servers before anything starts, as a step's `validate` sees them. */
+export interface StepPlan {
+  /** The role the writes go to when this step starts: blue, or green after an earlier switchover. */
+  writer: string;
+  /** The major of a role's server when known up front (an embedded version, a bindir's postgres); absent for external servers. */
+  majors: Readonly<Record<string, number | undefined>>;
+  /** The provider spec of each role the scenario names (blue, green). */
+  specs: Readonly<Record<string, ProviderSpec | undefined>>;
 }
 
 /** Declares an action with its parameters checked by zod (errors name the step and the field). */

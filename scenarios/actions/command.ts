@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
-import { runCommand } from '../../core/child-process.js';
+import { runCommand, type RunResult } from '../../core/child-process.js';
 import { CutoverError } from '../../core/errors.js';
 import { defineAction } from './action-types.js';
 import { durationParam } from './duration-param.js';
@@ -20,12 +20,9 @@ export const commandAction = defineAction({
   summary: "run a shell command (e.g. the cloud provider's switchover) with a timeout, its output kept",
   params: z
     .object({
-      /** The command line, run by /bin/sh -c. */
-      run: z.string().min(1),
-      /** Longest the command may take; then its process group is terminated and the step fails. */
-      timeout: durationParam({ minMs: 1, maxMs: 24 * 3_600_000 }).default(600_000),
-      /** Extra environment variables (added to cutover's own). */
-      env: z.record(z.string(), z.string()).optional(),
+      run: z.string().min(1).describe('The command line, run by /bin/sh -c.'),
+      timeout: durationParam({ minMs: 1, maxMs: 24 * 3_600_000 }).default(600_000).describe('Longest the command may take; then its process group is terminated and the step fails.'),
+      env: z.record(z.string(), z.string()).optional().describe("Extra environment variables (added to cutover's own)."),
     })
     .strict(),
   title: (p) => {
@@ -36,14 +33,35 @@ export const commandAction = defineAction({
     const dir = await ctx.artifactDir();
     const logFile = join(dir, 'command.log');
     ctx.detail('log', relative(ctx.runDir, logFile));
-    // The shell merges stderr into stdout itself, so the log keeps the order the lines came in.
-    const result = await runCommand('/bin/sh', ['-c', `exec 2>&1\n${p.run}`], {
-      timeoutMs: p.timeout,
-      signal: ctx.signal,
-      // The writer's connection in PG* variables, so `psql` in a step reaches it; the step's own env wins.
-      env: { ...writerEnv(ctx.topology), ...p.env, CUTOVER_RUN_DIR: ctx.runDir, CUTOVER_STEP_DIR: dir, CUTOVER_WRITER_ROLE: ctx.topology.writer },
+    // Written as the output arrives, so an interrupted or hung step still leaves its log.
+    const log = createWriteStream(logFile);
+    const logClosed = new Promise<void>((resolve) => {
+      log.once('close', resolve);
+      log.once('error', (error) => {
+        ctx.log(`command: cannot write ${logFile}: ${error.message}`);
+        resolve();
+      });
     });
-    await writeFile(logFile, result.stdout);
+    let result: RunResult;
+    try {
+      // The shell merges stderr into stdout itself, so the log keeps the order the lines came in.
+      result = await runCommand('/bin/sh', ['-c', `exec 2>&1\n${p.run}`], {
+        timeoutMs: p.timeout,
+        signal: ctx.signal,
+        // The step is the shell: a background child (`cmd &`, a server started without a log) must not hold it open.
+        endOnExit: true,
+        onOutput: (chunk) => void log.write(chunk),
+        // The writer's connection in PG* variables, so `psql` in a step reaches it; the step's own env wins.
+        env: { ...writerEnv(ctx.topology), ...p.env, CUTOVER_RUN_DIR: ctx.runDir, CUTOVER_STEP_DIR: dir, CUTOVER_WRITER_ROLE: ctx.topology.writer },
+      });
+    } finally {
+      log.end();
+      await logClosed;
+    }
+    if (result.strays) {
+      ctx.detail('strays', result.strays);
+      ctx.log(`command: the shell exited with ${result.strays.length} process(es) of its own still running (stopped when the run ends): ${result.strays.join('; ')}`);
+    }
     ctx.detail('exitCode', result.exitCode);
     if (result.signal) ctx.detail('signal', result.signal);
     if (result.timedOut) ctx.detail('timedOut', true);

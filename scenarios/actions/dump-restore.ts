@@ -11,6 +11,7 @@ import { dumpDatabase, dumpGlobals } from '../upgrade/pg-dump.js';
 import { restoreDatabase, restoreGlobals } from '../upgrade/pg-restore.js';
 import { toolsBindirOf } from '../upgrade/tool-bindir.js';
 import { quoteIdentifier } from '../../load/sql-ident.js';
+import { upgradeProblems } from './upgrade-rules.js';
 import { defineAction } from './action-types.js';
 
 /** The target version's client tools a dump and restore needs. */
@@ -27,11 +28,12 @@ export const dumpRestoreAction = defineAction({
   summary: "writes blocked, the target version's pg_dump -Fd -j N and pg_restore -j N into green, analyze in stages, writer moved",
   params: z
     .object({
-      /** Parallel jobs of pg_dump, pg_restore and vacuumdb. */
-      jobs: z.number().int().positive().max(64).default(2),
+      jobs: z.number().int().positive().max(64).default(2).describe('Parallel jobs of pg_dump, pg_restore and vacuumdb.'),
     })
     .strict(),
   title: (p, topology) => `dump/restore from ${topology.clusters.get(topology.writer)?.version || '?'} (${p.jobs} jobs)`,
+  movesWriterTo: 'green',
+  validate: (_scenario, _p, plan) => upgradeProblems(plan, { green: ['embedded', 'bindir', 'external'], provisionedWriter: false }),
   async run(ctx, p) {
     const blue = ctx.topology.get(ctx.topology.writer);
     const spec = ctx.scenario.green;

@@ -7,6 +7,7 @@ import { switchover, waitForPosition } from '../logical/switchover.js';
 import { toolsBindirOf } from '../upgrade/tool-bindir.js';
 import { createDatasetSchema } from '../logical/dataset-schema.js';
 import { LagSampler } from '../logical/lag-sampler.js';
+import { upgradeProblems } from './upgrade-rules.js';
 import { defineAction, type ActionContext } from './action-types.js';
 import { durationParam } from './duration-param.js';
 
@@ -25,20 +26,18 @@ export const logicalBluegreenAction = defineAction({
   usesEndpointSwitch: true,
   params: z
     .object({
-      /** The lag (bytes of blue's WAL) under which the switchover may start. Default 1 MB; the drain then waits for zero. */
-      catchUpLagBytes: z.number().int().nonnegative().default(1024 * 1024),
-      /** Longest wait of each of initial copy, catch-up and drain. Default 5 minutes. */
-      catchUpTimeout: durationParam({ minMs: 1 }).default(5 * 60_000),
-      /** false: switch without waiting for zero lag (a deliberately broken variant: what green lacked arrives late). */
-      waitForCatchUp: z.boolean().default(true),
-      /** Drop the subscription right after the block rather than after the switchover (with waitForCatchUp false: lost, not late). */
-      dropAtSwitch: z.boolean().default(false),
-      /** Increments each sequence is set past blue's last value on green. Default 1000. */
-      sequenceMargin: z.number().int().nonnegative().default(1000),
+      catchUpLagBytes: z.number().int().nonnegative().default(1024 * 1024).describe("The lag (bytes of blue's WAL) under which the switchover may start. Default 1 MB; the drain then waits for zero."),
+      catchUpTimeout: durationParam({ minMs: 1 }).default(5 * 60_000).describe('Longest wait of each of initial copy, catch-up and drain. Default 5 minutes.'),
+      waitForCatchUp: z.boolean().default(true).describe('false: switch without waiting for zero lag (a deliberately broken variant: what green lacked arrives late).'),
+      dropAtSwitch: z.boolean().default(false).describe('Drop the subscription right after the block rather than after the switchover (with waitForCatchUp false: lost, not late).'),
+      sequenceMargin: z.number().int().nonnegative().default(1000).describe("Increments each sequence is set past blue's last value on green. Default 1000."),
     })
     .strict(),
   title: (p, topology) =>
     `logical blue/green from ${topology.clusters.get(topology.writer)?.version || '?'}${p.waitForCatchUp ? '' : ' (without waiting for catch-up)'}${p.dropAtSwitch ? ', replication dropped at the switch' : ''}`,
+  movesWriterTo: 'green',
+  // The endpoint switch the switchover needs stands only in front of a blue cutover provisioned.
+  validate: (_scenario, _p, plan) => upgradeProblems(plan, { green: ['embedded', 'bindir'], provisionedWriter: true }),
   async run(ctx, p) {
     const blue = ctx.topology.get(ctx.topology.writer);
     const sw = ctx.endpointSwitch;

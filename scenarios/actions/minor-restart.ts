@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CutoverError } from '../../core/errors.js';
 import { EMBEDDED_PACKAGES, embeddedFullVersion, embeddedVersions } from '../providers/embedded-binaries.js';
+import { bindirMajor, versionMajor } from './upgrade-rules.js';
 import { defineAction } from './action-types.js';
 
 /** `to`: an embedded version (`16`, `16.14`) or the path of a bindir of the same major. */
@@ -20,15 +21,24 @@ export const minorRestartAction = defineAction({
   summary: 'stop, swap binaries (same major), start on the same data directory',
   params: z
     .object({
-      to: target,
-      /** The role restarted; default the writer. */
-      role: z.string().min(1).optional(),
+      to: target.describe('The version to restart into: an embedded version of the same major (`16`, `16.14`) or the path of a bindir of the same major.'),
+      role: z.string().min(1).optional().describe('The role restarted; default the writer.'),
     })
     .strict(),
   title: (p, topology) => {
     const cluster = topology.clusters.get(p.role ?? topology.writer);
     const to = p.to.includes('/') ? p.to : embeddedFullVersion(p.to);
     return `minor restart ${cluster?.version || '?'} -> ${to}`;
+  },
+  async validate(_scenario, p, plan) {
+    const role = p.role ?? plan.writer;
+    const spec = plan.specs[role];
+    if (!spec) return [`field "role": expected one of ${Object.keys(plan.specs).filter((r) => plan.specs[r]).map((r) => `"${r}"`).join(', ')}, got "${role}"`];
+    if (spec.provider === 'external') return [`role "${role}" is an external server; expected one cutover provisions (embedded or bindir)`];
+    const from = plan.majors[role];
+    const to = p.to.includes('/') ? await bindirMajor(p.to) : versionMajor(p.to);
+    if (from === undefined || to === undefined || from === to) return [];
+    return [`field "to": expected a version of ${role}'s major (PostgreSQL ${from}), got "${p.to}" (PostgreSQL ${to}); a major upgrade is pg-upgrade, dump-restore or logical-bluegreen`];
   },
   async run(ctx, p) {
     const cluster = ctx.topology.get(p.role ?? ctx.topology.writer);

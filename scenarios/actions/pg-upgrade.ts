@@ -11,6 +11,7 @@ import { oldBindirOf } from '../upgrade/old-bindir.js';
 import { runPgUpgrade } from '../upgrade/pg-upgrade-run.js';
 import { recoverBlue } from '../upgrade/recover-blue.js';
 import { hasTools } from '../upgrade/tool-bindir.js';
+import { upgradeProblems } from './upgrade-rules.js';
 import { defineAction, type ActionContext } from './action-types.js';
 
 /** What the new installation must hold for pg_upgrade and the phases after it. */
@@ -28,13 +29,14 @@ export const pgUpgradeAction = defineAction({
   summary: "pg_upgrade --check, then --link or --copy into green's installation, started on blue's port; analyze in stages; extension updates",
   params: z
     .object({
-      /** `link`: hard links, seconds whatever the size, blue unusable after; `copy`: blue kept intact. */
-      mode: z.enum(['link', 'copy']).default('link'),
-      /** Parallel jobs of pg_upgrade and vacuumdb. */
-      jobs: z.number().int().positive().max(64).optional(),
+      mode: z.enum(['link', 'copy']).default('link').describe('`link`: hard links, seconds whatever the size, blue unusable after; `copy`: blue kept intact.'),
+      jobs: z.number().int().positive().max(64).optional().describe('Parallel jobs of pg_upgrade and vacuumdb.'),
     })
     .strict(),
   title: (p, topology) => `pg_upgrade --${p.mode} from ${topology.clusters.get(topology.writer)?.version || '?'}`,
+  movesWriterTo: 'green',
+  // The npm binaries have no pg_upgrade: green is a full installation (the lab has them: scripts/lab.sh).
+  validate: (_scenario, _p, plan) => upgradeProblems(plan, { green: ['bindir'], provisionedWriter: true }),
   async run(ctx, p) {
     const blue = ctx.topology.get(ctx.topology.writer);
     const blueServer = blue.local;

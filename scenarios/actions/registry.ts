@@ -28,13 +28,25 @@ export function actionByName(name: string, where = 'action'): ActionDefinition<u
  * (its number and action), the field, what was expected and what was given.
  */
 export function parseStep(step: StepSpec, index: number, source = 'scenario'): ParsedStep {
+  const parsed = tryParseStep(step, index, source);
+  if ('problems' in parsed) {
+    throw new CutoverError('config', parsed.problems[0] ?? `${source}: step ${index + 1}: invalid parameters`, { message: parsed.problems.join('\n'), problems: parsed.problems });
+  }
+  return parsed;
+}
+
+/** As `parseStep`, but the problems are returned (every one of them), so a file's are reported together. */
+export function tryParseStep(step: StepSpec, index: number, source = 'scenario'): ParsedStep | { problems: string[] } {
   const where = `${source}: step ${index + 1} (${step.action})`;
-  const definition = actionByName(step.action, `${source}: step ${index + 1}: field "action"`);
+  let definition: ActionDefinition<unknown>;
+  try {
+    definition = actionByName(step.action, `${source}: step ${index + 1}: field "action"`);
+  } catch (error) {
+    if (!(error instanceof CutoverError)) throw error;
+    return { problems: [error.shortMessage] };
+  }
   const { action: _action, name, ...raw } = step;
   const parsed = definition.params.safeParse(raw);
-  if (!parsed.success) {
-    const lines = describeIssues(parsed.error, raw).map((line) => `${where}: ${line}`);
-    throw new CutoverError('config', lines[0] ?? `${where}: invalid parameters`, { message: lines.join('\n') });
-  }
+  if (!parsed.success) return { problems: describeIssues(parsed.error, raw).map((line) => `${where}: ${line}`) };
   return { index, definition, params: parsed.data, ...(name !== undefined ? { name } : {}) };
 }

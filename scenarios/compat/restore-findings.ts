@@ -13,12 +13,16 @@ const MAX_SQL = 2_000;
  * (type, schema, name) its statement belongs to, with the server's SQLSTATE, message, detail and
  * hint; a WARNING is a `warn`. Keys are stable across runs: `<type>:<schema.name>`, with `#2`...
  * for further failures of the same entry. An error about an object whose own entry failed
- * earlier says so (`causedBy`), so a reader starts from the first cause.
+ * earlier says so (`causedBy`), so a reader starts from the first cause. A later statement of an
+ * entry refused after its object was created (an `ALTER TABLE … ALTER COLUMN … SET (…)`) is named
+ * as that statement, and the object as restored.
  */
 export function restoreFindings(o: { sections: readonly DumpSection[]; messages: readonly PsqlMessage[]; dumpLines: readonly string[]; database: string }): FindingInput[] {
   const findings: FindingInput[] = [];
   const seen = new Map<string, number>();
   const failed: { section: DumpSection; key: string }[] = [];
+  // Entries whose creating statement failed: their later statements fail because of it.
+  const notCreated = new Set<DumpSection>();
   for (const m of o.messages) {
     if (m.level === 'NOTICE') continue;
     const section = sectionAt(o.sections, m.line) ?? o.sections[0];
@@ -28,9 +32,15 @@ export function restoreFindings(o: { sections: readonly DumpSection[]; messages:
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     const key = n === 1 ? base : `${base}#${n}`;
+    const statement = statementAt(o.dumpLines, section, m.line);
+    // A later statement of an entry (an `ALTER TABLE … ALTER COLUMN … SET (…)` in a TABLE entry)
+    // refused while the object itself was created: the finding names that statement, not the object.
+    const laterStatement = statement !== undefined && /^ALTER\s/i.test(statement.text) && statement.startLine > firstStatementLine(o.dumpLines, section) && !notCreated.has(section);
     // The first failure of an entry usually dooms its later statements (ALTER ... OWNER of a table never created).
     const cause =
-      m.level !== 'ERROR' ? undefined : (failed.find((f) => f.section === section) ?? failed.find((f) => mentions(m.message, f.section)));
+      m.level !== 'ERROR'
+        ? undefined
+        : ((laterStatement ? undefined : failed.find((f) => f.section === section)) ?? failed.find((f) => f.section !== section && mentions(m.message, f.section)));
     const details: Record<string, unknown> = {
       database: o.database,
       type: section.type,
@@ -45,6 +55,7 @@ export function restoreFindings(o: { sections: readonly DumpSection[]; messages:
       ...(m.context ? { context: m.context } : {}),
       ...(m.position ? { position: m.position } : {}),
       ...(cause ? { causedBy: cause.key } : {}),
+      ...(statement ? { statement: statement.text } : {}),
       sql: entrySql(o.dumpLines, section),
     };
     const what = `${section.type} ${object}`;
@@ -54,7 +65,11 @@ export function restoreFindings(o: { sections: readonly DumpSection[]; messages:
     }
     const state = m.sqlState ? ` [${m.sqlState}]` : '';
     const after = !cause ? '' : cause.section === section ? ' (follows from its first failure)' : ` (follows from ${cause.section.type} ${qualifiedName(cause.section)})`;
-    findings.push({ key, severity: 'fail', message: `${what} does not restore on the target${state}: ${m.message}${after}`, object, details });
+    const message = laterStatement
+      ? `${what}: the target refused ${shortStatement(statement.text)}${state}: ${m.message}${after} (the ${section.type.toLowerCase()} itself restored)`
+      : `${what} does not restore on the target${state}: ${m.message}${after}`;
+    findings.push({ key, severity: 'fail', message, object, details });
+    if (!laterStatement) notCreated.add(section);
     failed.push({ section, key });
   }
   return findings;
@@ -70,6 +85,42 @@ function mentions(message: string, section: DumpSection): boolean {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The first line of an entry's SQL (after its header comment): the statement that creates the object. */
+function firstStatementLine(lines: readonly string[], section: DumpSection): number {
+  for (let line = section.startLine; line <= section.endLine; line++) {
+    const text = lines[line - 1] ?? '';
+    if (text.trim() !== '' && !text.startsWith('--')) return line;
+  }
+  return section.endLine;
+}
+
+/**
+ * The statement of an entry that ends on `line` (psql reports the line a statement ends on), from
+ * its first line: pg_dump puts a blank line between statements (never a `;`, which a function
+ * body holds too), so a statement starts after the nearest blank line above.
+ */
+function statementAt(lines: readonly string[], section: DumpSection, line: number): { startLine: number; text: string } | undefined {
+  if (line < section.startLine || line > section.endLine || line > lines.length) return undefined;
+  let start = line;
+  while (start - 1 >= section.startLine) {
+    const previous = lines[start - 2] ?? '';
+    if (previous.trim() === '' || previous.startsWith('--')) break;
+    start--;
+  }
+  const text = lines
+    .slice(start - 1, line)
+    .map((l) => l.trim())
+    .join(' ')
+    .trim();
+  return text ? { startLine: start, text } : undefined;
+}
+
+/** A statement for a one-line message: `ALTER TABLE ONLY public.t ALTER COLUMN c SET (n_distinct=…)`, cut at 160 characters. */
+function shortStatement(text: string): string {
+  const bare = text.replace(/;$/, '');
+  return `\`${bare.length > 160 ? `${bare.slice(0, 160)}…` : bare}\``;
 }
 
 function entrySql(lines: readonly string[], section: DumpSection): string {

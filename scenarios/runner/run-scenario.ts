@@ -1,4 +1,5 @@
 import { redactArgv } from '../../core/redact-argv.js';
+import { killStrayGroups } from '../../core/child-process.js';
 import { join } from 'node:path';
 import { CutoverError, errorInfo } from '../../core/errors.js';
 import { publicEndpoint, type Endpoint } from '../../core/endpoint.js';
@@ -24,6 +25,7 @@ import { SCENARIO_SOAK, finishSoakThrough, startSoakThrough } from '../soak-thro
 import type { Cluster } from '../topology/cluster.js';
 import { isProvisioned, provisionCluster, type ProvisionedCluster } from '../topology/provision.js';
 import { RunTopology } from '../topology/topology.js';
+import { checkScenarioRules } from '../scenario-rules.js';
 import { redactScenario } from './redact-scenario.js';
 import { runStep, skippedStep, type RunServices } from './run-step.js';
 import { seedDataset } from './seed-dataset.js';
@@ -63,6 +65,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const signal = options.signal ?? new AbortController().signal;
   // Everything is validated before any server starts.
   const steps = scenario.steps.map((step, i) => parseStep(step, i));
+  await checkScenarioRules(scenario);
   let config = options.config ?? resolveConfig(scenario.config ?? {}, 'scenario: field "config"');
   const workload = soakWorkload(scenario);
 
@@ -222,7 +225,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   } catch (error) {
     manifest.error = errorInfo(error).message.split('\n')[0];
     manifest.verdict = 'error';
-    if (signal.aborted) log('interrupted: writing what the run has so far');
+    if (signal.aborted) {
+      log('interrupted: writing what the run has so far');
+      // The run's verdict becomes `interrupted` (finish-run.ts), with how long it ran.
+      const name = /\((SIG[A-Z]+)\)/.exec(signal.reason instanceof Error ? signal.reason.message : '')?.[1];
+      manifest.interrupted = { how: 'signal', ...(name ? { signal: name } : {}), at: new Date().toISOString(), plannedDurationMs: manifest.soak?.plannedDurationMs ?? null, actualDurationMs: Date.now() - started };
+    }
   } finally {
     soak?.stop();
     await soak?.done.catch((e: unknown) => log(`soak: ${errorInfo(e).message.split('\n')[0]}`));
@@ -230,6 +238,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     await endpointSwitch?.close().catch((e: unknown) => log(`cleanup: ${errorInfo(e).message}`));
     keepDataOfFailedRun(manifest, provisioned, signal, log);
     await topology?.close().catch((e: unknown) => log(`cleanup: ${errorInfo(e).message}`));
+    // Processes a command step left running in the background end with the run.
+    await killStrayGroups();
     await finishRun({ runDir, manifest, started, config });
   }
   if (manifest.error && signal.aborted) throw new CutoverError('interrupted', `interrupted; partial run in ${runDir}`);
@@ -259,10 +269,12 @@ async function runSteps(
     }
     log(`${label}: ${step.name ?? step.definition.title(step.params, topology)}`);
     const record = await runStep(step, services, soak);
+    // A step cut short by Ctrl-C did not fail: it was interrupted.
+    if (record.status === 'failed' && signal.aborted) record.status = 'interrupted';
     manifest.steps.push(record);
     await afterStep();
-    if (record.status === 'failed') {
-      log(`${label} failed: ${record.error ?? 'unknown error'}`);
+    if (record.status === 'failed' || record.status === 'interrupted') {
+      log(`${label} ${record.status}: ${record.error ?? 'unknown error'}`);
       // An interruption is not the step's failure: the run reports it as interrupted.
       checkAbort(signal);
       failed = record;
@@ -323,9 +335,6 @@ function keepDataOfFailedRun(manifest: RunManifest, provisioned: ProvisionedClus
 
 function soakWorkload(scenario: Scenario): WorkloadDefinition | undefined {
   if (!scenario.soak) return undefined;
-  if (scenario.soak.driver !== 'node') {
-    throw new CutoverError('usage', `scenario: field "soak.driver": expected "node" (the k6 driver is not available yet), got "${scenario.soak.driver}"`);
-  }
   return workloadByName(scenario.soak.workload, 'scenario: field "soak.workload"');
 }
 

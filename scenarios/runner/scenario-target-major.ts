@@ -1,5 +1,5 @@
 import type { Scenario } from '../scenario-types.js';
-import { bindirVersion } from '../upgrade/bindir-version.js';
+import { specMajor } from '../actions/upgrade-rules.js';
 
 /**
  * The major a scenario upgrades to, when its servers say so: green's (an embedded version, or the
@@ -8,21 +8,5 @@ import { bindirVersion } from '../upgrade/bindir-version.js';
  * is then the only source).
  */
 export async function scenarioTargetMajor(scenario: Scenario): Promise<number | undefined> {
-  return providerMajor(scenario.green ?? scenario.blue);
-}
-
-async function providerMajor(spec: Scenario['blue']): Promise<number | undefined> {
-  if (spec.provider === 'embedded') {
-    const major = Number(spec.version.split('.')[0]);
-    return Number.isInteger(major) && major > 0 ? major : undefined;
-  }
-  if (spec.provider === 'bindir') {
-    try {
-      return (await bindirVersion(spec.bindir)).major;
-    } catch {
-      // Provisioning will say what is wrong with the bindir, in its own words.
-      return undefined;
-    }
-  }
-  return undefined;
+  return specMajor(scenario.green ?? scenario.blue);
 }

@@ -71,7 +71,7 @@ async function syntheticRun(dir: string, seconds: number, rate: number): Promise
     soak: {
       driver: 'node', workload: 'notifications', schema: 'cutover', rate, plannedDurationMs: seconds * 1000, timeoutMs: 1000, degradedThresholdMs: 500,
       lanes: { driver: { intervalMs: 1000 / rate } }, writers: [{ writerKey: 1, label: 'bench' }], startedAt: at(0), endedAt: at(seconds), durationMs: seconds * 1000,
-      summary: { attempts, confirmed: attempts - rate * 2, lost: 0, recovered: 0, notCommitted: rate * 2, unexpected: 0, duplicated: 0, downtimeMs: 3000, resolutionMs: 1000 / rate, outages: [outage] },
+      summary: { attempts, confirmed: attempts - rate * 2, lost: 0, recovered: 0, notCommitted: rate * 2, failed: 0, unexpected: 0, duplicated: 0, downtimeMs: 3000, resolutionMs: 1000 / rate, outages: [outage] },
       downtime: { lane: 'driver', note: 'bench', degraded: [] },
     },
   } as RunManifest;

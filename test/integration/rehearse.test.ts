@@ -115,7 +115,8 @@ describe('cutover rehearse (embedded minor 16.4 -> 16.14)', () => {
     expect(result.code, result.stderr).toBe(130);
     const runDir = onlyRunDir(runsDir);
     const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunManifest;
-    expect(run.verdict).toBe('error');
+    expect(run.verdict).toBe('interrupted');
+    expect(run.interrupted).toMatchObject({ how: 'signal', signal: 'SIGINT', at: expect.stringMatching(ISO) });
     expect(run.error).toMatch(/interrupted/);
     expect(run.endedAt).toMatch(ISO);
     expect(existsSync(join(runDir, 'report.html'))).toBe(true);

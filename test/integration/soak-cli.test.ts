@@ -9,7 +9,7 @@ import { cleanEnv, runCli } from '../support/run-cli.js';
 import type { RunManifest } from '../../scenarios/run-manifest.js';
 import type { SoakSummary } from '../../load/analysis/soak-summary.js';
 
-const CONTRACT_KEYS = ['attempts', 'confirmed', 'lost', 'recovered', 'notCommitted', 'unexpected', 'duplicated', 'downtimeMs', 'resolutionMs', 'outages'];
+const CONTRACT_KEYS = ['attempts', 'confirmed', 'lost', 'recovered', 'notCommitted', 'failed', 'unexpected', 'duplicated', 'downtimeMs', 'resolutionMs', 'outages'];
 
 let server: LocalServer;
 let url: string;
@@ -42,7 +42,7 @@ describe('cutover soak', () => {
       [['--rate', 'fast', '--duration', '5s'], /--rate: expected .*got "fast"/],
       [['--rate', '10', '--duration', '5 parsecs'], /--duration: expected a duration such as 30s, 5m, 1h or 500ms .*got "5 parsecs"/],
       [['--rate', '10', '--duration', '5s', '--workload', 'nope'], /--workload: expected one of .*notifications.*got "nope"/],
-      [['--rate', '10', '--duration', '5s', '--driver', 'k6'], /--driver: k6 is not available/],
+      [['--rate', '10', '--duration', '5s', '--driver', 'k6'], /--driver <name>' argument 'k6' is invalid\. Allowed choices are node/],
       [['--rate', '10', '--duration', '5s', '--schema', 'public'], /--schema: expected a schema of the soak's own .*got "public"/],
       [['--rate', '10', '--duration', '5s', '--connections', '2.5'], /--connections: expected a whole number above 0.*got "2.5"/],
     ];
@@ -99,6 +99,79 @@ describe('cutover soak', () => {
         WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1`,
     );
     expect(tables.map((x) => x.t)).toEqual(['cutover.events', 'cutover.writers']);
+  });
+
+  it('records a soak stopped by Ctrl-C as interrupted, with its planned and actual duration, not as a pass (exit 130)', async () => {
+    const runDir = join(work, 'soak-interrupted');
+    let sent = false;
+    const r = await runCli(['soak', '--db', url, '--rate', '100', '--duration', '20s', '--run-dir', runDir], {
+      env,
+      cwd: work,
+      onSpawn: (child) => {
+        let stderr = '';
+        child.stderr?.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (stderr.includes('load running') && !sent) sent = child.kill('SIGINT');
+        });
+      },
+    });
+    expect(sent).toBe(true);
+    expect(r.code, r.stderr).toBe(130);
+    const run = manifest(runDir);
+    expect(run.verdict).toBe('interrupted');
+    expect(run.interrupted).toMatchObject({ how: 'signal', signal: 'SIGINT', plannedDurationMs: 20_000 });
+    expect(run.interrupted!.actualDurationMs).toBeGreaterThan(0);
+    expect(run.interrupted!.actualDurationMs).toBeLessThan(15_000);
+    expect(run.steps.map((st) => st.status)).toEqual(['interrupted']);
+    // What it measured before the stop is still verified and kept.
+    expect(run.soak?.summary?.lost).toBe(0);
+    expect(r.stdout).toMatch(/result: INTERRUPTED: interrupted \(SIGINT\) after \d+\.\d s of the 20\.0 s planned; nothing lost/);
+    const html = readFileSync(join(runDir, 'report.html'), 'utf8');
+    expect(html).toContain('data-verdict="interrupted"');
+    expect(html).toMatch(/The run was interrupted \(SIGINT\) at [^:]+:\d\d:\d\d[.\d]* UTC: it ran \d+\.\d s of the 20\.0 s planned/);
+    expect(readFileSync(join(runDir, 'summary.md'), 'utf8')).toMatch(/: INTERRUPTED/);
+  });
+
+  it('counts every ledgered attempt in a category: attempts that failed as the client was told are "failed"', async () => {
+    const runDir = join(work, 'soak-refused');
+    await using admin = await server.admin();
+    await admin.query(`CREATE OR REPLACE FUNCTION public.refuse_insert() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'refused by the test'; END$$`);
+    const steps: Promise<unknown>[] = [];
+    const r = await runCli(['soak', '--db', url, '--rate', '100', '--duration', '4s', '--schema', 'cutover_refused', '--json', '--run-dir', runDir], {
+      env,
+      cwd: work,
+      onSpawn: (child) => {
+        let stderr = '';
+        let refusing = false;
+        let allowed = false;
+        child.stderr?.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          // Inserts refused by the server for a moment: the client is told, nothing commits.
+          if (stderr.includes('load running') && !refusing) {
+            refusing = true;
+            steps.push(admin.query('CREATE TRIGGER refuse BEFORE INSERT ON cutover_refused.events FOR EACH ROW EXECUTE FUNCTION public.refuse_insert()'));
+          }
+          if (stderr.includes('new error class') && !allowed) {
+            allowed = true;
+            steps.push(Promise.all(steps).then(() => admin.query('DROP TRIGGER refuse ON cutover_refused.events')));
+          }
+        });
+      },
+    });
+    await Promise.all(steps);
+    expect(r.code, r.stderr).toBe(0);
+    const s = json(r.stdout);
+    expect(Object.keys(s)).toEqual(CONTRACT_KEYS);
+    expect(s.failed).toBeGreaterThan(0);
+    expect(s.confirmed + s.lost + s.recovered + s.notCommitted + s.failed).toBe(s.attempts);
+
+    const text = await runCli(['verify', '--run-dir', runDir, '--db', url], { env, cwd: work });
+    expect(text.code, text.stderr).toBe(0);
+    const line = /ledger: ([\d,]+) ledgered attempts: ([\d,]+) confirmed, 0 lost, ([\d,]+) recovered, ([\d,]+) not committed, ([\d,]+) failed as the client was told, 0 unexpected, 0 duplicated/.exec(text.stdout);
+    expect(line, text.stdout).not.toBeNull();
+    const [attempts, confirmed, recovered, notCommitted, failed] = line!.slice(1).map((x) => Number(x.replace(/,/g, '')));
+    expect(failed).toBe(s.failed);
+    expect(confirmed! + recovered! + notCommitted! + failed!).toBe(attempts);
   });
 
   it('reports a stall without errors (a table locked for a second) as a degraded window, not an outage', async () => {
@@ -181,12 +254,40 @@ describe('cutover verify', () => {
     });
     expect(r.signal).toBe('SIGKILL');
     expect(manifest(runDir).verdict).toBe('running');
+
+    // The report of the dead run says when the harness stopped and what it left, not "no soak ran".
+    const report = await runCli(['report', runDir], { env, cwd: work });
+    expect(report.code, report.stderr).toBe(3);
+    const crashed = readFileSync(join(runDir, 'report.html'), 'utf8');
+    expect(crashed).not.toMatch(/No soak ran in this run/);
+    expect(crashed).toMatch(/The harness stopped at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ UTC \(the last thing it recorded\)/);
+    expect(crashed).toMatch(/The timeline holds \d+ seconds? of load .*: [\d,]+ attempts, [\d,]+ ok/);
+    expect(crashed).toMatch(/The ledger holds [\d,]+ ledgered attempts of 1 writer \(1 not closed\)/);
+    expect(readFileSync(join(runDir, 'summary.md'), 'utf8')).toMatch(/The harness stopped at/);
+
+    // Plain verify writes nothing to the run directory.
+    const before = readFileSync(join(runDir, 'run.json'), 'utf8');
     const v = await runCli(['verify', '--run-dir', runDir, '--db', url], { env, cwd: work });
+    expect(readFileSync(join(runDir, 'run.json'), 'utf8')).toBe(before);
     expect(v.code, v.stderr + v.stdout).toBe(0);
     expect(v.stdout).toMatch(/partial run: 1 ledger not closed/);
     const ledgered = /ledger: ([\d,]+) ledgered attempts: ([\d,]+) confirmed, 0 lost/.exec(v.stdout);
     expect(ledgered, v.stdout).not.toBeNull();
     expect(Number(ledgered![2]!.replace(/,/g, ''))).toBeGreaterThan(100);
+
+    // --record writes the verification into run.json and re-renders the report.
+    const recorded = await runCli(['verify', '--run-dir', runDir, '--db', url, '--record', '--json'], { env, cwd: work });
+    expect(recorded.code, recorded.stderr).toBe(0);
+    const run = manifest(runDir);
+    expect(run.verdict).toBe('interrupted');
+    expect(run.interrupted).toMatchObject({ how: 'killed', plannedDurationMs: 60_000 });
+    expect(run.interrupted!.actualDurationMs).toBeLessThan(60_000);
+    expect(run.soak?.summary).toEqual(json(recorded.stdout));
+    expect(run.steps.map((st) => st.status)).toEqual(['interrupted']);
+    const html = readFileSync(join(runDir, 'report.html'), 'utf8');
+    expect(html).toContain('data-verdict="interrupted"');
+    expect(html).toMatch(/The harness was killed; it last recorded something at .* UTC: it ran \d+\.\d s of the 60\.0 s planned/);
+    expect(html).toMatch(/Downtime [\d,]+ ms in \d+ outage/);
   });
 
   it('refuses a directory that is not a run directory (exit 2)', async () => {

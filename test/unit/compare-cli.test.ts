@@ -77,7 +77,7 @@ describe('cutover compare', () => {
     await mkdir(join(work, 'empty'), { recursive: true });
     const empty = await compare(runA, join(work, 'empty'), '--no-html');
     expect(empty.code).toBe(2);
-    expect(empty.err[0]).toMatch(/^cutover: RUN_B .*empty: not a readable run directory \(ENOENT\)$/);
+    expect(empty.err[0]).toMatch(/^cutover: RUN_B .*empty: no run.json in this directory: expected a run directory/);
     const missing = await compare(join(work, 'nowhere'), runB, '--no-html');
     expect(missing.code).toBe(2);
     expect(missing.err[0]).toMatch(/^cutover: RUN_A .*nowhere: not a directory/);

@@ -62,10 +62,17 @@ describe('compareLatency', () => {
     expect(c.steps[1]?.latency.b.count).toBe(300);
   });
 
-  it('leaves out a step during which no second of the timeline started', () => {
+  it('lists a step no second of the timeline overlapped as unmeasured, with its number', () => {
     const steps = [step('wait', 'wait', 0, 3), step('late', 'command', 20, 25)];
     const c = compareLatency({ timeline: steadySeconds(3, 1), steps }, { timeline: steadySeconds(3, 1), steps });
     expect(c.steps.map((s) => s.nameA)).toEqual(['wait']);
+    expect(c.unmeasured).toEqual([{ action: 'command', nameA: 'late', nameB: 'late', numberA: 2, numberB: 2 }]);
+  });
+
+  it('measures a step shorter than a second over the seconds it overlapped', () => {
+    const steps = [step('switch', 'logical-bluegreen', 1.3, 1.7)];
+    const c = compareLatency({ timeline: steadySeconds(3, 1), steps }, { timeline: steadySeconds(3, 2), steps });
+    expect(c.steps.map((s) => [s.numberA, s.nameA, s.latency.b.count])).toEqual([[1, 'switch', 100]]);
   });
 });
 

@@ -78,6 +78,34 @@ describe('the terminal summary', () => {
     expect(lines[lines.length - 1]).toBe('verdict: FAIL');
   });
 
+  it("aligns the header: each run's method, versions and verdict start in the same column", () => {
+    const [a, b] = runs();
+    a.dir = 'runs/20250101-100000-to16';
+    b.dir = 'runs/20250101-110000-logical-15.18-to-17.10';
+    const [lineA, lineB] = comparisonLines(buildComparison(a, b, NO_LIMITS), plainPaint);
+    expect(lineA?.indexOf('logical 15.18 -> 16.14')).toBe(lineB?.indexOf('logical 15.18 -> 17.10'));
+    expect(lineA?.indexOf('verdict pass')).toBe(lineB?.indexOf('verdict pass'));
+    expect(lineA).toMatch(/^A {2}runs\/20250101-100000-to16 +logical/);
+  });
+
+  it('names every step by number, the sub-second upgrade step and both waits of the same name included', () => {
+    // The switchover lasts 400 ms and starts mid-second: no second of the timeline starts inside it.
+    const steps = (name: string) => [
+      step('wait 5 s', 'wait', 0, 5.3),
+      step(name, 'logical-bluegreen', 5.3, 5.7, { downtimeMs: 80, outages: [] }),
+      step('wait 5 s', 'wait', 5.7, 10),
+    ];
+    const a = runInputs('runs/a', manifest('to16', '15.18', '16.14', steps('logical blue/green')), { timeline: steadySeconds(10, 4) });
+    const b = runInputs('runs/b', manifest('to17', '15.18', '17.10', steps('logical blue/green')), { timeline: steadySeconds(10, 6) });
+    const c = buildComparison(a, b, NO_LIMITS);
+    const text = comparisonLines(c, plainPaint);
+    const start = text.findIndex((l) => l.startsWith('latency p99 by step, ms'));
+    expect(text.slice(start + 1, start + 4).map((l) => l.trim().split(/\s{2,}/)[0])).toEqual(['1. wait 5 s', '2. logical blue/green', '3. wait 5 s']);
+    const html = renderComparisonHtml(c);
+    expect(html).toContain('<td>2. logical blue/green</td>');
+    expect(html).toContain('<td>3. wait 5 s</td>');
+  });
+
   it('never lets a control character from a run directory reach the terminal', () => {
     const [a, b] = runs();
     a.manifest.name = 'evil\u001b[2J';

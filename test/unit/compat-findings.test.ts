@@ -112,6 +112,43 @@ describe('restoreFindings', () => {
   });
 });
 
+describe('restoreFindings of a refused later statement', () => {
+  it('names a refused ALTER TABLE … ALTER COLUMN … SET (…) as that statement, and the table as restored', () => {
+    const text = [
+      '--', '-- Name: items; Type: TABLE; Schema: public; Owner: postgres', '--', '',
+      'CREATE TABLE public.items (', '    id bigint NOT NULL,', '    body text', ');', '',
+      'ALTER TABLE ONLY public.items', '    ALTER COLUMN body SET (n_distinct=-1, bogus_option=1);', '',
+      'ALTER TABLE public.items OWNER TO postgres;',
+    ];
+    const messages: PsqlMessage[] = [{ line: 11, level: 'ERROR', sqlState: '22023', message: 'unrecognized parameter "bogus_option"' }];
+    const [f, ...rest] = restoreFindings({ sections: dumpSections(text.join('\n')), messages, dumpLines: text, database: 'app' });
+    expect(rest).toEqual([]);
+    expect(f?.message).toBe(
+      'TABLE public.items: the target refused `ALTER TABLE ONLY public.items ALTER COLUMN body SET (n_distinct=-1, bogus_option=1)` [22023]: unrecognized parameter "bogus_option" (the table itself restored)',
+    );
+    expect(f?.message).not.toContain('does not restore');
+    expect(f?.details).toMatchObject({ statement: 'ALTER TABLE ONLY public.items ALTER COLUMN body SET (n_distinct=-1, bogus_option=1);', line: 11 });
+    expect(f?.details?.causedBy).toBeUndefined();
+  });
+
+  it('still says a table does not restore when its CREATE fails, and its later statements follow from that', () => {
+    const text = [
+      '--', '-- Name: docs; Type: TABLE; Schema: public; Owner: postgres', '--', '',
+      'CREATE TABLE public.docs (e public.vector(3));', '',
+      'ALTER TABLE public.docs OWNER TO postgres;',
+    ];
+    const messages: PsqlMessage[] = [
+      { line: 5, level: 'ERROR', sqlState: '42704', message: 'type "public.vector" does not exist' },
+      { line: 7, level: 'ERROR', sqlState: '42P01', message: 'relation "public.docs" does not exist' },
+    ];
+    const out = restoreFindings({ sections: dumpSections(text.join('\n')), messages, dumpLines: text, database: 'app' });
+    expect(out.map((f) => f.message)).toEqual([
+      'TABLE public.docs does not restore on the target [42704]: type "public.vector" does not exist',
+      'TABLE public.docs does not restore on the target [42P01]: relation "public.docs" does not exist (follows from its first failure)',
+    ]);
+  });
+});
+
 describe('roleFindings', () => {
   const lines = ['CREATE ROLE postgres;', 'ALTER ROLE postgres WITH SUPERUSER;', 'CREATE ROLE "Odd ""Role""";', 'ALTER ROLE "Odd ""Role""" WITH NOBYPASSRLS BOGUS;'];
 

@@ -225,8 +225,11 @@ describe('run charts', () => {
     await rm(join(dir, 'timeline.ndjson'));
     html = chartsSectionHtml(await loadRunCharts(dir));
     expect(html.match(/No load ran/g)).toHaveLength(3);
-    // Nothing to draw: no script at all.
+    // Nothing to draw: no script at all, and no key to a time axis that is not there.
     expect(html).not.toContain('<script');
+    expect(html).not.toContain('Time runs from');
+    // Each empty chart is named by its subject only: no caption describing data that does not exist.
+    expect(html).toContain('<figcaption>Replication lag</figcaption><p>No replication to chart');
   });
 
   it('the bands plugin labels time as elapsed m:ss and h:mm:ss', () => {

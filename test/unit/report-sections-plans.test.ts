@@ -79,11 +79,24 @@ describe('plan alignment', () => {
 });
 
 describe('plan figures', () => {
-  it('computes ratios after / before and colours them beyond 1.5x or below 0.67x', () => {
+  it('computes ratios after / before and colours them beyond explain.timeRatio (default 2) or below its inverse', () => {
     expect(ratioOf(10, 30)).toBe(3);
     expect(ratioOf(0, 5)).toBeUndefined();
     expect(ratioOf(undefined, 5)).toBeUndefined();
-    expect([1.5, 1.51, 0.67, 0.669, 1].map(ratioClass)).toEqual(['even', 'worse', 'even', 'better', 'even']);
+    expect([2, 2.01, 0.5, 0.49, 1].map((r) => ratioClass(r))).toEqual(['even', 'worse', 'even', 'better', 'even']);
+    expect([1.5, 1.51, 0.67, 0.669, 1].map((r) => ratioClass(r, 1.5))).toEqual(['even', 'worse', 'even', 'better', 'even']);
+  });
+
+  it('words and colours the plan section with the configured explain.timeRatio, not a fixed ratio', () => {
+    const shape = node('Seq Scan', { relation: 't' });
+    const before = baseline('q', shape, { analyze: true, runs: 1, executionTimeMs: 10 });
+    const after = baseline('q', shape, { analyze: true, runs: 1, executionTimeMs: 25 });
+    const configured = planDiffsSectionHtml(...sides([before], [after]), { timeRatio: 3 });
+    expect(configured).toContain('no time ratio beyond 3× or below 0.33× (explain.timeRatio; beyond noise)');
+    expect(configured).toContain('<span class="pd-ratio pd-even">2.50×</span>');
+    const byDefault = planDiffsSectionHtml(...sides([before], [after]));
+    expect(byDefault).toContain('1 with a time ratio beyond 2× or below 0.5× (explain.timeRatio, its default; beyond noise)');
+    expect(byDefault).toContain('<span class="pd-ratio pd-worse">2.50×</span>');
   });
 
   it('shows cost (not coloured), planning and (ANALYZE) execution time with their ratios, and buffers', () => {
@@ -129,7 +142,7 @@ describe('plan figures', () => {
     const html = planDiffsSectionHtml(...sides([before], [after]));
     expect(html).toContain('<span class="pd-ratio pd-noise">3.00×</span>');
     expect(html).toContain('Grey time ratios');
-    expect(html).toContain('no time ratio beyond 1.5× or below 0.67× (beyond noise)');
+    expect(html).toContain('no time ratio beyond 2× or below 0.5× (explain.timeRatio, its default; beyond noise)');
   });
 
   it('shows why a baseline has no plan: rejected, failed, or not configured on one side', () => {

@@ -103,7 +103,7 @@ describe('report sections from a real rehearsal (logical 15.18 -> 17.10)', () =>
 
   it('shows every baseline\'s plans and ratios, the estimated cost and sub-millisecond timings not coloured', () => {
     const html = planDiffsSectionHtml(pre, post);
-    expect(html).toContain('6 baselines: no plan changed shape, no time ratio beyond 1.5× or below 0.67× (beyond noise).');
+    expect(html).toContain('6 baselines: no plan changed shape, no time ratio beyond 2× or below 0.5× (explain.timeRatio, its default; beyond noise).');
     expect(html.match(/<div class="pd-baseline[^"]*">/g)).toHaveLength(6);
     const payload = html.slice(html.indexOf('<h3>payload-containment</h3>'), html.indexOf('<h3>status-history-of-a-notification</h3>'));
     expect(rowsAfter(payload, 'pd-figures')[0]).toEqual(['Total cost (planner units)', '24.03', '331.48', '13.79×']);
@@ -146,7 +146,7 @@ describe('report sections without snapshots or data', () => {
   it('renders a check diff with no findings at all', () => {
     const empty: DiffReport = { ...report, findings: [], summary: { ...report.summary, findings: { fail: 0, warn: 0, info: 0 } } };
     const html = checkDiffSectionHtml(empty);
-    expect(html).toContain('No findings: nothing that the checks compare changed. 13 checks ran.');
+    expect(html).toContain('No findings: nothing that the checks compare changed. 13 checks without findings, 9 of them ok before and after.');
     expect(html).not.toContain('cd-filter');
   });
 });

@@ -203,11 +203,11 @@ describe('the --json contract and the step breakdown', () => {
       ],
     }),
   );
-  const ledger = { attempts: 1_000, confirmed: 990, lost: 1, recovered: 2, notCommitted: 7, unexpected: 0, duplicated: 0 };
+  const ledger = { attempts: 1_000, confirmed: 990, lost: 1, recovered: 2, notCommitted: 7, failed: 0, unexpected: 0, duplicated: 0 };
 
   it('prints exactly the documented fields, durations in ms and ISO timestamps', () => {
     const s = soakSummary(ledger, downtime);
-    expect(Object.keys(s)).toEqual(['attempts', 'confirmed', 'lost', 'recovered', 'notCommitted', 'unexpected', 'duplicated', 'downtimeMs', 'resolutionMs', 'outages']);
+    expect(Object.keys(s)).toEqual(['attempts', 'confirmed', 'lost', 'recovered', 'notCommitted', 'failed', 'unexpected', 'duplicated', 'downtimeMs', 'resolutionMs', 'outages']);
     expect(s.outages[0]).toEqual({ start: '2025-01-01T00:00:01.000Z', end: '2025-01-01T00:00:04.000Z', durationMs: 3_000, failedAttempts: 150, errorClasses: { refused: 149, 'admin-shutdown': 1 } });
     expect(Object.keys(s.outages[1] as object)).toEqual(['start', 'end', 'durationMs', 'failedAttempts', 'errorClasses']);
     expect(s).toMatchObject({ downtimeMs: 3_500, resolutionMs: 20 });

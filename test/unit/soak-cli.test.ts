@@ -48,10 +48,10 @@ describe('soakPlan (every flag of cutover soak, validated before any connection)
     expect(soakPlan({ ...base, probe: false, connections: '8', json: true })).toMatchObject({ probe: false, connections: 8, json: true });
   });
 
-  it('refuses a schema the soak does not own, the k6 driver of a later version, and an unknown workload', () => {
+  it('refuses a schema the soak does not own, a driver other than node, and an unknown workload', () => {
     expect(() => soakPlan({ ...base, schema: 'public' })).toThrow(/--schema: .*got "public"/);
     expect(() => soakPlan({ ...base, schema: 'pg_catalog' })).toThrow(/--schema/);
-    expect(() => soakPlan({ ...base, driver: 'k6' })).toThrow(/--driver: k6 is not available/);
+    expect(() => soakPlan({ ...base, driver: 'k6' })).toThrow(/--driver: expected node .*got "k6"/);
     expect(() => soakPlan({ ...base, workload: 'nope' })).toThrow(/--workload: expected one of/);
   });
 
@@ -110,6 +110,7 @@ describe('terminal lines', () => {
       lost: 2,
       recovered: 1,
       notCommitted: 3,
+      failed: 4,
       unexpected: 0,
       duplicated: 0,
       downtimeMs: 1_234,
@@ -119,7 +120,7 @@ describe('terminal lines', () => {
     const degraded = [{ start: Date.UTC(2025, 0, 1, 0, 0, 5), end: Date.UTC(2025, 0, 1, 0, 0, 7), durationMs: 2_000, slowAttempts: 40, maxLatencyMs: 1_900, lane: 'driver' as const, resolutionMs: 2 }];
     const lines = summaryLines(summary, { note: "resolution 2 ms, the load's attempt interval", degraded }, 500, plain);
     expect(lines).toEqual([
-      'ledger: 1,000 ledgered attempts: 990 confirmed, 2 lost, 1 recovered, 3 not committed, 0 unexpected, 0 duplicated',
+      'ledger: 1,000 ledgered attempts: 990 confirmed, 2 lost, 1 recovered, 3 not committed, 4 failed as the client was told, 0 unexpected, 0 duplicated',
       "downtime: 1,234 ms in 1 outage (resolution 2 ms, the load's attempt interval)",
       '  00:00:01.000 -> 00:00:02.234 UTC  1,234 ms, 600 failed attempts: refused 590, starting-up 10',
       'degraded: 2,000 ms in 1 window slower than 500 ms without errors',

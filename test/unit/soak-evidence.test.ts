@@ -188,7 +188,7 @@ describe('the gate of a soak: flags, config, downtime limit', () => {
   });
 });
 
-const summary = (over: Partial<SoakSummary> = {}): SoakSummary => ({ attempts: 20, confirmed: 0, lost: 0, recovered: 0, notCommitted: 0, unexpected: 0, duplicated: 0, downtimeMs: 2_026, resolutionMs: 20, outages: [{ start: '2026-12-05T10:00:00.000Z', end: '2026-12-05T10:00:02.026Z', durationMs: 2_026, failedAttempts: 40, errorClasses: { other: 40 } }], ...over });
+const summary = (over: Partial<SoakSummary> = {}): SoakSummary => ({ attempts: 20, confirmed: 0, lost: 0, recovered: 0, notCommitted: 0, failed: 0, unexpected: 0, duplicated: 0, downtimeMs: 2_026, resolutionMs: 20, outages: [{ start: '2026-12-05T10:00:00.000Z', end: '2026-12-05T10:00:02.026Z', durationMs: 2_026, failedAttempts: 40, errorClasses: { other: 40 } }], ...over });
 
 function soakRecord(): SoakRecord {
   return {
