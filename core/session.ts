@@ -29,6 +29,9 @@ export const DEFAULT_SESSION: Required<SessionOptions> = {
   applicationName: 'cutover',
 };
 
+/** SQL that opens or ends transactions itself (it sets READ ONLY on its own, as EXPLAIN does). */
+const TRANSACTION_CONTROL = /(^|;)\s*(BEGIN|START\s+TRANSACTION|COMMIT|ROLLBACK|ABORT|END|SAVEPOINT)\b/i;
+
 /** PgBouncer's refusal of a startup parameter it does not know (FATAL 08P01). */
 function refusedStartupParameter(error: unknown): boolean {
   return error instanceof CutoverError && error.sqlState === '08P01' && /unsupported startup parameter/i.test(error.message);
@@ -36,6 +39,7 @@ function refusedStartupParameter(error: unknown): boolean {
 
 export async function openSession(endpoint: Endpoint, options: SessionOptions = {}): Promise<Session> {
   const o = { ...DEFAULT_SESSION, ...options };
+  let pooled = false;
   // connectClient applies libpq's sslmode fallbacks and turns failures into one CutoverError.
   const client = await connectClient(endpoint, {
     application_name: o.applicationName,
@@ -48,9 +52,12 @@ export async function openSession(endpoint: Endpoint, options: SessionOptions = 
     // A pooler (PgBouncer without ignore_startup_parameters) refuses these settings at startup.
     // They are not sent as SET either: through transaction pooling a SET stays on the server
     // connection and reaches other clients (a read-only flag would break the application's writes).
-    // The session's own statements are read-only and bounded by construction; these were guards.
+    pooled = true;
     return connectClient(endpoint, { application_name: o.applicationName });
   });
+  // Through such a pooler the guards move into each statement's own transaction instead:
+  // BEGIN READ ONLY and SET LOCAL last only as long as it, so nothing reaches other clients.
+  const guard = pooled && o.readOnly ? `BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${Math.floor(o.statementTimeoutMs)}; SET LOCAL lock_timeout = ${Math.floor(o.lockTimeoutMs)}` : undefined;
   let serverVersionNum: number;
   try {
     const res = await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
@@ -70,10 +77,14 @@ export async function openSession(endpoint: Endpoint, options: SessionOptions = 
     serverVersionNum,
     async query<R extends Row = Row>(sql: string, params?: unknown[]): Promise<R[]> {
       if (closed) throw new CutoverError('internal', `session to ${describeEndpoint(endpoint)} is closed`);
+      const guarded = guard !== undefined && !TRANSACTION_CONTROL.test(sql);
       try {
+        if (guarded) await client.query(guard);
         const res = await client.query<R>(sql, params);
+        if (guarded) await client.query('COMMIT');
         return res.rows;
       } catch (error) {
+        if (guarded) await client.query('ROLLBACK').catch(() => {});
         throw queryError(error, sql);
       }
     },

@@ -7,6 +7,8 @@ import { installServerCertificate, makeTestCertificates, type TestCertificates }
 import { cleanEnv, runCli, type CliResult } from '../support/run-cli.js';
 import { readRun } from '../support/run-dirs.js';
 import { hasPgBouncer, startUserPgBouncer, type UserPgBouncer } from '../support/user-pgbouncer.js';
+import { resolveEndpoint } from '../../core/resolve-endpoint.js';
+import { openSession } from '../../core/session.js';
 
 /**
  * Issue 13: `cutover soak --db postgresql://postgres@127.0.0.1:PORT/postgres` against a server
@@ -251,4 +253,20 @@ describe.concurrent('through PgBouncer, configured as users configure it', () =>
     expectSuccess(expect, url('app_session')));
   it.skipIf(!hasPgBouncer())('transaction pooling: the driver sees the pooler and parses unnamed (skipped without /usr/sbin/pgbouncer)', ({ expect }) =>
     expectSuccess(expect, url('app_transaction')));
+  it.skipIf(!hasPgBouncer())(
+    'check sessions stay read-only and time-limited through transaction pooling, without leaking to other clients (skipped without /usr/sbin/pgbouncer)',
+    async ({ expect }) => {
+      const endpoint = resolveEndpoint({ url: url('app_transaction') }, {}, home);
+      // PgBouncer refuses the session's startup options here: the guards ride in each transaction.
+      await using check = await openSession(endpoint, { statementTimeoutMs: 1_500 });
+      expect(await check.query(`SHOW transaction_read_only`)).toEqual([{ transaction_read_only: 'on' }]);
+      expect(await check.query(`SHOW statement_timeout`)).toEqual([{ statement_timeout: '1500ms' }]);
+      await expect(check.query(`CREATE TABLE public.written_by_a_check (id int)`)).rejects.toMatchObject({ sqlState: '25006' });
+      await expect(check.query(`SELECT pg_sleep(5)`)).rejects.toMatchObject({ sqlState: '57014' });
+      // Another client of the same pool gets server connections with the defaults back.
+      await using writer = await openSession(endpoint, { readOnly: false });
+      expect(await writer.query(`SHOW transaction_read_only`)).toEqual([{ transaction_read_only: 'off' }]);
+      expect(await writer.query(`SHOW statement_timeout`)).toEqual([{ statement_timeout: '0' }]);
+    },
+  );
 });
