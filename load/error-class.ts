@@ -11,6 +11,7 @@ export type ErrorClass =
   | 'reset'
   | 'admin-shutdown'
   | 'starting-up'
+  | 'shutting-down'
   | 'read-only'
   | 'timeout'
   | 'auth'
@@ -44,7 +45,8 @@ export function classifyError(error: unknown): ErrorClass {
   if (/Connection terminated|connection ended|Client has encountered a connection error/i.test(message)) return 'reset';
   if (code === 'ETIMEDOUT' || /timeout/i.test(message)) return 'timeout';
   if (code === '57P01' || code === '57P02') return 'admin-shutdown';
-  if (code === '57P03') return 'starting-up';
+  // 57P03 (cannot connect now) is said both while a server starts and while it shuts down.
+  if (code === '57P03') return /shutting down/i.test(message) ? 'shutting-down' : 'starting-up';
   if (code === '25006') return 'read-only';
   if (isSqlState(code)) return `sqlstate-${code}`;
   return 'other';
@@ -57,7 +59,7 @@ export function classifyError(error: unknown): ErrorClass {
  * failure — is the server answering "no" while up, and never counts as downtime's doing.
  */
 export function isAvailabilityClass(cls: ErrorClass): boolean {
-  if (['refused', 'reset', 'admin-shutdown', 'starting-up', 'read-only', 'timeout', 'saturated'].includes(cls)) return true;
+  if (['refused', 'reset', 'admin-shutdown', 'starting-up', 'shutting-down', 'read-only', 'timeout', 'saturated'].includes(cls)) return true;
   // Connection exceptions (08), operator intervention (57: shutdown, crash, cancel), insufficient
   // resources (53: too many connections, disk full), a database not accepting connections or a lock
   // an upgrade holds (55), and a database that does not exist while a restore recreates it (3D000).

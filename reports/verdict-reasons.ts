@@ -78,7 +78,9 @@ export function verdictReasons(run: RunManifest | undefined, diff: DiffReport | 
     });
   }
   if (!reasons.some((r) => r.severity !== 'info') && run?.verdict !== 'running') {
-    reasons.unshift({ severity: 'info', text: run ? 'Every step succeeded, no write was lost, and no finding fails the gate' : 'No finding fails the gate' });
+    // A soak runs no checks: a clause about findings would be true of nothing.
+    const text = !run ? 'No finding fails the gate' : run.method === 'soak' ? 'The soak succeeded and no write was lost' : 'Every step succeeded, no write was lost, and no finding fails the gate';
+    reasons.unshift({ severity: 'info', text });
   }
   return reasons;
 }

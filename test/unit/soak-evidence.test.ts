@@ -131,6 +131,12 @@ describe('ErrorSampler: the words of each class, capped', () => {
 describe('classifyError and describeError', () => {
   const err = (message: string, code?: string) => Object.assign(new Error(message), code ? { code } : {});
 
+  it('tells a server shutting down from one starting up, though both answer 57P03', () => {
+    expect(classifyError(err('the database system is shutting down', '57P03'))).toBe('shutting-down');
+    expect(classifyError(err('the database system is starting up', '57P03'))).toBe('starting-up');
+    expect(isAvailabilityClass('shutting-down')).toBe(true);
+  });
+
   it('gives TLS refusals, authentication failures, permission errors and unresolved hosts classes of their own', () => {
     expect(classifyError(err('The server does not support SSL connections'))).toBe('tls');
     expect(classifyError(err('self-signed certificate in certificate chain', 'SELF_SIGNED_CERT_IN_CHAIN'))).toBe('tls');
