@@ -13,15 +13,13 @@ import { WINDOWS_FILE } from '../load/analysis/window-log.js';
 import type { TimelineBucket } from '../load/timeline-types.js';
 import { createRunDirectory, writeJsonAtomic } from '../scenarios/run-directory.js';
 import type { InterruptionRecord, RunManifest } from '../scenarios/run-manifest.js';
-import { newSoakRecord, recordLoad, recordVerification } from '../scenarios/soak-results.js';
+import { newSoakRecord, recordJudgement, recordLoad, recordVerification, wholeSoakStep } from '../scenarios/soak-results.js';
 import { renderRunDirectory } from '../reports/render-run.js';
 import type { CliRuntime } from './runtime.js';
 import { soakGate, soakPlan, type SoakOptions } from './soak-plan.js';
 import { loadCliConfig } from './load-config.js';
 import { downtimeReason } from '../reports/gate.js';
-import { recordJudgement } from '../scenarios/soak-results.js';
-import { sampleLine } from './soak-lines.js';
-import { interruptedText, loadLine, progressLine, summaryLines } from './soak-lines.js';
+import { interruptedText, loadLine, progressLine, sampleLine, summaryLines } from './soak-lines.js';
 import { plain } from './io.js';
 import { FLAGGED_IDS_FILE, writeFlaggedIds, type FlaggedCounts } from '../load/flagged-ids-file.js';
 import { flaggedIdsLine } from './flagged-ids-line.js';
@@ -160,22 +158,8 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
   const summary = analysis.summary;
   // The whole soak is the run's one step: its figures are the run's totals.
   manifest.steps = [
-    {
-      name: 'soak',
-      action: 'soak',
-      // Stopped short of its planned duration: it neither failed nor did what was asked.
-      status: interruption ? 'interrupted' : 'ok',
-      startedAt: result.driver.startedAt,
-      endedAt: result.driver.endedAt,
-      durationMs: Date.parse(result.driver.endedAt) - Date.parse(result.driver.startedAt),
-      downtimeMs: summary.downtimeMs,
-      failedAttempts: summary.outages.reduce((sum, w) => sum + w.failedAttempts, 0),
-      lost: summary.lost,
-      unexpected: summary.unexpected,
-      duplicated: summary.duplicated,
-      downtimeResolutionMs: summary.resolutionMs,
-      outages: summary.outages,
-    },
+    // Stopped short of its planned duration: it neither failed nor did what was asked.
+    wholeSoakStep({ startedAt: Date.parse(result.driver.startedAt), endedAt: Date.parse(result.driver.endedAt), status: interruption ? 'interrupted' : 'ok', summary }),
   ];
   const passed = soakPassed(summary);
   // No pass without evidence (exit 3), and downtime over the user's limit fails the gate (exit 1).

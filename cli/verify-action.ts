@@ -24,7 +24,7 @@ import type { LedgerVerification } from '../load/verify-ledger.js';
 import type { SoakAnalysis } from '../load/analysis/analyse-soak.js';
 import type { TimelineBucket } from '../load/timeline-types.js';
 import { writeJsonAtomic } from '../scenarios/run-directory.js';
-import { recordVerification, stepSoakFields } from '../scenarios/soak-results.js';
+import { recordVerification, stepSoakFields, wholeSoakStep } from '../scenarios/soak-results.js';
 import { readRunManifest, renderRunDirectory } from '../reports/render-run.js';
 
 export interface VerifyOptions {
@@ -130,21 +130,7 @@ async function recordInRun(o: {
     manifest.durationMs = stoppedAt - Date.parse(manifest.startedAt);
     if (manifest.method === 'soak' && manifest.steps.length === 0) {
       // The one step a finished soak records, over what the load did before the harness died.
-      manifest.steps.push({
-        name: 'soak',
-        action: 'soak',
-        status: 'interrupted',
-        startedAt: new Date(loadStart).toISOString(),
-        endedAt: new Date(stoppedAt).toISOString(),
-        durationMs: stoppedAt - loadStart,
-        downtimeMs: summary.downtimeMs,
-        failedAttempts: summary.outages.reduce((sum, w) => sum + w.failedAttempts, 0),
-        lost: summary.lost,
-        unexpected: summary.unexpected,
-        duplicated: summary.duplicated,
-        downtimeResolutionMs: summary.resolutionMs,
-        outages: summary.outages,
-      });
+      manifest.steps.push(wholeSoakStep({ startedAt: loadStart, endedAt: stoppedAt, status: 'interrupted', summary }));
     }
   } else if ((manifest.verdict === 'pass' || manifest.verdict === 'warn') && !soakPassed(summary)) {
     // A write found lost (or unexpected, duplicated) now fails a run that had passed.

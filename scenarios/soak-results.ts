@@ -1,4 +1,5 @@
 import type { SoakAnalysis } from '../load/analysis/analyse-soak.js';
+import type { SoakSummary } from '../load/analysis/soak-summary.js';
 import type { StepFigures } from '../load/analysis/step-breakdown.js';
 import type { SoakRecord } from '../load/soak-record.js';
 import type { SoakRunResult } from '../load/soak-run.js';
@@ -83,6 +84,20 @@ export function stepSoakFields(f: StepFigures): Pick<StepRecord, 'downtimeMs' | 
     duplicated: f.duplicated,
     downtimeResolutionMs: f.downtimeResolutionMs,
     outages: f.outages,
+  };
+}
+
+/** The one step of a `cutover soak` run: the whole soak, its figures the run's totals. */
+export function wholeSoakStep(o: { startedAt: number; endedAt: number; status: StepRecord['status']; summary: SoakSummary }): StepRecord {
+  const { summary } = o;
+  return {
+    name: 'soak',
+    action: 'soak',
+    status: o.status,
+    startedAt: new Date(o.startedAt).toISOString(),
+    endedAt: new Date(o.endedAt).toISOString(),
+    durationMs: o.endedAt - o.startedAt,
+    ...stepSoakFields({ ...summary, failedAttempts: summary.outages.reduce((sum, w) => sum + w.failedAttempts, 0), downtimeResolutionMs: summary.resolutionMs }),
   };
 }
 
