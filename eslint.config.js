@@ -12,6 +12,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts CI runs before anything is built.
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
     // Issue 13: every connection goes through connectClient (libpq's sslmode fallbacks); a client
     // built elsewhere from one TLS attempt made sslmode=prefer fail against servers without TLS.
     files: ['**/*.ts'],

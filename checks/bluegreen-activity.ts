@@ -1,4 +1,4 @@
-import type { FindingInput } from '../reports/finding.js';
+import type { FindingInput } from './finding.js';
 import { bluegreenSkipReason } from './bluegreen-applies.js';
 import { type BluegreenSession, collectBluegreenActivity } from './bluegreen-activity-collect.js';
 import { defineCheck } from './define-check.js';

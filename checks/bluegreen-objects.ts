@@ -1,4 +1,4 @@
-import type { FindingInput } from '../reports/finding.js';
+import type { FindingInput } from './finding.js';
 import { bluegreenSkipReason, usesLogicalReplication } from './bluegreen-applies.js';
 import { type BluegreenObjects, collectBluegreenObjects } from './bluegreen-objects-collect.js';
 import { defineCheck } from './define-check.js';

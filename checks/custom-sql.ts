@@ -1,6 +1,6 @@
 import { errorInfo } from '../core/errors.js';
 import type { Session } from '../core/session.js';
-import type { FindingInput, Severity } from '../reports/finding.js';
+import type { FindingInput, Severity } from './finding.js';
 import { defineCheck } from './define-check.js';
 import { checkSelectOnly } from './select-only.js';
 import { type Expectation, checkExpectation, compactJson, jsonSafe } from './custom-expectation.js';

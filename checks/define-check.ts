@@ -1,7 +1,7 @@
 import type { Session } from '../core/session.js';
 import type { ErrorInfo } from '../core/errors.js';
 import type { ResolvedConfig } from '../core/config.js';
-import type { FindingInput, Severity } from '../reports/finding.js';
+import type { FindingInput, Severity } from './finding.js';
 
 export type Suite = 'pre' | 'post';
 

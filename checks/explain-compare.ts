@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../core/config.js';
-import type { FindingInput } from '../reports/finding.js';
+import type { FindingInput } from './finding.js';
 import type { ExplainBaseline } from './explain-query.js';
 import { formatShape, sameShape } from './plan-shape.js';
 import { lineDiff } from './line-diff.js';

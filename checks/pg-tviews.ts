@@ -1,4 +1,4 @@
-import type { FindingInput } from '../reports/finding.js';
+import type { FindingInput } from './finding.js';
 import { defineCheck } from './define-check.js';
 import { forEachDatabase, type UninspectedDatabase } from './each-database.js';
 import { type PgTviewsDatabase, healthLevel, readTviews } from './pg-tviews-collect.js';

@@ -1,5 +1,5 @@
 import type { Session } from '../core/session.js';
-import type { FindingInput } from '../reports/finding.js';
+import type { FindingInput } from './finding.js';
 import { defineCheck } from './define-check.js';
 import { forEachDatabase, type UninspectedDatabase } from './each-database.js';
 

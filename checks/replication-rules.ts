@@ -1,4 +1,4 @@
-import type { FindingInput } from '../reports/finding.js';
+import type { FindingInput } from './finding.js';
 import type { ReplicationData } from './replication-check.js';
 import { TABLE_SYNC_STATES } from './replication-logical.js';
 import type { ReplicationSlot } from './replication-slots.js';

@@ -1,5 +1,5 @@
 import type { Session } from '../core/session.js';
-import type { FindingInput } from '../reports/finding.js';
+import type { FindingInput } from './finding.js';
 import { defineCheck } from './define-check.js';
 
 /** How a role's password is stored; never the hash itself. `unknown` when pg_authid is not readable. */

@@ -1,4 +1,4 @@
-import type { FindingInput } from '../reports/finding.js';
+import type { FindingInput } from './finding.js';
 import { defineCheck } from './define-check.js';
 import { WATCHED_SETTINGS } from './server-watch-list.js';
 import { redactSetting } from './setting-redact.js';

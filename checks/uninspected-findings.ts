@@ -1,4 +1,4 @@
-import type { FindingInput } from '../reports/finding.js';
+import type { FindingInput } from './finding.js';
 import type { UninspectedDatabase } from './each-database.js';
 
 /** One warning per database a per-database check could not open: what it says is incomplete. */

@@ -6,7 +6,7 @@ import type { Suite } from '../checks/define-check.js';
 import { evaluateSnapshot } from '../reports/evaluate.js';
 import { applyGate, type GateResult } from '../reports/gate.js';
 import { countSeverities, countStatuses } from '../reports/diff-report.js';
-import type { Finding } from '../reports/finding.js';
+import type { Finding } from '../checks/finding.js';
 import { CutoverError } from '../core/errors.js';
 import type { CliRuntime } from './runtime.js';
 import { loadCliConfig } from './load-config.js';

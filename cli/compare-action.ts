@@ -1,5 +1,5 @@
 import { relative, resolve } from 'node:path';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../core/duration.js';
 import { assertWritable } from './output-path.js';
 import { writeOutput } from './write-output.js';
 import { plain } from './io.js';

@@ -1,4 +1,5 @@
 import { CutoverError } from '../core/errors.js';
+import { finishRun } from '../reports/finish-run.js';
 import { resolveConfig } from '../core/config.js';
 import { ACTIONS } from '../scenarios/actions/index.js';
 import { findLab } from '../scenarios/providers/lab-installations.js';
@@ -8,7 +9,7 @@ import { validateScenario } from '../scenarios/scenario-file.js';
 import type { CliRuntime } from './runtime.js';
 import { appendStepSummary } from './step-summary.js';
 import { loadCliConfig } from './load-config.js';
-import { parseDuration, parsePositive } from './duration.js';
+import { parseDuration, parsePositive } from '../core/duration.js';
 import { printRunResult } from './run-action.js';
 
 export interface RehearseOptions {
@@ -55,6 +56,7 @@ export async function runRehearse(options: RehearseOptions, runtime: CliRuntime)
   });
   const { runDir, manifest } = await runScenario(validateScenario(scenario, 'cutover rehearse'), {
     runsDir: options.runsDir,
+    finish: finishRun,
     method: options.method,
     config,
     log: (line) => runtime.io.err(`cutover: ${line}`),

@@ -10,7 +10,8 @@ export function registerReport(program: Command, runtime: CliRuntime): void {
     .argument('<run-dir>', 'a run directory (runs/<stamp>-<name>)')
     .action(
       runtime.action(async (runDir: string) => {
-        const { readRunManifest, renderRunDirectory } = await import('../reports/render-run.js');
+        const { renderRunDirectory } = await import('../reports/render-run.js');
+        const { readRunManifest } = await import('../run/read-run.js');
         const run = await readRunManifest(runDir);
         const files = await renderRunDirectory(runDir);
         for (const file of Object.values(files)) runtime.io.out(`${relative(runtime.cwd, runDir) || runDir}/${file}`);

@@ -1,13 +1,14 @@
 import { join, relative } from 'node:path';
+import { finishRun } from '../reports/finish-run.js';
 import { resolveConfig } from '../core/config.js';
-import type { RunManifest } from '../scenarios/run-manifest.js';
+import type { RunManifest } from '../run/manifest.js';
 import { loadScenarioFile } from '../scenarios/scenario-file.js';
 import { runScenario } from '../scenarios/runner/index.js';
 import { scenarioTargetMajor } from '../scenarios/runner/scenario-target-major.js';
 import type { CliRuntime } from './runtime.js';
 import { appendStepSummary } from './step-summary.js';
 import { loadCliConfig } from './load-config.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../core/duration.js';
 import { errorLines } from './soak-lines.js';
 import { downtimeReason } from '../reports/gate.js';
 import { flaggedIdsLine } from './flagged-ids-line.js';
@@ -32,6 +33,7 @@ export async function runScenarioFile(file: string, options: RunOptions, runtime
   const config = targetMajor === given.upgrade.targetMajor ? given : resolveConfig({ ...given, upgrade: { ...given.upgrade, targetMajor } });
   const { runDir, manifest } = await runScenario(scenario, {
     runsDir: options.runsDir,
+    finish: finishRun,
     name: options.name,
     config,
     log: (line) => runtime.io.err(`cutover: ${line}`),

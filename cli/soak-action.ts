@@ -2,7 +2,6 @@ import { join, relative } from 'node:path';
 import { CutoverError, errorInfo } from '../core/errors.js';
 import { describeEndpoint, publicEndpoint } from '../core/endpoint.js';
 import { resolveEndpoint } from '../core/resolve-endpoint.js';
-import { toolVersion } from '../core/tool-version.js';
 import { SoakRun, type SoakRunResult } from '../load/soak-run.js';
 import { verifyRunLedger } from '../load/soak-verify.js';
 import { analyseSoak } from '../load/analysis/analyse-soak.js';
@@ -11,9 +10,11 @@ import { ledgerDir } from '../load/ledger-format.js';
 import { TIMELINE_FILE } from '../load/timeline-writer.js';
 import { WINDOWS_FILE } from '../load/analysis/window-log.js';
 import type { TimelineBucket } from '../load/timeline-types.js';
-import { createRunDirectory, writeJsonAtomic } from '../scenarios/run-directory.js';
-import type { InterruptionRecord, RunManifest } from '../scenarios/run-manifest.js';
-import { newSoakRecord, recordJudgement, recordLoad, recordVerification, wholeSoakStep } from '../scenarios/soak-results.js';
+import { createRunDirectory, writeJsonAtomic } from '../run/run-directory.js';
+import type { InterruptionRecord, RunManifest } from '../run/manifest.js';
+import { newRunManifest } from '../run/new-manifest.js';
+import { LEDGER_DIR } from '../run/run-files.js';
+import { newSoakRecord, recordJudgement, recordLoad, recordVerification, wholeSoakStep } from '../run/soak-results.js';
 import { renderRunDirectory } from '../reports/render-run.js';
 import type { CliRuntime } from './runtime.js';
 import { soakGate, soakPlan, type SoakOptions } from './soak-plan.js';
@@ -56,19 +57,14 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
     probeIntervalMs: plan.probe ? plan.probe.intervalMs : undefined,
   });
   const manifest: RunManifest = {
-    kind: 'cutover.run',
-    schemaVersion: 1,
-    tool: { name: 'cutover', version: toolVersion() },
-    name: 'soak',
-    startedAt: new Date(started).toISOString(),
-    endedAt: null,
-    durationMs: null,
-    verdict: 'running',
-    method: 'soak',
-    config: { rate: plan.rate, durationMs: plan.durationMs, workload: plan.workload.name, driver: plan.driver, schema: plan.schema, probe: plan.probe !== false, gate },
-    endpoints: { writer: publicEndpoint(endpoint) },
-    steps: [],
-    files: { ledger: 'ledger/', timeline: TIMELINE_FILE, windows: WINDOWS_FILE },
+    ...newRunManifest({
+      name: 'soak',
+      method: 'soak',
+      started,
+      config: { rate: plan.rate, durationMs: plan.durationMs, workload: plan.workload.name, driver: plan.driver, schema: plan.schema, probe: plan.probe !== false, gate },
+      endpoints: { writer: publicEndpoint(endpoint) },
+      files: { ledger: LEDGER_DIR, timeline: TIMELINE_FILE, windows: WINDOWS_FILE },
+    }),
     soak: record,
   };
   const save = () => writeJsonAtomic(manifestPath, manifest);

@@ -9,7 +9,7 @@ import type { ErrorClass } from '../load/error-class.js';
 import type { ErrorMessages, ErrorSample } from '../load/error-samples.js';
 import type { SoakEvidence } from '../load/analysis/soak-evidence.js';
 import { downtimeReason } from '../reports/gate.js';
-import type { InterruptionRecord } from '../scenarios/run-manifest.js';
+import type { InterruptionRecord } from '../run/manifest.js';
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const ms = (x: number) => (x >= 100 ? n(x) : x.toFixed(1).replace(/\.0$/, ''));

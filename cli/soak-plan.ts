@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { CutoverError } from '../core/errors.js';
 import type { WorkloadDefinition } from '../load/workload-types.js';
 import { workloadByName } from '../load/workloads/index.js';
-import { parseDuration, parsePositive } from './duration.js';
+import { parseDuration, parsePositive } from '../core/duration.js';
 
 /** The flags of `cutover soak` as commander gives them (strings, unvalidated). */
 export interface SoakOptions {

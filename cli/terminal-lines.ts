@@ -1,5 +1,5 @@
 import type { SnapshotCheck } from '../checks/snapshot.js';
-import type { Finding } from '../reports/finding.js';
+import type { Finding } from '../checks/finding.js';
 import { type Style, plain } from './io.js';
 
 /** One progress line as a check ends: status, id, time, and the reason when it did not run. */

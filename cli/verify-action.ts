@@ -17,15 +17,16 @@ import { summaryLines } from './soak-lines.js';
 import { plain } from './io.js';
 import { assertWritable } from './output-path.js';
 import { flaggedCounts, flaggedIdLines, writeFlaggedIds, type FlaggedIdsInput, type NamedSpan } from '../load/flagged-ids-file.js';
-import type { RunManifest } from '../scenarios/run-manifest.js';
+import type { RunManifest } from '../run/manifest.js';
 import { flaggedIdsLine } from './flagged-ids-line.js';
 import { FLAGGED_IDS_FILE } from '../load/flagged-ids-file.js';
 import type { LedgerVerification } from '../load/verify-ledger.js';
 import type { SoakAnalysis } from '../load/analysis/analyse-soak.js';
 import type { TimelineBucket } from '../load/timeline-types.js';
-import { writeJsonAtomic } from '../scenarios/run-directory.js';
-import { recordVerification, stepSoakFields, wholeSoakStep } from '../scenarios/soak-results.js';
-import { readRunManifest, renderRunDirectory } from '../reports/render-run.js';
+import { writeJsonAtomic } from '../run/run-directory.js';
+import { recordVerification, stepSoakFields, wholeSoakStep } from '../run/soak-results.js';
+import { renderRunDirectory } from '../reports/render-run.js';
+import { readRunManifest } from '../run/read-run.js';
 
 export interface VerifyOptions {
   runDir?: string;

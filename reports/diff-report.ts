@@ -2,7 +2,7 @@ import type { PublicEndpoint } from '../core/endpoint.js';
 import { toolVersion } from '../core/tool-version.js';
 import type { ServerIdentity, Snapshot } from '../checks/snapshot.js';
 import type { GatePolicy, GateResult, Verdict } from './gate.js';
-import type { Finding, Severity } from './finding.js';
+import type { Finding, Severity } from '../checks/finding.js';
 import { checkEntry } from './check-entry.js';
 
 /** One side of a diff, as the report shows it: no check data, no secrets. */

@@ -3,10 +3,10 @@ import type { ResolvedConfig } from '../core/config.js';
 import type { CheckDefinition, Suite } from '../checks/define-check.js';
 import { CATALOG } from '../checks/catalog.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../checks/snapshot.js';
-import { type Finding, type FindingInput, SEVERITY_ORDER } from './finding.js';
+import { type Finding, type FindingInput, SEVERITY_ORDER } from '../checks/finding.js';
 import { type CheckEntry, checkEntry } from './check-entry.js';
 import { compareData, evaluateData } from './run-rule.js';
-import { toFinding } from './to-finding.js';
+import { toFinding } from '../checks/to-finding.js';
 import { sortFindings } from './sort-findings.js';
 
 /**

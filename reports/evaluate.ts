@@ -2,10 +2,10 @@ import type { ResolvedConfig } from '../core/config.js';
 import type { CheckDefinition } from '../checks/define-check.js';
 import { CATALOG } from '../checks/catalog.js';
 import type { Snapshot } from '../checks/snapshot.js';
-import type { Finding } from './finding.js';
+import type { Finding } from '../checks/finding.js';
 import { checkEntry } from './check-entry.js';
 import { evaluateData } from './run-rule.js';
-import { toFinding } from './to-finding.js';
+import { toFinding } from '../checks/to-finding.js';
 import { sortFindings } from './sort-findings.js';
 
 /**

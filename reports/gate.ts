@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../core/config.js';
 import { matchesPattern } from '../checks/select.js';
-import type { Finding } from './finding.js';
+import type { Finding } from '../checks/finding.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail';
 

@@ -1,6 +1,6 @@
 import type { SnapshotSide } from './sections/check-data.js';
 import type { DiffReport } from './diff-report.js';
-import type { RunManifest } from '../scenarios/run-manifest.js';
+import type { RunManifest } from '../run/manifest.js';
 import { renderReportPage } from './report-page.js';
 
 export interface RenderHtmlOptions {

@@ -1,4 +1,4 @@
-export * from './finding.js';
+export * from '../checks/finding.js';
 export { diffSnapshots } from './differ.js';
 export { evaluateSnapshot } from './evaluate.js';
 export { sortFindings } from './sort-findings.js';

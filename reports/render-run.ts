@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CutoverError } from '../core/errors.js';
-import type { RunManifest } from '../scenarios/run-manifest.js';
+import type { RunManifest } from '../run/manifest.js';
 import type { DiffReport } from './diff-report.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
@@ -17,24 +17,7 @@ import { readStoppedHarness, type StoppedHarness } from './stopped-harness.js';
 import { verdictReasons } from './verdict-reasons.js';
 import { cloudwatchSectionHtml } from './sections/cloudwatch-section.js';
 import { escapeMarkdown } from './escape.js';
-
-/** Reads `run.json` of a run directory, refusing anything else. */
-export async function readRunManifest(runDir: string): Promise<RunManifest> {
-  const path = join(runDir, 'run.json');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // A directory without run.json is the common mistake (a parent of runs, a typo): say that.
-    if (code === 'ENOENT' && existsSync(runDir)) throw new CutoverError('input', `${runDir}: no run.json in this directory: expected a run directory (runs/<time>-<name>)`, { cause: error });
-    throw new CutoverError('input', `${runDir}: not a readable run directory (${code ?? (error as Error).message})`, { cause: error });
-  }
-  if ((parsed as RunManifest)?.kind !== 'cutover.run') {
-    throw new CutoverError('input', `${path}: not a cutover run manifest (expected "kind": "cutover.run")`);
-  }
-  return parsed as RunManifest;
-}
+import { readRunManifest } from '../run/read-run.js';
 
 /** An artifact of the run directory: absent, read, or present but unreadable (with why). */
 type Artifact<T> = { state: 'absent' } | { state: 'read'; value: T } | { state: 'unreadable'; reason: string };

@@ -1,4 +1,4 @@
-import type { RunManifest } from '../scenarios/run-manifest.js';
+import type { RunManifest } from '../run/manifest.js';
 import { renderReportPage, type ReportInput } from './report-page.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describeEndpoint } from '../core/endpoint.js';
 import { redactArgv } from '../core/redact-argv.js';
-import type { RunManifest } from '../scenarios/run-manifest.js';
+import type { RunManifest } from '../run/manifest.js';
 import { escapeHtml as h } from './escape.js';
 
 const seconds = (ms: number | null | undefined) => (typeof ms === 'number' ? `${(ms / 1000).toFixed(1)} s` : '—');

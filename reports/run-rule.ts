@@ -1,7 +1,7 @@
 import { errorInfo } from '../core/errors.js';
 import type { CheckDefinition, CompareContext, EvaluateContext } from '../checks/define-check.js';
-import type { Finding, FindingInput } from './finding.js';
-import { toFinding } from './to-finding.js';
+import type { Finding, FindingInput } from '../checks/finding.js';
+import { toFinding } from '../checks/to-finding.js';
 
 /**
  * Runs a check's evaluate or compare rule. A rule that throws (e.g. on data from another

@@ -1,4 +1,4 @@
-import { type Finding, SEVERITY_ORDER } from './finding.js';
+import { type Finding, SEVERITY_ORDER } from '../checks/finding.js';
 
 /** Orders findings the way every report shows them: most severe first, then by id. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {

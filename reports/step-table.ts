@@ -1,4 +1,4 @@
-import type { RunManifest, StepRecord } from '../scenarios/run-manifest.js';
+import type { RunManifest, StepRecord } from '../run/manifest.js';
 import { escapeHtml as h, escapeMarkdown as md } from './escape.js';
 
 const dash = '—';

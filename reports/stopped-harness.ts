@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunManifest } from '../scenarios/run-manifest.js';
+import type { RunManifest } from '../run/manifest.js';
 import { readLedgers } from '../load/ledger-reader.js';
 import { ledgerDir } from '../load/ledger-format.js';
 import { readTimeline, summariseWindow } from '../load/timeline-reader.js';

@@ -1,4 +1,4 @@
-import type { RunManifest } from '../scenarios/run-manifest.js';
+import type { RunManifest } from '../run/manifest.js';
 import type { DiffReport } from './diff-report.js';
 import { escapeHtml as h } from './escape.js';
 import { verdictReasons, type VerdictReasonOptions } from './verdict-reasons.js';

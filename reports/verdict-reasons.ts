@@ -1,4 +1,4 @@
-import type { RunManifest } from '../scenarios/run-manifest.js';
+import type { RunManifest } from '../run/manifest.js';
 import type { DiffReport } from './diff-report.js';
 import { downtimeReason } from './gate.js';
 import { stoppedFacts, stoppedSentence, type StoppedHarness } from './stopped-harness.js';

@@ -1,4 +1,4 @@
-import type { RunManifest } from '../scenarios/run-manifest.js';
+import type { RunManifest } from '../run/manifest.js';
 import { escapeHtml as h } from './escape.js';
 import type { ErrorSample } from '../load/error-samples.js';
 import type { SoakRecord } from '../load/soak-record.js';

@@ -1,5 +1,5 @@
 import type { SoakRun } from '../load/soak-run.js';
-import type { StepRecord } from './run-manifest.js';
+import type { StepRecord } from '../run/manifest.js';
 import { timeStep, type StepContext } from './step-timer.js';
 
 /** Longest wait, after a step, for the soak to see the database serve again. */

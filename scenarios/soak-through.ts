@@ -9,8 +9,8 @@ import { analyseSoak, type SoakAnalysis } from '../load/analysis/analyse-soak.js
 import { sampleText } from '../load/analysis/soak-evidence.js';
 import type { WorkloadDefinition } from '../load/workload-types.js';
 import type { TimelineBucket } from '../load/timeline-types.js';
-import type { RunManifest } from './run-manifest.js';
-import { newSoakRecord, recordLoad, recordVerification, stepSoakFields } from './soak-results.js';
+import type { RunManifest } from '../run/manifest.js';
+import { newSoakRecord, recordLoad, recordVerification, stepSoakFields } from '../run/soak-results.js';
 
 /** Settings of the soak a scenario runs through its steps. */
 export const SCENARIO_SOAK = { schema: 'cutover', probeIntervalMs: 20, degradedThresholdMs: 500, timeoutMs: 1_000, startTimeoutMs: 30_000 } as const;

@@ -2,7 +2,7 @@ import type { Endpoint } from '../core/endpoint.js';
 import { ProbeLane } from '../load/probe-lane.js';
 import { outageWindows } from '../load/outages.js';
 import { errorInfo } from '../core/errors.js';
-import type { StepRecord } from './run-manifest.js';
+import type { StepRecord } from '../run/manifest.js';
 
 export interface StepContext {
   /** Marks the start of a named sub-phase (stop, start...). */

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global URL, console, process */
 // Which embedded PostgreSQL packages npm installs on each platform users have, asked of npm
 // itself (`npm ci --dry-run --os … --cpu …` on a copy of package.json and package-lock.json; no
 // network), checked against the package cutover resolves at run time for that platform.

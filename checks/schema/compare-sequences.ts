@@ -1,4 +1,4 @@
-import type { FindingInput } from '../../reports/finding.js';
+import type { FindingInput } from '../finding.js';
 import type { SequenceInfo } from './sequences.js';
 
 /**

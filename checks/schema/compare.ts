@@ -1,4 +1,4 @@
-import type { FindingInput, Severity } from '../../reports/finding.js';
+import type { FindingInput, Severity } from '../finding.js';
 import type { SchemaData, SchemaInventory } from './inventory.js';
 import { compareColumns } from './compare-columns.js';
 import { compareSequenceValues } from './compare-sequences.js';

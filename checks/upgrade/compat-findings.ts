@@ -1,4 +1,4 @@
-import type { FindingInput } from '../../reports/finding.js';
+import type { FindingInput } from '../finding.js';
 import type { UninspectedDatabase } from '../each-database.js';
 import type { UpgradeCheckResult } from './run-upgrade-checks.js';
 import type { UpgradeObject } from './upgrade-check.js';

@@ -1,5 +1,5 @@
-import type { MetricSeries } from '../../scenarios/aws/cloudwatch-record.js';
-import { periodWords } from '../../scenarios/aws/cloudwatch-period.js';
+import type { MetricSeries } from '../../run/cloudwatch-record.js';
+import { periodWords } from '../../run/cloudwatch-period.js';
 import { line, lineChart, type Line, type RunChart } from './chart-configs.js';
 import type { RunCharts } from './run-charts.js';
 

@@ -1,4 +1,4 @@
-import type { RunManifest } from '../../scenarios/run-manifest.js';
+import type { RunManifest } from '../../run/manifest.js';
 
 /** What a band marks: a step (ok or failed), an outage, a degraded window. */
 export type BandKind = 'step' | 'failed-step' | 'outage' | 'degraded';

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
-import { readCloudWatchRecord, type CloudWatchRecord } from '../../scenarios/aws/cloudwatch-record.js';
-import { readReplicationLag, type ReplicationLagSeries } from './replication-lag-series.js';
+import { readRunManifest } from '../../run/read-run.js';
+import type { RunManifest } from '../../run/manifest.js';
+import { readCloudWatchRecord, type CloudWatchRecord } from '../../run/cloudwatch-record.js';
+import { readReplicationLag, type ReplicationLagSeries } from '../../run/replication-lag.js';
 import { runBands, type ChartBand } from './run-bands.js';
 import { readTimelineSeries, type TimelineSeries } from './timeline-series.js';
 
@@ -26,7 +25,7 @@ export interface RunCharts {
  * `cloudwatch.json` and the steps and outages of `run.json` (pass the manifest when it is already read).
  */
 export async function loadRunCharts(runDir: string, run?: RunManifest): Promise<RunCharts> {
-  const manifest = run ?? (JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')) as RunManifest);
+  const manifest = run ?? (await readRunManifest(runDir));
   const timeline = await readTimelineSeries(runDir);
   const startMs = timeline?.startMs ?? firstTime([manifest.steps?.[0]?.startedAt, manifest.soak?.startedAt, manifest.startedAt]);
   const replication = await readReplicationLag(runDir, startMs);

@@ -1,6 +1,6 @@
 import type { DiffReport } from '../diff-report.js';
-import type { Finding } from '../finding.js';
-import { SEVERITY_ORDER } from '../finding.js';
+import type { Finding } from '../../checks/finding.js';
+import { SEVERITY_ORDER } from '../../checks/finding.js';
 import type { FindingDifference, FindingsComparison } from './comparison.js';
 
 /** A finding's identity across runs: its id and the object it concerns. */

@@ -1,5 +1,5 @@
 import { CutoverError } from '../../core/errors.js';
-import { SEVERITY_ORDER } from '../finding.js';
+import { SEVERITY_ORDER } from '../../checks/finding.js';
 import { formatMs, formatPercent, increase, type Change } from './change.js';
 import type { CompareGate, FindingsComparison, GateResult, LatencyComparison, PlanComparison, ThroughputComparison } from './comparison.js';
 import { percentText, type CompareLimits } from './gate-limits.js';

@@ -1,5 +1,5 @@
 import type { TimelineBucket } from '../../load/timeline-types.js';
-import type { StepRecord } from '../../scenarios/run-manifest.js';
+import type { StepRecord } from '../../run/manifest.js';
 import { change } from './change.js';
 import type { LatencyComparison, PairedStep, PercentilePair, StepLatency, WindowLatency } from './comparison.js';
 import { PERCENTILES, mergedPercentiles, type LatencyPercentiles } from './latency-percentiles.js';

@@ -1,6 +1,6 @@
 import { summariseWindow } from '../../load/timeline-reader.js';
 import type { TimelineBucket } from '../../load/timeline-types.js';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
+import type { RunManifest } from '../../run/manifest.js';
 import { change, type Change } from './change.js';
 import type { LedgerFigures, LedgerKey, LoadFigures, LoadKey, ThroughputComparison } from './comparison.js';
 

@@ -1,5 +1,5 @@
-import type { Finding, Severity } from '../finding.js';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
+import type { Finding, Severity } from '../../checks/finding.js';
+import type { RunManifest } from '../../run/manifest.js';
 import type { Change } from './change.js';
 import type { LatencyPercentiles, PercentileKey } from './latency-percentiles.js';
 import type { CompareLimits } from './gate-limits.js';

@@ -1,5 +1,5 @@
 import { CutoverError } from '../../core/errors.js';
-import type { Severity } from '../finding.js';
+import type { Severity } from '../../checks/finding.js';
 import { PERCENTILES, type PercentileKey } from './latency-percentiles.js';
 
 /** The regressions `cutover compare` gates on; a limit left undefined is not checked. */

@@ -1,4 +1,4 @@
-import type { StepRecord } from '../../scenarios/run-manifest.js';
+import type { StepRecord } from '../../run/manifest.js';
 import type { PairedStep, StepLatency } from './comparison.js';
 
 /**

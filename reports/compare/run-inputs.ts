@@ -5,9 +5,9 @@ import { readSnapshot, type Snapshot } from '../../checks/snapshot.js';
 import { readTimeline } from '../../load/timeline-reader.js';
 import { TIMELINE_FILE } from '../../load/timeline-writer.js';
 import type { TimelineBucket } from '../../load/timeline-types.js';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
+import type { RunManifest } from '../../run/manifest.js';
 import type { DiffReport } from '../diff-report.js';
-import { readRunManifest } from '../render-run.js';
+import { readRunManifest } from '../../run/read-run.js';
 
 /** What a comparison reads from one run directory; null for a file the run does not have. */
 export interface RunInputs {

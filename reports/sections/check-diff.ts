@@ -1,7 +1,7 @@
 import { readableSnapshot, type SnapshotSide } from './check-data.js';
 import { type DiffReport, type ReportCheck, type ReportFinding, countSeverities } from '../diff-report.js';
 import { escapeHtml as h } from '../escape.js';
-import { SEVERITY_ORDER, type Severity } from '../finding.js';
+import { SEVERITY_ORDER, type Severity } from '../../checks/finding.js';
 import { checkStatusHtml } from './check-status-html.js';
 import { findingValues, type ValuePair } from './finding-values.js';
 import { noteHtml, plural, sectionHtml } from './section.js';

@@ -1,6 +1,6 @@
-import type { CloudWatchRecord, MetricSeries } from '../../scenarios/aws/cloudwatch-record.js';
-import { periodWords } from '../../scenarios/aws/cloudwatch-period.js';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
+import type { CloudWatchRecord, MetricSeries } from '../../run/cloudwatch-record.js';
+import { periodWords } from '../../run/cloudwatch-period.js';
+import type { RunManifest } from '../../run/manifest.js';
 import { escapeHtml as h } from '../escape.js';
 import { noteHtml, plural, sectionHtml } from './section.js';
 

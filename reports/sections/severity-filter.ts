@@ -1,4 +1,4 @@
-import type { Severity } from '../finding.js';
+import type { Severity } from '../../checks/finding.js';
 
 /** Most severe first, as every report lists them. */
 export const SEVERITIES: readonly Severity[] = ['fail', 'warn', 'info'];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../../cli/duration.js';
+import { parseDuration } from '../../core/duration.js';
 
 /** A duration parameter of a step: `30s`, `5m`, `1m30s`, `250ms`, or a number of milliseconds. */
 export function durationParam(limits: { minMs?: number; maxMs?: number } = {}) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { formatMs } from '../../cli/duration.js';
+import { formatMs } from '../../core/duration.js';
 import { CutoverError } from '../../core/errors.js';
 import { analyzeGreen, copySchema, createPublication, createSubscription, dropReplication, ensureReplicaIdentity, pollUntil, refreshMaterializedViews, SCHEMA_TOOLS, slotLag, subscribedTables, tablesNotReady, type Replication } from '../logical/index.js';
 import { switchover, waitForPosition } from '../logical/switchover.js';

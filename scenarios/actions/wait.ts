@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CutoverError } from '../../core/errors.js';
-import { formatMs } from '../../cli/duration.js';
+import { formatMs } from '../../core/duration.js';
 import { defineAction } from './action-types.js';
 import { durationParam } from './duration-param.js';
 

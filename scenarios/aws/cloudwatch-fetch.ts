@@ -1,8 +1,8 @@
 import { GetMetricDataCommand, type GetMetricDataCommandOutput, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import type { AwsConfig } from './aws-config.js';
-import { alignWindow, finestPeriod } from './cloudwatch-period.js';
+import { alignWindow, finestPeriod } from '../../run/cloudwatch-period.js';
 import { batches, MAX_QUERIES_PER_REQUEST, planQueries, type PlannedQuery } from './cloudwatch-queries.js';
-import type { CloudWatchRecord, MetricSeries } from './cloudwatch-record.js';
+import type { CloudWatchRecord, MetricSeries } from '../../run/cloudwatch-record.js';
 import { awsErrorText, DEFAULT_RETRY, withThrottleRetry, type RetryPolicy } from './cloudwatch-retry.js';
 
 /** The one call the fetch makes (a CloudWatchClient, or a stand-in in tests). */

@@ -1,10 +1,7 @@
 import type { RdsEngine, WatchTarget } from './aws-config.js';
 
-/** How a metric's per-step figure is summarised: its highest or its lowest point in the step. */
-export type Summary = 'max' | 'min';
-
-/** The unit a metric's values are in, as shown in the report. */
-export type MetricUnit = 'seconds' | 'milliseconds' | 'bytes' | 'percent' | 'count' | 'per second';
+export type { MetricUnit, Summary } from '../../run/cloudwatch-record.js';
+import type { MetricUnit, Summary } from '../../run/cloudwatch-record.js';
 
 /** One metric of namespace AWS/RDS that matters during an upgrade. */
 export interface RdsMetric {

@@ -1,7 +1,7 @@
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { AwsConfig } from './aws-config.js';
 import { rdsMetrics, targetDimension } from './cloudwatch-metrics.js';
-import type { MetricSeries } from './cloudwatch-record.js';
+import type { MetricSeries } from '../../run/cloudwatch-record.js';
 
 /** GetMetricData takes at most 500 queries per request. */
 export const MAX_QUERIES_PER_REQUEST = 500;

@@ -1,6 +1,6 @@
 import type { RDSClient } from '@aws-sdk/client-rds';
 import { CutoverError } from '../../core/errors.js';
-import { formatMs } from '../../cli/duration.js';
+import { formatMs } from '../../core/duration.js';
 import { sleep } from '../actions/wait.js';
 import { rdsError } from './rds-errors.js';
 import type { Transition, TransitionLog } from './rds-bluegreen-transitions.js';

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { errorInfo } from '../../core/errors.js';
 import type { TimelineBucket } from '../../load/timeline-types.js';
-import { writeJsonAtomic } from '../run-directory.js';
-import type { RunManifest } from '../run-manifest.js';
+import { writeJsonAtomic } from '../../run/run-directory.js';
+import type { RunManifest } from '../../run/manifest.js';
 import type { AwsConfig } from './aws-config.js';
 import { cloudWatchClient } from './cloudwatch-client.js';
 import { fetchRunMetrics, type MetricDataSender } from './cloudwatch-fetch.js';
-import { CLOUDWATCH_FILE, type CloudWatchRecord } from './cloudwatch-record.js';
+import { CLOUDWATCH_FILE, type CloudWatchRecord } from '../../run/cloudwatch-record.js';
 import type { RetryPolicy } from './cloudwatch-retry.js';
 import { SoakPublisher, type MetricPutter } from './soak-publisher.js';
 

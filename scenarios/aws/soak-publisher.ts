@@ -1,6 +1,6 @@
 import { PutMetricDataCommand, type MetricDatum, type PutMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
 import type { TimelineBucket } from '../../load/timeline-types.js';
-import type { PublishSummary } from './cloudwatch-record.js';
+import type { PublishSummary } from '../../run/cloudwatch-record.js';
 import { awsErrorText, isThrottling } from './cloudwatch-retry.js';
 
 /** The one call the publisher makes (a CloudWatchClient, or a stand-in in tests). */

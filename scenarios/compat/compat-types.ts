@@ -1,5 +1,5 @@
 import type { Endpoint, PublicEndpoint } from '../../core/endpoint.js';
-import type { Finding } from '../../reports/finding.js';
+import type { Finding } from '../../checks/finding.js';
 import type { Cluster } from '../topology/cluster.js';
 import type { PgUpgradeCheckResult } from './pg-upgrade-check.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runChecked } from '../../core/child-process.js';
 import { CutoverError } from '../../core/errors.js';
-import type { FindingInput } from '../../reports/finding.js';
+import type { FindingInput } from '../../checks/finding.js';
 import { freePort } from '../providers/free-port.js';
 import { LocalServer } from '../providers/local-server.js';
 import { serverUser } from '../providers/server-user.js';

@@ -1,4 +1,4 @@
-import type { FindingInput } from '../../reports/finding.js';
+import type { FindingInput } from '../../checks/finding.js';
 import { type DumpSection, qualifiedName, sectionAt } from './dump-sections.js';
 import type { PsqlMessage } from './psql-messages.js';
 

@@ -1,4 +1,4 @@
-import type { FindingInput } from '../../reports/finding.js';
+import type { FindingInput } from '../../checks/finding.js';
 import type { PsqlMessage } from './psql-messages.js';
 
 /** Check id of the findings about the source's roles the target refused. */

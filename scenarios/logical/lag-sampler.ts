@@ -3,21 +3,7 @@ import { join } from 'node:path';
 import { openSession, type Session } from '../../core/session.js';
 import type { Cluster } from '../topology/cluster.js';
 import { slotLag } from './replication.js';
-
-/** The run directory's file of replication lag samples, one JSON line each. */
-export const REPLICATION_LAG_FILE = 'replication-lag.ndjson';
-
-/** One line of `replication-lag.ndjson`. */
-export interface ReplicationLagSample {
-  /** When the sample was taken, epoch milliseconds. */
-  t: number;
-  /** The same instant, ISO 8601. */
-  at: string;
-  /** Bytes of blue's WAL the slot has not confirmed yet. */
-  lagBytes: number;
-  /** The replication slot (the subscription's name). */
-  slot: string;
-}
+import { REPLICATION_LAG_FILE, type ReplicationLagSample } from '../../run/replication-lag.js';
 
 /** What a sampler did, for the step's details. */
 export interface LagSamplerSummary {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { CutoverError, errorInfo } from '../../core/errors.js';
 import { publicEndpoint, type Endpoint } from '../../core/endpoint.js';
 import { resolveConfig, type ResolvedConfig } from '../../core/config.js';
-import { toolVersion } from '../../core/tool-version.js';
 import { runSuite } from '../../checks/suite.js';
 import { writeSnapshot, type Snapshot } from '../../checks/snapshot.js';
 import type { SoakRun } from '../../load/soak-run.js';
@@ -15,11 +14,12 @@ import type { WorkloadDefinition } from '../../load/workload-types.js';
 import type { LedgerVerification } from '../../load/verify-ledger.js';
 import { parseStep, type ParsedStep } from '../actions/registry.js';
 import { openEndpointSwitch, type EndpointSwitch } from '../endpoint-switch/index.js';
-import { finishRun } from '../finish-run.js';
-import { recordFlaggedIds } from '../flagged-ids-record.js';
+import type { FinishRun } from '../../run/finish.js';
+import { recordFlaggedIds } from '../../run/flagged-ids-record.js';
 import { captureResumePoint, lateWrites, type ResumePoint } from '../late-writes.js';
-import { createRunDirectory, writeJsonAtomic } from '../run-directory.js';
-import type { RunManifest } from '../run-manifest.js';
+import { createRunDirectory, writeJsonAtomic } from '../../run/run-directory.js';
+import type { RunManifest } from '../../run/manifest.js';
+import { newRunManifest } from '../../run/new-manifest.js';
 import type { Scenario } from '../scenario-types.js';
 import { SCENARIO_SOAK, finishSoakThrough, startSoakThrough } from '../soak-through.js';
 import type { Cluster } from '../topology/cluster.js';
@@ -46,6 +46,8 @@ export interface RunScenarioOptions {
   method?: string;
   /** The checks' configuration; default the scenario's `config`. */
   config?: ResolvedConfig;
+  /** Closes the run (verdict, findings, report): `finishRun` of reports/, supplied by the caller. */
+  finish: FinishRun;
 }
 
 export interface ScenarioResult {
@@ -72,21 +74,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const name = options.name ?? scenario.name;
   const runDir = await createRunDirectory({ name, parent: options.runsDir });
   const started = Date.now();
-  const manifest: RunManifest = {
-    kind: 'cutover.run',
-    schemaVersion: 1,
-    tool: { name: 'cutover', version: toolVersion() },
+  const manifest = newRunManifest({
     name,
-    startedAt: new Date(started).toISOString(),
-    endedAt: null,
-    durationMs: null,
-    verdict: 'running',
     method: options.method ?? 'scenario',
+    started,
     config: { scenario: redactScenario(scenario), checks: config, ...(options.argv ? { commandLine: redactArgv(options.argv) } : {}) },
-    endpoints: {},
-    steps: [],
-    files: {},
-  };
+  });
   const save = () => writeJsonAtomic(join(runDir, 'run.json'), manifest);
   await save();
   log(`run directory: ${runDir}`);
@@ -240,7 +233,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     await topology?.close().catch((e: unknown) => log(`cleanup: ${errorInfo(e).message}`));
     // Processes a command step left running in the background end with the run.
     await killStrayGroups();
-    await finishRun({ runDir, manifest, started, config });
+    await options.finish({ runDir, manifest, started, config });
   }
   if (manifest.error && signal.aborted) throw new CutoverError('interrupted', `interrupted; partial run in ${runDir}`);
   return { runDir, manifest };

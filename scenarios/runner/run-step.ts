@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { SoakRun } from '../../load/soak-run.js';
 import type { ActionContext } from '../actions/action-types.js';
 import type { ParsedStep } from '../actions/registry.js';
-import type { StepRecord } from '../run-manifest.js';
+import type { StepRecord } from '../../run/manifest.js';
 import { soakStep } from '../soak-step.js';
 import { timeStep } from '../step-timer.js';
 import type { Topology } from '../topology/cluster.js';

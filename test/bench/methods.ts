@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { resolveConfig } from '../../core/config.js';
 import { findLab } from '../../scenarios/providers/lab-installations.js';
 import { rehearsalScenario, type RehearsalFlags } from '../../scenarios/runner/rehearsal-scenario.js';
-import { runScenario } from '../../scenarios/runner/index.js';
+import { runScenario } from '../support/run-scenario.js';
 import { scenarioSchema } from '../../scenarios/scenario-types.js';
 
 interface MethodCase {

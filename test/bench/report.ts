@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { encodeHistogram, newHistogram, recordMs } from '../../load/latency-histogram.js';
 import type { TimelineBucket } from '../../load/timeline-types.js';
-import type { RunManifest, StepRecord } from '../../scenarios/run-manifest.js';
+import type { RunManifest, StepRecord } from '../../run/manifest.js';
 import { renderRunDirectory } from '../../reports/render-run.js';
 import { seededRandom } from '../../load/driver/seeded-random.js';
 import { diffAndGate } from '../../reports/diff-and-gate.js';

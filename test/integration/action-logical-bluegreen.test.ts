@@ -17,7 +17,7 @@ import { verifyRunLedger } from '../../load/soak-verify.js';
 import { prepareWorkload, workloadByName } from '../../load/workloads/index.js';
 import { writersTableDdl } from '../../load/writer-registry.js';
 import type { LedgerVerification } from '../../load/verify-ledger.js';
-import type { StepRecord } from '../../scenarios/run-manifest.js';
+import type { StepRecord } from '../../run/manifest.js';
 import type { Session } from '../../core/session.js';
 import { waitFor } from '../support/lab.js';
 import { blueCluster, TestActionContext } from '../support/action-context.js';

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScenario } from '../../scenarios/runner/run-scenario.js';
+import { runScenario } from '../support/run-scenario.js';
 import { findLab } from '../../scenarios/providers/lab-installations.js';
 import { scenarioSchema } from '../../scenarios/scenario-types.js';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
+import type { RunManifest } from '../../run/manifest.js';
 
 const lab = findLab();
 const green17 = lab?.bindir(17);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../../scenarios/runner/index.js';
+import { runScenario } from '../support/run-scenario.js';
 import { scenarioSchema } from '../../scenarios/scenario-types.js';
 import { labBindir, labEnv } from '../support/lab.js';
 

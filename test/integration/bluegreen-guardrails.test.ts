@@ -7,7 +7,7 @@ import { resolveConfig } from '../../core/config.js';
 import type { Session } from '../../core/session.js';
 import type { Snapshot } from '../../checks/snapshot.js';
 import { evaluateSnapshot } from '../../reports/evaluate.js';
-import type { Finding } from '../../reports/finding.js';
+import type { Finding } from '../../checks/finding.js';
 import { bluegreenSettingsCheck } from '../../checks/bluegreen-settings.js';
 import { bluegreenObjectsCheck } from '../../checks/bluegreen-objects.js';
 import { bluegreenActivityCheck } from '../../checks/bluegreen-activity.js';

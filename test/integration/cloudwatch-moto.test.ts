@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand, type MetricDataResult, type MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { startMoto, type Moto } from '../support/moto.js';
 import { awsSchema, cloudWatchClient, fetchRunMetrics, openRunCloudWatch, readCloudWatchRecord, SoakPublisher, type AwsConfigInput, type CloudWatchRecord } from '../../scenarios/aws/index.js';
-import { createRunDirectory, writeJsonAtomic } from '../../scenarios/run-directory.js';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
+import { createRunDirectory, writeJsonAtomic } from '../../run/run-directory.js';
+import type { RunManifest } from '../../run/manifest.js';
 import { renderRunDirectory } from '../../reports/render-run.js';
 import type { TimelineBucket } from '../../load/timeline-types.js';
 

@@ -8,7 +8,7 @@ import { startMoto, type Moto } from '../support/moto.js';
 import { cleanEnv, runCli } from '../support/run-cli.js';
 import { canvasInk, launchBrowser, openReport, screenshot } from '../support/browser.js';
 import type { CloudWatchRecord } from '../../scenarios/aws/index.js';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
+import type { RunManifest } from '../../run/manifest.js';
 import type { TimelineBucket } from '../../load/timeline-types.js';
 
 const MINUTE = 60_000;

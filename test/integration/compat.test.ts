@@ -7,7 +7,7 @@ import { LocalServer } from '../../scenarios/providers/index.js';
 import { findLab } from '../../scenarios/providers/lab-installations.js';
 import { compatRehearsal, type CompatResult } from '../../scenarios/compat/index.js';
 import { localCluster } from '../../scenarios/topology/local-cluster.js';
-import type { Finding } from '../../reports/finding.js';
+import type { Finding } from '../../checks/finding.js';
 import { cleanEnv, runCli } from '../support/run-cli.js';
 
 /**

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { CreateDBInstanceCommand, DescribeBlueGreenDeploymentsCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { type Moto, startMoto } from '../support/moto.js';
 import { cleanEnv, runCli } from '../support/run-cli.js';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
+import type { RunManifest } from '../../run/manifest.js';
 import { escapeHtml } from '../../reports/escape.js';
 import { rdsBluegreenCreateAction } from '../../scenarios/actions/rds-bluegreen-create.js';
 import { rdsBluegreenWaitAction } from '../../scenarios/actions/rds-bluegreen-wait.js';

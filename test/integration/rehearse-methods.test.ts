@@ -7,7 +7,7 @@ import { resolveConfig } from '../../core/config.js';
 import { readSnapshot } from '../../checks/snapshot.js';
 import { findLab } from '../../scenarios/providers/lab-installations.js';
 import { rehearsalScenario, type RehearsalFlags } from '../../scenarios/runner/rehearsal-scenario.js';
-import { runScenario } from '../../scenarios/runner/index.js';
+import { runScenario } from '../support/run-scenario.js';
 import { scenarioSchema } from '../../scenarios/scenario-types.js';
 
 /**

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { cleanEnv, runCli } from '../support/run-cli.js';
 import { waitFor } from '../support/lab.js';
 import { acceptsConnections } from '../support/net.js';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
+import type { RunManifest } from '../../run/manifest.js';
 
 let work: string;
 let env: NodeJS.ProcessEnv;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, cleanEnv, runCli } from '../support/run-cli.js';
 import { LocalServer } from '../../scenarios/providers/index.js';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
+import type { RunManifest } from '../../run/manifest.js';
 
 let work: string;
 let env: NodeJS.ProcessEnv;

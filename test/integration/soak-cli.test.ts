@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { LocalServer } from '../../scenarios/providers/index.js';
 import { freePort } from '../../scenarios/providers/free-port.js';
 import { cleanEnv, runCli } from '../support/run-cli.js';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
+import type { RunManifest } from '../../run/manifest.js';
 import type { SoakSummary } from '../../load/analysis/soak-summary.js';
 
 const CONTRACT_KEYS = ['attempts', 'confirmed', 'lost', 'recovered', 'notCommitted', 'failed', 'unexpected', 'duplicated', 'downtimeMs', 'resolutionMs', 'outages'];

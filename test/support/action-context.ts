@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ActionContext, ActionDefinition, ProvisionOptions } from '../../scenarios/actions/action-types.js';
 import type { EndpointSwitch } from '../../scenarios/endpoint-switch/switch-types.js';
 import type { LocalServer } from '../../scenarios/providers/local-server.js';
-import type { StepRecord } from '../../scenarios/run-manifest.js';
+import type { StepRecord } from '../../run/manifest.js';
 import { scenarioSchema, type ProviderSpec, type Scenario, type ScenarioInput } from '../../scenarios/scenario-types.js';
 import { timeStep } from '../../scenarios/step-timer.js';
 import type { Cluster, ProviderKind } from '../../scenarios/topology/cluster.js';

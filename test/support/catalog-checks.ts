@@ -7,7 +7,7 @@ import { resolveConfig } from '../../core/config.js';
 import type { Session } from '../../core/session.js';
 import type { CheckDefinition } from '../../checks/define-check.js';
 import type { Snapshot } from '../../checks/snapshot.js';
-import type { FindingInput } from '../../reports/finding.js';
+import type { FindingInput } from '../../checks/finding.js';
 import { serverCheck } from '../../checks/server-identity.js';
 import { databasesCheck } from '../../checks/databases.js';
 import { extensionsCheck } from '../../checks/extensions.js';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
+import type { RunManifest } from '../../run/manifest.js';
 
 /** The one run directory a command left under `parent` (a test's own runs directory). */
 export function onlyRunDir(parent: string): string {

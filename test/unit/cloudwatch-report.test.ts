@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CloudWatchRecord, MetricSeries } from '../../scenarios/aws/index.js';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
+import type { RunManifest } from '../../run/manifest.js';
 import { chartConfigs, loadRunCharts, stepPoints } from '../../reports/charts/index.js';
 import { cloudwatchSectionHtml } from '../../reports/sections/index.js';
 import { renderRunDirectory } from '../../reports/render-run.js';

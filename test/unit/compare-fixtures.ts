@@ -4,7 +4,7 @@ import { encodeHistogram, newHistogram, recordMs } from '../../load/latency-hist
 import type { TimelineBucket } from '../../load/timeline-types.js';
 import type { ExplainBaseline } from '../../checks/explain-query.js';
 import type { PlanShapeNode } from '../../checks/plan-shape.js';
-import type { RunManifest, StepRecord } from '../../scenarios/run-manifest.js';
+import type { RunManifest, StepRecord } from '../../run/manifest.js';
 import type { DiffReport, ReportFinding } from '../../reports/diff-report.js';
 import type { Snapshot } from '../../checks/snapshot.js';
 import type { RunInputs } from '../../reports/compare/index.js';

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { dumpSections, parsePsqlMessages, type PsqlMessage } from '../../scenarios/compat/index.js';
 import { restoreFindings } from '../../scenarios/compat/restore-findings.js';
 import { roleFindings } from '../../scenarios/compat/role-findings.js';
-import { buildCompatReport } from '../../scenarios/compat/compat-report.js';
-import { renderCompatJunit, renderCompatMarkdown } from '../../scenarios/compat/compat-render.js';
+import { buildCompatReport } from '../../reports/compat/compat-report.js';
+import { renderCompatJunit, renderCompatMarkdown } from '../../reports/compat/compat-render.js';
 import type { CompatResult } from '../../scenarios/compat/compat-types.js';
-import { toFinding } from '../../reports/to-finding.js';
+import { toFinding } from '../../checks/to-finding.js';
 
 /**
  * The compatibility rehearsal's parsing, on a real schema dump of a PostgreSQL 15 database taken

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyGate } from '../../reports/gate.js';
-import type { Finding, Severity } from '../../reports/finding.js';
+import type { Finding, Severity } from '../../checks/finding.js';
 
 function finding(id: string, severity: Severity): Finding {
   return { id, checkId: id.split('/')[0] ?? id, key: id.split('/')[1] ?? '', severity, message: id };

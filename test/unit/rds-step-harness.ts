@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActionContext, ActionDefinition } from '../../scenarios/actions/action-types.js';
-import type { StepRecord } from '../../scenarios/run-manifest.js';
+import type { StepRecord } from '../../run/manifest.js';
 import type { Scenario } from '../../scenarios/scenario-types.js';
 import { timeStep } from '../../scenarios/step-timer.js';
 import type { Transition } from '../../scenarios/aws/rds-bluegreen-transitions.js';

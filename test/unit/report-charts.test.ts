@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeHistogram, encodeHistogram, mergeHistograms, newHistogram, recordMs } from '../../load/latency-histogram.js';
 import { readTimeline } from '../../load/timeline-reader.js';
 import type { TimelineBucket } from '../../load/timeline-types.js';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
+import type { RunManifest } from '../../run/manifest.js';
 import { tickStep } from '../../reports/charts/chart-configs.js';
 import { BANDS_PLUGIN_SOURCE, bandsPlugin, chartConfigs, chartsSectionHtml, loadRunCharts, PercentileReader, scriptSafeJson, timelineSeries } from '../../reports/charts/index.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../core/config.js';
-import type { Finding } from '../../reports/finding.js';
+import type { Finding } from '../../checks/finding.js';
 import { buildDiffReport } from '../../reports/diff-report.js';
 import { applyGate } from '../../reports/gate.js';
 import {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { createRunDirectory, runDirectoryName } from '../../scenarios/run-directory.js';
+import { createRunDirectory, runDirectoryName } from '../../run/run-directory.js';
 
 /** DESIGN.md's pattern: `<yyyymmdd-hhmmss>-<name>`, the name one lower-case word run without a leading or trailing `-`. */
 const PATTERN = /^\d{8}-\d{6}-[a-z0-9_](?:[a-z0-9._-]*[a-z0-9_])?(?:-\d+)?$/;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, rm, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseDuration, parsePositive } from '../../cli/duration.js';
+import { parseDuration, parsePositive } from '../../core/duration.js';
 import { soakPlan, type SoakOptions } from '../../cli/soak-plan.js';
 import { progressLine, summaryLines } from '../../cli/soak-lines.js';
 import { SeqClock } from '../../load/analysis/seq-clock.js';

@@ -10,8 +10,8 @@ import { resolveConfig } from '../../core/config.js';
 import { downtimeLimit } from '../../reports/gate.js';
 import { windowsSectionHtml } from '../../reports/windows-html.js';
 import { verdictReasons } from '../../reports/verdict-reasons.js';
-import { recordJudgement } from '../../scenarios/soak-results.js';
-import type { RunManifest } from '../../scenarios/run-manifest.js';
+import { recordJudgement } from '../../run/soak-results.js';
+import type { RunManifest } from '../../run/manifest.js';
 import type { SoakRecord } from '../../load/soak-record.js';
 import type { SoakSummary } from '../../load/analysis/soak-summary.js';
 

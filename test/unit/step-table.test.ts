@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stepTableHtml, stepTableMarkdown } from '../../reports/step-table.js';
-import type { RunManifest, StepRecord } from '../../scenarios/run-manifest.js';
+import type { RunManifest, StepRecord } from '../../run/manifest.js';
 
 function run(steps: StepRecord[]): RunManifest {
   return {

@@ -1,6 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { REPLICATION_LAG_FILE, type ReplicationLagSample } from '../../scenarios/logical/lag-sampler.js';
+
+/** The run directory's file of replication lag samples, one JSON line each. */
+export const REPLICATION_LAG_FILE = 'replication-lag.ndjson';
+
+/** One line of `replication-lag.ndjson`. */
+export interface ReplicationLagSample {
+  /** When the sample was taken, epoch milliseconds. */
+  t: number;
+  /** The same instant, ISO 8601. */
+  at: string;
+  /** Bytes of blue's WAL the slot has not confirmed yet. */
+  lagBytes: number;
+  /** The replication slot (the subscription's name). */
+  slot: string;
+}
+
 
 /** Replication lag samples of one slot, on the run's time axis. */
 export interface ReplicationLagSeries {

@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MetricUnit, Summary } from './cloudwatch-metrics.js';
+
+/** How a metric's per-step figure is summarised: its highest or its lowest point in the step. */
+export type Summary = 'max' | 'min';
+
+/** The unit a metric's values are in, as shown in the report. */
+export type MetricUnit = 'seconds' | 'milliseconds' | 'bytes' | 'percent' | 'count' | 'per second';
 
 export const CLOUDWATCH_FILE = 'cloudwatch.json';
 

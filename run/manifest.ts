@@ -1,6 +1,9 @@
 import type { PublicEndpoint } from '../core/endpoint.js';
 import type { SoakRecord } from '../load/soak-record.js';
 
+/** The run.json schema this version writes and reads (`readRunManifest` refuses another). */
+export const RUN_SCHEMA_VERSION = 1;
+
 export type Verdict = 'pass' | 'warn' | 'fail' | 'error';
 /** `interrupted`: the step was under way when the run was stopped (Ctrl-C): it neither failed nor finished its plan. */
 export type StepStatus = 'ok' | 'failed' | 'skipped' | 'interrupted';

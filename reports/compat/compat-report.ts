@@ -1,11 +1,11 @@
 import { toolVersion } from '../../core/tool-version.js';
-import { applyGate, type GatePolicy, type Verdict } from '../../reports/gate.js';
-import { countSeverities, type ReportFinding } from '../../reports/diff-report.js';
-import type { Severity } from '../../reports/finding.js';
-import type { CompatResult } from './compat-types.js';
-import { PG_UPGRADE_CHECK_ID } from './pg-upgrade-check.js';
-import { RESTORE_CHECK_ID } from './restore-findings.js';
-import { ROLES_CHECK_ID } from './role-findings.js';
+import { applyGate, type GatePolicy, type Verdict } from '../gate.js';
+import { countSeverities, type ReportFinding } from '../diff-report.js';
+import type { Severity } from '../../checks/finding.js';
+import type { CompatResult } from '../../scenarios/compat/compat-types.js';
+import { PG_UPGRADE_CHECK_ID } from '../../scenarios/compat/pg-upgrade-check.js';
+import { RESTORE_CHECK_ID } from '../../scenarios/compat/restore-findings.js';
+import { ROLES_CHECK_ID } from '../../scenarios/compat/role-findings.js';
 
 /** The checks of a compatibility rehearsal, in the order reports list them. */
 export const COMPAT_CHECKS = [

@@ -1,6 +1,6 @@
 import { describeEndpoint } from '../../core/endpoint.js';
-import type { ReportFinding } from '../../reports/diff-report.js';
-import { escapeMarkdown as md, escapeXml, escapeXmlAttr } from '../../reports/escape.js';
+import type { ReportFinding } from '../diff-report.js';
+import { escapeMarkdown as md, escapeXml, escapeXmlAttr } from '../escape.js';
 import { COMPAT_CHECKS, type CompatReport } from './compat-report.js';
 
 /** Rows beyond this go to the JSON output only: CI summaries have size limits. */

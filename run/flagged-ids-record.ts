@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { errorInfo } from '../core/errors.js';
 import { FLAGGED_CLASSES, FLAGGED_IDS_FILE, writeFlaggedIds, type FlaggedIdsInput } from '../load/flagged-ids-file.js';
-import type { RunManifest } from './run-manifest.js';
+import type { RunManifest } from './manifest.js';
 
 /**
  * Writes the run directory's list of every lost, unexpected, duplicated and late id, each with

@@ -4,7 +4,7 @@ import type { StepFigures } from '../load/analysis/step-breakdown.js';
 import type { SoakRecord } from '../load/soak-record.js';
 import type { SoakRunResult } from '../load/soak-run.js';
 import type { LedgerVerification } from '../load/verify-ledger.js';
-import type { StepRecord } from './run-manifest.js';
+import type { StepRecord } from './manifest.js';
 import { soakEvidence, type SoakEvidence } from '../load/analysis/soak-evidence.js';
 
 /** Ids kept in run.json per verdict (the full lists can be long; the counts are exact). */

@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Verdict } from './run-manifest.js';
+import type { Verdict } from './manifest.js';
 
 /** `yyyymmdd-hhmmss` in UTC, the prefix of every run directory. */
 export function runStamp(date = new Date()): string {

@@ -1,21 +1,20 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResolvedConfig } from '../core/config.js';
 import { errorInfo } from '../core/errors.js';
 import { readSnapshot } from '../checks/snapshot.js';
-import { diffAndGate } from '../reports/diff-and-gate.js';
-import { renderRunDirectory } from '../reports/render-run.js';
-import type { RunManifest } from './run-manifest.js';
-import { writeJsonAtomic } from './run-directory.js';
+import { diffAndGate } from './diff-and-gate.js';
+import { renderRunDirectory } from './render-run.js';
+import { writeJsonAtomic } from '../run/run-directory.js';
 import { soakPassed } from '../load/analysis/soak-summary.js';
-import { recordJudgement } from './soak-results.js';
+import { recordJudgement } from '../run/soak-results.js';
+import type { FinishRun, RunToFinish } from '../run/finish.js';
 
 /**
  * Closes a run: diffs the snapshots it has, decides the verdict, writes `findings.json` and
  * `run.json`, and renders the report. Runs whatever happened before, so that a failed or
  * interrupted run still leaves a readable directory.
  */
-export async function finishRun(o: { runDir: string; manifest: RunManifest; started: number; config: ResolvedConfig }): Promise<void> {
+export const finishRun: FinishRun = async (o: RunToFinish): Promise<void> => {
   const { runDir, manifest } = o;
   const prePath = join(runDir, 'pre.snapshot.json');
   const postPath = join(runDir, 'post.snapshot.json');
@@ -52,4 +51,4 @@ export async function finishRun(o: { runDir: string; manifest: RunManifest; star
     manifest.verdict = 'error';
     await writeJsonAtomic(join(runDir, 'run.json'), manifest);
   }
-}
+};
