@@ -1,5 +1,5 @@
 import { join, relative } from 'node:path';
-import { CutoverError, errorInfo } from '../core/errors.js';
+import { CutoverError, errorInfo, errorRecord } from '../core/errors.js';
 import { describeEndpoint, publicEndpoint } from '../core/endpoint.js';
 import { resolveEndpoint } from '../core/resolve-endpoint.js';
 import { SoakRun, type SoakRunResult } from '../load/soak-run.js';
@@ -121,7 +121,7 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
     result = await soak.done;
   } catch (error) {
     if (io.errTty && io.errUpdate) io.errUpdate('');
-    manifest.error = errorInfo(error).message.split('\n')[0];
+    manifest.error = errorRecord(error);
     await finish(manifest, started, 'error', save);
     throw error;
   }
@@ -135,7 +135,7 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
   try {
     verified = await verifyRunLedger({ runDir, endpoint, schema: plan.schema });
   } catch (error) {
-    manifest.error = `verification: ${errorInfo(error).message.split('\n')[0]}`;
+    manifest.error = errorRecord(error, 'verification');
     await finish(manifest, started, 'error', save);
     const reason = error instanceof CutoverError ? error.shortMessage : errorInfo(error).message;
     throw new CutoverError(error instanceof CutoverError ? error.code : 'internal', `the soak ran, but its ledger could not be verified: ${reason}; run \`cutover verify --run-dir ${shownDir} --db …\` when the database is back`, { cause: error });

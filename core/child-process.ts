@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { CutoverError } from './errors.js';
+import { CutoverError, type ToolFailure } from './errors.js';
 
 export interface RunOptions {
   cwd?: string;
@@ -145,9 +145,25 @@ export async function runChecked(file: string, args: string[], options: RunOptio
     const lastLine = (result.stderr.trim() || result.stdout.trim()).split('\n').pop() ?? '';
     throw new CutoverError('provision', `${file.split('/').pop()} ${why}${lastLine ? `: ${lastLine}` : ''}`, {
       message: `${result.command} ${why}\n--- stderr ---\n${result.stderr}\n--- stdout ---\n${result.stdout}`,
+      tool: toolFailure(result),
     });
   }
   return result;
+}
+
+/** Lines of a tool's stderr kept in an error record. */
+const STDERR_TAIL_LINES = 20;
+
+/** How a finished command failed, for an error record: its command line, exit and the tail of its stderr (or stdout). */
+export function toolFailure(result: RunResult): ToolFailure {
+  const text = (result.stderr.trim() || result.stdout.trim()).split('\n');
+  return {
+    command: result.command,
+    exitCode: result.exitCode,
+    ...(result.signal ? { signal: result.signal } : {}),
+    ...(result.timedOut ? { timedOut: true } : {}),
+    stderrTail: text.slice(-STDERR_TAIL_LINES).join('\n'),
+  };
 }
 
 /** How long output written just before a process exited is waited for. */

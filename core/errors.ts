@@ -22,6 +22,20 @@ export interface CutoverErrorOptions {
   hint?: string;
   /** Every problem of an input, one line each (a file's errors all at once, not only the first). */
   problems?: readonly string[];
+  /** The program that failed, when the error is a tool's (pg_upgrade, psql, a step's command). */
+  tool?: ToolFailure;
+}
+
+/** How a program the harness ran failed: what ran, how it ended, and the end of what it wrote to stderr. */
+export interface ToolFailure {
+  /** The command line, as run (secrets are never passed on command lines). */
+  command: string;
+  exitCode: number | null;
+  /** The signal that ended it, when one did. */
+  signal?: string;
+  timedOut?: boolean;
+  /** The last lines of its standard error (or of its output, when stderr was empty). */
+  stderrTail: string;
 }
 
 export class CutoverError extends Error {
@@ -31,6 +45,7 @@ export class CutoverError extends Error {
   readonly detail?: string;
   readonly hint?: string;
   readonly problems?: readonly string[];
+  readonly tool?: ToolFailure;
 
   constructor(code: ErrorCode, shortMessage: string, options: CutoverErrorOptions = {}) {
     super(options.message ?? shortMessage, { cause: options.cause });
@@ -41,6 +56,7 @@ export class CutoverError extends Error {
     if (options.detail !== undefined) this.detail = options.detail;
     if (options.hint !== undefined) this.hint = options.hint;
     if (options.problems !== undefined) this.problems = options.problems;
+    if (options.tool !== undefined) this.tool = options.tool;
   }
 
   /** The process exit code DESIGN.md documents for this class of error. */
@@ -91,6 +107,51 @@ export function errorInfo(error: unknown): ErrorInfo {
     });
   }
   return { message: String(error) };
+}
+
+/**
+ * An error as run.json records it (a step's or the run's): the short message for people, the full
+ * one when it says more, and every structured field the error carries (DESIGN.md, run.json).
+ */
+export interface ErrorRecord {
+  code?: string;
+  /** One line. */
+  message: string;
+  /** The whole message (SQL, a tool's output…), when it says more than `message`. */
+  full?: string;
+  sqlState?: string;
+  detail?: string;
+  hint?: string;
+  problems?: string[];
+  tool?: ToolFailure;
+}
+
+/**
+ * The record of an error for run.json. `context` names what failed (`post-checks`, `report`…) and
+ * starts the message. A PostgreSQL error keeps SQLSTATE, detail and hint; a tool's keeps its
+ * command, exit and stderr tail.
+ */
+export function errorRecord(error: unknown, context?: string): ErrorRecord {
+  const info = errorInfo(error);
+  const short = error instanceof CutoverError ? error.shortMessage : info.message;
+  const firstLine = short.split('\n')[0] ?? '';
+  const message = context ? `${context}: ${firstLine}` : firstLine;
+  const full = info.message.trim() !== firstLine.trim() ? info.message : undefined;
+  return stripUndefined({
+    code: info.code,
+    message,
+    full,
+    sqlState: info.sqlState,
+    detail: info.detail,
+    hint: info.hint,
+    problems: error instanceof CutoverError && error.problems ? [...error.problems] : undefined,
+    tool: error instanceof CutoverError ? error.tool : undefined,
+  });
+}
+
+/** The first line of an error's short message: for a log line. */
+export function errorLine(error: unknown): string {
+  return errorRecord(error).message;
 }
 
 function stripUndefined<T extends object>(value: T): T {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorInfo } from '../core/errors.js';
+import { errorRecord } from '../core/errors.js';
 import { readSnapshot } from '../checks/snapshot.js';
 import { diffAndGate } from './diff-and-gate.js';
 import { renderRunDirectory } from './render-run.js';
@@ -26,7 +26,7 @@ export const finishRun: FinishRun = async (o: RunToFinish): Promise<void> => {
       manifest.files.findings = 'findings.json';
       gateVerdict = report.verdict;
     } catch (error) {
-      manifest.error ??= `diff: ${errorInfo(error).message.split('\n')[0]}`;
+      manifest.error ??= errorRecord(error, 'diff');
     }
   }
   const stepFailed = manifest.steps.some((s) => s.status === 'failed');
@@ -47,7 +47,7 @@ export const finishRun: FinishRun = async (o: RunToFinish): Promise<void> => {
     Object.assign(manifest.files, written);
     await writeJsonAtomic(join(runDir, 'run.json'), manifest);
   } catch (error) {
-    manifest.error ??= `report: ${errorInfo(error).message.split('\n')[0]}`;
+    manifest.error ??= errorRecord(error, 'report');
     manifest.verdict = 'error';
     await writeJsonAtomic(join(runDir, 'run.json'), manifest);
   }

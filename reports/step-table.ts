@@ -23,7 +23,7 @@ function switchoverFacts(step: StepRecord): string[] {
 
 function otherIssues(step: StepRecord): string {
   const parts: string[] = [];
-  if (step.error) parts.push(step.error);
+  if (step.error) parts.push(step.error.message);
   parts.push(...switchoverFacts(step));
   for (const o of step.outages ?? []) {
     const classes = Object.entries(o.errorClasses).map(([k, v]) => `${k} ×${v}`).join(', ');

@@ -38,9 +38,9 @@ export function verdictReasons(run: RunManifest | undefined, diff: DiffReport | 
     reasons.push({ severity: 'fail', text: stoppedSentence(options.stopped) });
     for (const fact of stoppedFacts(options.stopped)) reasons.push({ severity: 'info', text: fact });
   }
-  if (run?.error) reasons.push({ severity: 'fail', text: `The run could not complete: ${firstLine(run.error)}` });
+  if (run?.error) reasons.push({ severity: 'fail', text: `The run could not complete: ${firstLine(run.error.message)}` });
   for (const step of run?.steps ?? []) {
-    if (step.status === 'failed') reasons.push({ severity: 'fail', text: `Step "${step.name}" failed${step.error ? `: ${firstLine(step.error)}` : ''}` });
+    if (step.status === 'failed') reasons.push({ severity: 'fail', text: `Step "${step.name}" failed${step.error ? `: ${firstLine(step.error.message)}` : ''}` });
   }
   // No pass without evidence: what the soak failed to show comes right after a crash.
   for (const reason of run?.soak?.evidence?.reasons ?? []) reasons.push({ severity: 'fail', text: `No evidence to pass on: ${reason}` });

@@ -1,4 +1,5 @@
 import type { PublicEndpoint } from '../core/endpoint.js';
+import type { ErrorRecord } from '../core/errors.js';
 import type { SoakRecord } from '../load/soak-record.js';
 
 /** The run.json schema this version writes and reads (`readRunManifest` refuses another). */
@@ -49,7 +50,8 @@ export interface StepRecord {
   /** Resolution of the downtime figure in milliseconds (the probe interval). */
   downtimeResolutionMs?: number;
   outages?: { start: string; end: string; durationMs: number; failedAttempts: number; errorClasses: Record<string, number> }[];
-  error?: string;
+  /** Why the step failed (core/errors.ts `errorRecord`): the short message, and SQLSTATE, detail, hint or the tool's exit and stderr when the error has them. */
+  error?: ErrorRecord;
 }
 
 /** `run.json`: the manifest of one run directory. */
@@ -75,5 +77,6 @@ export interface RunManifest {
   soak?: SoakRecord;
   /** Data directories kept because a step failed (a failed rehearsal never destroys blue), by role. */
   keptData?: Record<string, string>;
-  error?: string;
+  /** Why the run could not finish its plan (an error outside the steps), as `StepRecord.error`. */
+  error?: ErrorRecord;
 }

@@ -24,5 +24,15 @@ export async function readRunManifest(runDir: string): Promise<RunManifest> {
   if (manifest.schemaVersion !== RUN_SCHEMA_VERSION) {
     throw new CutoverError('input', `${path}: run schema version ${String(manifest.schemaVersion)} is not supported (expected ${RUN_SCHEMA_VERSION}); read it with the version of cutover that wrote it (tool.version)`);
   }
-  return manifest as RunManifest;
+  return withErrorRecords(manifest as RunManifest);
+}
+
+/** Run directories written before errors were recorded whole hold each error as a string: read it as a record's message. */
+function withErrorRecords(manifest: RunManifest): RunManifest {
+  const record = (e: unknown) => (typeof e === 'string' ? { message: e } : e);
+  if (manifest.error !== undefined) manifest.error = record(manifest.error) as RunManifest['error'];
+  for (const step of Array.isArray(manifest.steps) ? manifest.steps : []) {
+    if (step.error !== undefined) step.error = record(step.error) as typeof step.error;
+  }
+  return manifest;
 }

@@ -1,7 +1,7 @@
 import type { Endpoint } from '../core/endpoint.js';
 import { ProbeLane } from '../load/probe-lane.js';
 import { outageWindows } from '../load/outages.js';
-import { errorInfo } from '../core/errors.js';
+import { errorRecord, type ErrorRecord } from '../core/errors.js';
 import type { StepRecord } from '../run/manifest.js';
 
 export interface StepContext {
@@ -28,7 +28,7 @@ export async function timeStep(
     const last = phases[phases.length - 1];
     if (last) last.durationMs = Date.now() - phaseStart;
   };
-  let error: string | undefined;
+  let error: ErrorRecord | undefined;
   try {
     await body({
       phase(name) {
@@ -38,7 +38,7 @@ export async function timeStep(
       },
     });
   } catch (e) {
-    error = errorInfo(e).message.split('\n')[0];
+    error = errorRecord(e);
   }
   closePhase();
   // The step is over when clients can work again: wait (bounded) for a success after the last failure.

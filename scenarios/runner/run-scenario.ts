@@ -1,7 +1,7 @@
 import { redactArgv } from '../../core/redact-argv.js';
 import { killStrayGroups } from '../../core/child-process.js';
 import { join } from 'node:path';
-import { CutoverError, errorInfo } from '../../core/errors.js';
+import { CutoverError, errorInfo, errorRecord } from '../../core/errors.js';
 import { publicEndpoint, type Endpoint } from '../../core/endpoint.js';
 import { resolveConfig, type ResolvedConfig } from '../../core/config.js';
 import { runSuite } from '../../checks/suite.js';
@@ -216,7 +216,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       })
       .catch(afterFailure('post-checks'));
   } catch (error) {
-    manifest.error = errorInfo(error).message.split('\n')[0];
+    manifest.error = errorRecord(error);
     manifest.verdict = 'error';
     if (signal.aborted) {
       log('interrupted: writing what the run has so far');

@@ -66,6 +66,6 @@ export function skippedStep(step: ParsedStep, topology: Topology, why: string): 
     lost: null,
     unexpected: null,
     duplicated: null,
-    error: why,
+    error: { message: why },
   };
 }

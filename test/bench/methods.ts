@@ -70,7 +70,7 @@ export async function benchMethods(options: { scales?: number[]; rate?: number; 
             downtimeMs: step?.downtimeMs ?? null,
             failedAttempts: step?.failedAttempts ?? null,
             lost: step?.lost ?? null,
-            ...(manifest.error || step?.error ? { error: manifest.error ?? step?.error } : {}),
+            ...(manifest.error || step?.error ? { error: (manifest.error ?? step?.error)?.message } : {}),
           });
         } catch (error) {
           figures.push({ label: c.label, scale, status: 'error', stepMs: null, downtimeMs: null, failedAttempts: null, lost: null, error: (error as Error).message.split('\n')[0] });

@@ -125,7 +125,7 @@ describe.skipIf(!lab)(`dump-restore 15 -> 18 on lab servers${lab ? '' : ' (skipp
     await using ctx = await TestActionContext.create({ scenario: { name: 'dr-attver', green: { provider: 'bindir', bindir: labBindir(18) } }, blue });
     const step = await ctx.runStep(dumpRestoreAction, {});
     expect(step.status).toBe('failed');
-    expect(step.error).toMatch(/dump-restore: \d+ column\(s\) carry attribute options .*\(pg_attver\)/);
+    expect(step.error?.message).toMatch(/dump-restore: \d+ column\(s\) carry attribute options .*\(pg_attver\)/);
     expect(step.phases).toEqual([]);
     await using app = await blue.admin();
     await app.query(`INSERT INTO acks VALUES (-1)`);

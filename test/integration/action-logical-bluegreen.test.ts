@@ -297,7 +297,7 @@ describe('logical-bluegreen refuses what it cannot do, with errors naming the fi
     await using ctx = await TestActionContext.create({ scenario: { name: 'refusals', green: { provider: 'embedded', version: '17' } }, blue });
     const noSwitch = await ctx.runStep(logicalBluegreenAction);
     expect(noSwitch.status).toBe('failed');
-    expect(noSwitch.error).toMatch(/logical-bluegreen: expected an endpoint switch/);
+    expect(noSwitch.error?.message).toMatch(/logical-bluegreen: expected an endpoint switch/);
 
     await using sw = await openEndpointSwitch({ style: 'hard', target: blue.endpoint() });
     ctx.endpointSwitch = sw;
@@ -306,7 +306,7 @@ describe('logical-bluegreen refuses what it cannot do, with errors naming the fi
     try {
       const noTools = await ctx.runStep(logicalBluegreenAction);
       expect(noTools.status).toBe('failed');
-      expect(noTools.error).toMatch(/scenario: field "green": expected a PostgreSQL 17 installation with pg_dump, psql/);
+      expect(noTools.error?.message).toMatch(/scenario: field "green": expected a PostgreSQL 17 installation with pg_dump, psql/);
     } finally {
       if (saved === undefined) delete process.env.CUTOVER_LAB_DIR;
       else process.env.CUTOVER_LAB_DIR = saved;

@@ -90,9 +90,9 @@ describe.skipIf(!lab)(`pg-upgrade from embedded and lab blues${lab ? '' : ' (ski
       if (saved === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = saved;
     }
-    console.log(`pg-upgrade refused (cross-device link): ${timings(step)}; ${step.error}`);
+    console.log(`pg-upgrade refused (cross-device link): ${timings(step)}; ${step.error?.message}`);
     expect(step.status).toBe('failed');
-    expect(step.error).toMatch(/pg_upgrade --check exited with 1: .*hard link/i);
+    expect(step.error?.message).toMatch(/pg_upgrade --check exited with 1: .*hard link/i);
     expect(step.phases.map((p) => p.name)).toEqual(['provision', 'check']);
     expect(server.isRunning).toBe(true);
     expect(await docCount(blue)).toBe(DOC_ROWS);

@@ -99,10 +99,10 @@ describe.skipIf(!lab)(`pg-upgrade on lab servers${lab ? '' : ' (skipped: the upg
     }
     await using ctx = await TestActionContext.create({ scenario: { name: 'pgu-refused', green: { provider: 'bindir', bindir: labBindir(17) } }, blue });
     const step = await ctx.runStep(pgUpgradeAction, { mode: 'link' });
-    console.log(`pg-upgrade refused: ${timings(step)}; ${step.error}`);
+    console.log(`pg-upgrade refused: ${timings(step)}; ${step.error?.message}`);
     expect(step.status).toBe('failed');
     expect(step.thrown).toBeInstanceOf(CutoverError);
-    expect(step.error).toMatch(/pg_upgrade --check exited with 1: .*reg\* data types in user tables.*public\.jobs\.handler/);
+    expect(step.error?.message).toMatch(/pg_upgrade --check exited with 1: .*reg\* data types in user tables.*public\.jobs\.handler/);
     expect(step.phases.map((p) => p.name)).toEqual(['provision', 'check']);
     expect(ctx.topology.writer).toBe('blue');
     expect(server.isRunning).toBe(true);
@@ -114,9 +114,9 @@ describe.skipIf(!lab)(`pg-upgrade on lab servers${lab ? '' : ' (skipped: the upg
     const { server, blue } = await labBlue({ keepAttributeOptions: true });
     await using ctx = await TestActionContext.create({ scenario: { name: 'pgu-attver', green: { provider: 'bindir', bindir: labBindir(17) } }, blue });
     const step = await ctx.runStep(pgUpgradeAction, { mode: 'link' });
-    console.log(`pg-upgrade refused (pg_attver): ${timings(step)}; ${step.error}`);
+    console.log(`pg-upgrade refused (pg_attver): ${timings(step)}; ${step.error?.message}`);
     expect(step.status).toBe('failed');
-    expect(step.error).toMatch(/attribute options PostgreSQL does not know \(pg_attver\).*app: public\.docs\.id/);
+    expect(step.error?.message).toMatch(/attribute options PostgreSQL does not know \(pg_attver\).*app: public\.docs\.id/);
     expect(step.phases.map((p) => p.name)).toEqual(['provision', 'check']);
     expect(server.isRunning).toBe(true);
     expect(await docCount(blue)).toBe(DOC_ROWS);
@@ -127,7 +127,7 @@ describe.skipIf(!lab)(`pg-upgrade on lab servers${lab ? '' : ' (skipped: the upg
     await using ctx = await TestActionContext.create({ scenario: { name: 'pgu-embedded-green', green: { provider: 'embedded', version: '17' } }, blue });
     const step = await ctx.runStep(pgUpgradeAction, {});
     expect(step.status).toBe('failed');
-    expect(step.error).toMatch(/"green" must be a bindir provider .* got provider "embedded"/);
+    expect(step.error?.message).toMatch(/"green" must be a bindir provider .* got provider "embedded"/);
     expect(server.isRunning).toBe(true);
     expect(ctx.topology.has('green')).toBe(false);
   });

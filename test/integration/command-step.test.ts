@@ -44,7 +44,7 @@ describe('a command step ends when its shell ends', () => {
     expect(result.code, result.stderr).toBe(0);
     const runDir = onlyRunDir(runsDir);
     const step = readRun(runDir).steps[0]!;
-    expect(step.status, step.error).toBe('ok');
+    expect(step.status, step.error?.message).toBe('ok');
     expect(step.durationMs).toBeLessThan(5_000);
     expect(step.details).toMatchObject({ exitCode: 0, strays: [expect.stringMatching(/^\d+ sleep 30$/)] });
     expect(readFileSync(join(runDir, 'steps/01-command/command.log'), 'utf8')).toBe('started\n');

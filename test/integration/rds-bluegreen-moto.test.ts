@@ -56,7 +56,7 @@ describe('rds-bluegreen-* steps against moto', () => {
     const at = { region: moto.region, endpoint: moto.endpoint };
     try {
       const create = await runRdsStep(rdsBluegreenCreateAction, { source: 'orders-blue', name: 'orders-pg17', targetEngineVersion: '17.4', ...at }, runDir);
-      expect(create.status, create.error).toBe('ok');
+      expect(create.status, create.error?.message).toBe('ok');
       expect(create.details).toMatchObject({ source: blueArn, name: 'orders-pg17', status: 'PROVISIONING', deploymentIdentifier: expect.stringMatching(/^bgd-/) });
       const id = create.details.deploymentIdentifier as string;
       // The deployment exists in the emulator, with a green on the target version.
@@ -66,13 +66,13 @@ describe('rds-bluegreen-* steps against moto', () => {
       expect(greens?.map((g) => g.EngineVersion)).toEqual(['17.4']);
 
       const wait = await runRdsStep(rdsBluegreenWaitAction, { pollInterval: '50ms', timeout: '20s', ...at }, runDir);
-      expect(wait.status, wait.error).toBe('ok');
+      expect(wait.status, wait.error?.message).toBe('ok');
       expect(wait.details.deploymentIdentifier).toBe(id);
       expect(statusPath(wait)).toEqual(['- -> AVAILABLE']);
       expect((wait.details.transitions as Transition[]).filter((t) => t.kind === 'task').map((t) => `${t.name} ${t.to}`)).toEqual(['CREATING_READ_REPLICA_OF_SOURCE COMPLETED', 'CONFIGURE_BACKUPS COMPLETED']);
 
       const switchover = await runRdsStep(rdsBluegreenSwitchoverAction, { deployment: 'orders-pg17', switchoverTimeout: '45s', pollInterval: '50ms', ...at }, runDir);
-      expect(switchover.status, switchover.error).toBe('ok');
+      expect(switchover.status, switchover.error?.message).toBe('ok');
       expect(switchover.details).toMatchObject({ deploymentIdentifier: id, outcome: 'completed', status: 'SWITCHOVER_COMPLETED', switchoverTimeoutMs: 45_000 });
       expect(statusPath(switchover)).toEqual(['- -> AVAILABLE', 'AVAILABLE -> SWITCHOVER_IN_PROGRESS', 'SWITCHOVER_IN_PROGRESS -> SWITCHOVER_COMPLETED']);
       // moto renamed green to blue's identifier, as AWS does.
@@ -80,7 +80,7 @@ describe('rds-bluegreen-* steps against moto', () => {
       expect(renamed?.EngineVersion).toBe('17.4');
 
       const del = await runRdsStep(rdsBluegreenDeleteAction, { pollInterval: '50ms', ...at }, runDir);
-      expect(del.status, del.error).toBe('ok');
+      expect(del.status, del.error?.message).toBe('ok');
       expect(statusPath(del)).toEqual(['- -> SWITCHOVER_COMPLETED', 'SWITCHOVER_COMPLETED -> DELETING', 'DELETING -> DELETED']);
       await expect(rds.send(new DescribeBlueGreenDeploymentsCommand({ BlueGreenDeploymentIdentifier: id }))).rejects.toMatchObject({ name: 'BlueGreenDeploymentNotFoundFault' });
     } finally {
@@ -94,18 +94,18 @@ describe('rds-bluegreen-* steps against moto', () => {
     try {
       const unknownSource = await runRdsStep(rdsBluegreenCreateAction, { source: 'no-such-db', ...at }, runDir);
       expect(unknownSource.status).toBe('failed');
-      expect(unknownSource.error).toBe('source no-such-db: no DB instance or DB cluster has that identifier (give its ARN, or check the region)');
+      expect(unknownSource.error?.message).toBe('source no-such-db: no DB instance or DB cluster has that identifier (give its ARN, or check the region)');
       const missing = await runRdsStep(rdsBluegreenSwitchoverAction, { deployment: 'bgd-doesnotexist000', ...at }, runDir);
       expect(missing.status).toBe('failed');
-      expect(missing.error).toBe('blue/green deployment bgd-doesnotexist000 does not exist (deleted, or another region)');
+      expect(missing.error?.message).toBe('blue/green deployment bgd-doesnotexist000 does not exist (deleted, or another region)');
       // A second switchover of a completed deployment: moto refuses it as AWS does.
       await createBlueInstance('billing-blue');
       const create = await runRdsStep(rdsBluegreenCreateAction, { source: 'billing-blue', name: 'billing-pg17', ...at }, runDir);
       const first = await runRdsStep(rdsBluegreenSwitchoverAction, { pollInterval: '50ms', ...at }, runDir);
-      expect(first.status, first.error).toBe('ok');
+      expect(first.status, first.error?.message).toBe('ok');
       const again = await runRdsStep(rdsBluegreenSwitchoverAction, { pollInterval: '50ms', ...at }, runDir);
       expect(again.status).toBe('failed');
-      expect(again.error).toMatch(new RegExp(`^SwitchoverBlueGreenDeployment on ${create.details.deploymentIdentifier as string} \\(state SWITCHOVER_COMPLETED\\) failed: InvalidBlueGreenDeploymentStateFault: `));
+      expect(again.error?.message).toMatch(new RegExp(`^SwitchoverBlueGreenDeployment on ${create.details.deploymentIdentifier as string} \\(state SWITCHOVER_COMPLETED\\) failed: InvalidBlueGreenDeploymentStateFault: `));
     } finally {
       await rm(runDir, { recursive: true, force: true });
     }

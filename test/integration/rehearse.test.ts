@@ -117,7 +117,7 @@ describe('cutover rehearse (embedded minor 16.4 -> 16.14)', () => {
     const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunManifest;
     expect(run.verdict).toBe('interrupted');
     expect(run.interrupted).toMatchObject({ how: 'signal', signal: 'SIGINT', at: expect.stringMatching(ISO) });
-    expect(run.error).toMatch(/interrupted/);
+    expect(run.error?.message).toMatch(/interrupted/);
     expect(run.endedAt).toMatch(ISO);
     expect(existsSync(join(runDir, 'report.html'))).toBe(true);
     if (run.endpoints.blue) expect(await acceptsConnections(run.endpoints.blue.port)).toBe(false);

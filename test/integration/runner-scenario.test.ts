@@ -101,10 +101,10 @@ steps:
     expect(run.steps.map((s) => s.status)).toEqual(['ok', 'failed', 'skipped', 'skipped']);
     const failed = run.steps[1]!;
     expect(failed.name).toBe('switch over');
-    expect(failed.error).toMatch(/exited with 3.*no such deployment/);
+    expect(failed.error?.message).toMatch(/exited with 3.*no such deployment/);
     expect(failed.details).toMatchObject({ exitCode: 3, log: 'steps/02-command/command.log' });
     expect(readFileSync(join(runDir, 'steps/02-command/command.log'), 'utf8')).toBe('starting\nno such deployment\n');
-    expect(run.steps[2]!.error).toMatch(/step 2 \(command\) failed/);
+    expect(run.steps[2]!.error?.message).toMatch(/step 2 \(command\) failed/);
     expect(run.steps[2]!.lost).toBeNull();
     // The soak drained and its ledger was verified; the post-checks ran on the writer.
     expect(run.soak?.summary).toMatchObject({ lost: 0, unexpected: 0, duplicated: 0 });

@@ -60,7 +60,7 @@ describe('cutover soak: no pass without evidence', () => {
     expect(r.stdout).not.toMatch(/PASS/);
     const run = readRun(runDir);
     expect(run.verdict).toBe('error');
-    expect(run.error).toMatch(/ECONNREFUSED|connection refused/i);
+    expect(run.error?.message).toMatch(/ECONNREFUSED|connection refused/i);
   });
 
   it('a load that never succeeded (a role that cannot insert) exits 3 with "the load never succeeded" and the permission error, in run.json and the report', async () => {

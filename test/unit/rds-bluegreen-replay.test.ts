@@ -42,7 +42,7 @@ describe('rds-bluegreen-* against recorded RDS responses', () => {
     await using server = await RdsReplayServer.start({ CreateBlueGreenDeployment: [{ file: 'create-provisioning.xml' }] });
     const dir = await freshRunDir();
     const step = await runRdsStep(rdsBluegreenCreateAction, { source: SRC, name: 'orders-pg17', targetEngineVersion: '17.4', targetParameterGroup: 'pg17-logical', ...at(server) }, dir);
-    expect(step.status, step.error).toBe('ok');
+    expect(step.status, step.error?.message).toBe('ok');
     expect(server.callsOf('CreateBlueGreenDeployment')[0]?.params).toMatchObject({ Source: SRC, BlueGreenDeploymentName: 'orders-pg17', TargetEngineVersion: '17.4', TargetDBParameterGroupName: 'pg17-logical' });
     expect(step.details).toMatchObject({ deploymentIdentifier: ID, name: 'orders-pg17', source: SRC, status: 'PROVISIONING' });
     expect(statusPath(step)).toEqual(['- -> PROVISIONING']);
@@ -59,7 +59,7 @@ describe('rds-bluegreen-* against recorded RDS responses', () => {
     const dir = await freshRunDir();
     await runRdsStep(rdsBluegreenCreateAction, { source: SRC, name: 'orders-pg17', ...at(server) }, dir);
     const step = await runRdsStep(rdsBluegreenWaitAction, { pollInterval: '20ms', timeout: '10s', ...at(server) }, dir);
-    expect(step.status, step.error).toBe('ok');
+    expect(step.status, step.error?.message).toBe('ok');
     expect(server.callsOf('DescribeBlueGreenDeployments').map((c) => c.params.BlueGreenDeploymentIdentifier)).toEqual([ID, ID, ID]);
     expect(statusPath(step)).toEqual(['- -> PROVISIONING', 'PROVISIONING -> AVAILABLE']);
     const tasks = transitionsOf(step.details).filter((t) => t.kind === 'task').map((t) => `${t.name}: ${t.from ?? '-'} -> ${t.to}`);
@@ -84,7 +84,7 @@ describe('rds-bluegreen-* against recorded RDS responses', () => {
     await using server = await RdsReplayServer.start({ DescribeBlueGreenDeployments: [{ file: 'describe-provisioning-replica.xml' }, { file: 'describe-invalid-configuration.xml' }] });
     const step = await runRdsStep(rdsBluegreenWaitAction, { deployment: ID, pollInterval: '20ms', ...at(server) }, await freshRunDir());
     expect(step.status).toBe('failed');
-    expect(step.error).toBe(`blue/green deployment ${ID} is INVALID_CONFIGURATION, not AVAILABLE: Logical replication failed for table public.events: the table has no replica identity`);
+    expect(step.error?.message).toBe(`blue/green deployment ${ID} is INVALID_CONFIGURATION, not AVAILABLE: Logical replication failed for table public.events: the table has no replica identity`);
     expect(statusPath(step)).toEqual(['- -> PROVISIONING', 'PROVISIONING -> INVALID_CONFIGURATION']);
   });
 
@@ -92,7 +92,7 @@ describe('rds-bluegreen-* against recorded RDS responses', () => {
     await using server = await RdsReplayServer.start({ DescribeBlueGreenDeployments: [{ file: 'describe-provisioning-upgrade.xml' }] });
     const step = await runRdsStep(rdsBluegreenWaitAction, { deployment: ID, pollInterval: '20ms', timeout: '150ms', ...at(server) }, await freshRunDir());
     expect(step.status).toBe('failed');
-    expect(step.error).toMatch(new RegExp(`^blue/green deployment ${ID} did not reach AVAILABLE within .*: state PROVISIONING; tasks DB_ENGINE_VERSION_UPGRADE IN_PROGRESS, CONFIGURE_BACKUPS PENDING$`));
+    expect(step.error?.message).toMatch(new RegExp(`^blue/green deployment ${ID} did not reach AVAILABLE within .*: state PROVISIONING; tasks DB_ENGINE_VERSION_UPGRADE IN_PROGRESS, CONFIGURE_BACKUPS PENDING$`));
   });
 
   it('switchover: the timeout sent, SWITCHOVER_COMPLETED, and every state and member transition with its time', async () => {
@@ -101,7 +101,7 @@ describe('rds-bluegreen-* against recorded RDS responses', () => {
       SwitchoverBlueGreenDeployment: [{ file: 'switchover-in-progress.xml' }],
     });
     const step = await runRdsStep(rdsBluegreenSwitchoverAction, { deployment: ID, switchoverTimeout: '60s', pollInterval: '20ms', ...at(server) }, await freshRunDir());
-    expect(step.status, step.error).toBe('ok');
+    expect(step.status, step.error?.message).toBe('ok');
     expect(server.callsOf('SwitchoverBlueGreenDeployment')[0]?.params).toMatchObject({ BlueGreenDeploymentIdentifier: ID, SwitchoverTimeout: '60' });
     expect(step.details).toMatchObject({ outcome: 'completed', status: 'SWITCHOVER_COMPLETED', switchoverTimeoutMs: 60_000, statusDetails: 'Switchover completed' });
     expect(statusPath(step)).toEqual(['- -> AVAILABLE', 'AVAILABLE -> SWITCHOVER_IN_PROGRESS', 'SWITCHOVER_IN_PROGRESS -> SWITCHOVER_COMPLETED']);
@@ -118,7 +118,7 @@ describe('rds-bluegreen-* against recorded RDS responses', () => {
     });
     const step = await runRdsStep(rdsBluegreenSwitchoverAction, { deployment: ID, switchoverTimeout: '60s', pollInterval: '20ms', ...at(server) }, await freshRunDir());
     expect(step.status).toBe('failed');
-    expect(step.error).toMatch(new RegExp(`^switchover of blue/green deployment ${ID} rolled-back after .* \\(state AVAILABLE, timeout 60 s\\): Switchover rolled back: the replica lag`));
+    expect(step.error?.message).toMatch(new RegExp(`^switchover of blue/green deployment ${ID} rolled-back after .* \\(state AVAILABLE, timeout 60 s\\): Switchover rolled back: the replica lag`));
     expect(step.details).toMatchObject({ outcome: 'rolled-back', status: 'AVAILABLE', reason: expect.stringMatching(/^Switchover rolled back/) });
     expect(statusPath(step)).toEqual(['- -> AVAILABLE', 'AVAILABLE -> SWITCHOVER_IN_PROGRESS', 'SWITCHOVER_IN_PROGRESS -> AVAILABLE']);
   });
@@ -129,7 +129,7 @@ describe('rds-bluegreen-* against recorded RDS responses', () => {
       SwitchoverBlueGreenDeployment: [{ file: 'switchover-in-progress.xml' }],
     });
     const step = await runRdsStep(rdsBluegreenSwitchoverAction, { deployment: ID, pollInterval: '20ms', allowRollback: true, ...at(server) }, await freshRunDir());
-    expect(step.status, step.error).toBe('ok');
+    expect(step.status, step.error?.message).toBe('ok');
     expect(step.details).toMatchObject({ outcome: 'rolled-back', switchoverTimeoutMs: 300_000 });
   });
 
@@ -141,7 +141,7 @@ describe('rds-bluegreen-* against recorded RDS responses', () => {
     const step = await runRdsStep(rdsBluegreenSwitchoverAction, { deployment: ID, pollInterval: '20ms', ...at(server) }, await freshRunDir());
     expect(step.status).toBe('failed');
     expect(step.details).toMatchObject({ outcome: 'failed', status: 'SWITCHOVER_FAILED' });
-    expect(step.error).toMatch(/SWITCHOVER_FAILED, timeout 300 s\): Switchover failed: a long-running transaction/);
+    expect(step.error?.message).toMatch(/SWITCHOVER_FAILED, timeout 300 s\): Switchover failed: a long-running transaction/);
   });
 
   it('switchover refused in a wrong state: the message names the call, the deployment, its state and the AWS error', async () => {
@@ -151,7 +151,7 @@ describe('rds-bluegreen-* against recorded RDS responses', () => {
     });
     const step = await runRdsStep(rdsBluegreenSwitchoverAction, { deployment: ID, ...at(server) }, await freshRunDir());
     expect(step.status).toBe('failed');
-    expect(step.error).toBe(
+    expect(step.error?.message).toBe(
       `SwitchoverBlueGreenDeployment on ${ID} (state PROVISIONING) failed: InvalidBlueGreenDeploymentStateFault: The blue/green deployment ${ID} can't be switched over because it isn't in the AVAILABLE state.`,
     );
   });
@@ -160,14 +160,14 @@ describe('rds-bluegreen-* against recorded RDS responses', () => {
     {
       await using server = await RdsReplayServer.start({ DescribeBlueGreenDeployments: [{ file: 'error-throttling.xml', status: 400 }, { file: 'describe-available.xml' }] });
       const step = await runRdsStep(rdsBluegreenWaitAction, { deployment: ID, pollInterval: '20ms', ...at(server) }, await freshRunDir());
-      expect(step.status, step.error).toBe('ok');
+      expect(step.status, step.error?.message).toBe('ok');
       expect(server.callsOf('DescribeBlueGreenDeployments')).toHaveLength(2);
     }
     {
       await using server = await RdsReplayServer.start({ DescribeBlueGreenDeployments: [{ file: 'error-throttling.xml', status: 400 }] });
       const step = await runRdsStep(rdsBluegreenWaitAction, { deployment: ID, maxAttempts: 2, ...at(server) }, await freshRunDir());
       expect(step.status).toBe('failed');
-      expect(step.error).toBe(`DescribeBlueGreenDeployments on ${ID} failed: throttled by AWS after 2 attempts: Rate exceeded`);
+      expect(step.error?.message).toBe(`DescribeBlueGreenDeployments on ${ID} failed: throttled by AWS after 2 attempts: Rate exceeded`);
       expect(server.callsOf('DescribeBlueGreenDeployments')).toHaveLength(2);
     }
   });
@@ -180,7 +180,7 @@ describe('rds-bluegreen-* against recorded RDS responses', () => {
       });
       const step = await runRdsStep(rdsBluegreenDeleteAction, { deployment: ID, ...at(server) }, await freshRunDir());
       expect(step.status).toBe('failed');
-      expect(step.error).toBe(`DeleteBlueGreenDeployment on ${ID} failed: BlueGreenDeploymentNotFoundFault: BlueGreenDeploymentIdentifier ${ID} doesn't refer to an existing blue/green deployment.`);
+      expect(step.error?.message).toBe(`DeleteBlueGreenDeployment on ${ID} failed: BlueGreenDeploymentNotFoundFault: BlueGreenDeploymentIdentifier ${ID} doesn't refer to an existing blue/green deployment.`);
     }
     {
       await using server = await RdsReplayServer.start({
@@ -188,7 +188,7 @@ describe('rds-bluegreen-* against recorded RDS responses', () => {
         DeleteBlueGreenDeployment: [{ file: 'delete-deleting.xml' }],
       });
       const step = await runRdsStep(rdsBluegreenDeleteAction, { deployment: ID, pollInterval: '20ms', ...at(server) }, await freshRunDir());
-      expect(step.status, step.error).toBe('ok');
+      expect(step.status, step.error?.message).toBe('ok');
       expect(server.callsOf('DeleteBlueGreenDeployment')[0]?.params).toEqual({ Action: 'DeleteBlueGreenDeployment', Version: '2014-10-31', BlueGreenDeploymentIdentifier: ID });
       expect(statusPath(step)).toEqual(['- -> SWITCHOVER_COMPLETED', 'SWITCHOVER_COMPLETED -> DELETING', 'DELETING -> DELETED']);
       expect(step.details.status).toBe('DELETED');

@@ -58,7 +58,7 @@ describe('command and wait actions as steps', () => {
     const record = await runStep(step(1, { action: 'command', run: 'echo waiting; sleep 30 & wait', timeout: '300ms' }), services(), undefined);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(record.status).toBe('failed');
-    expect(record.error).toMatch(/^command timed out after 300 ms: waiting$/);
+    expect(record.error?.message).toMatch(/^command timed out after 300 ms: waiting$/);
     expect(record.details).toMatchObject({ timedOut: true });
   });
 
@@ -68,6 +68,6 @@ describe('command and wait actions as steps', () => {
     setTimeout(() => controller.abort(), 100);
     const record = await runStep(step(2, { action: 'wait', duration: '1h' }), services(controller.signal), undefined);
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(record).toMatchObject({ name: 'wait 1 h', status: 'failed', error: 'interrupted' });
+    expect(record).toMatchObject({ name: 'wait 1 h', status: 'failed', error: { code: 'interrupted', message: 'interrupted' } });
   });
 });
