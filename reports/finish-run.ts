@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { FINDINGS_FILE, POST_SNAPSHOT_FILE, PRE_SNAPSHOT_FILE, RUN_FILE } from '../run/run-files.js';
 import { join } from 'node:path';
 import { errorRecord } from '../core/errors.js';
 import { readSnapshot } from '../checks/snapshot.js';
@@ -16,14 +17,14 @@ import type { FinishRun, RunToFinish } from '../run/finish.js';
  */
 export const finishRun: FinishRun = async (o: RunToFinish): Promise<void> => {
   const { runDir, manifest } = o;
-  const prePath = join(runDir, 'pre.snapshot.json');
-  const postPath = join(runDir, 'post.snapshot.json');
+  const prePath = join(runDir, PRE_SNAPSHOT_FILE);
+  const postPath = join(runDir, POST_SNAPSHOT_FILE);
   let gateVerdict: 'pass' | 'warn' | 'fail' | undefined;
   if (existsSync(prePath) && existsSync(postPath)) {
     try {
       const report = diffAndGate(await readSnapshot(prePath), await readSnapshot(postPath), o.config);
-      await writeJsonAtomic(join(runDir, 'findings.json'), report);
-      manifest.files.findings = 'findings.json';
+      await writeJsonAtomic(join(runDir, FINDINGS_FILE), report);
+      manifest.files.findings = FINDINGS_FILE;
       gateVerdict = report.verdict;
     } catch (error) {
       manifest.error ??= errorRecord(error, 'diff');
@@ -41,14 +42,14 @@ export const finishRun: FinishRun = async (o: RunToFinish): Promise<void> => {
   manifest.verdict = manifest.interrupted ? 'interrupted' : manifest.error || noEvidence ? 'error' : stepFailed || soakFailed || overDowntime ? 'fail' : (gateVerdict ?? 'error');
   manifest.endedAt = new Date().toISOString();
   manifest.durationMs = Date.now() - o.started;
-  await writeJsonAtomic(join(runDir, 'run.json'), manifest);
+  await writeJsonAtomic(join(runDir, RUN_FILE), manifest);
   try {
     const written = await renderRunDirectory(runDir);
     Object.assign(manifest.files, written);
-    await writeJsonAtomic(join(runDir, 'run.json'), manifest);
+    await writeJsonAtomic(join(runDir, RUN_FILE), manifest);
   } catch (error) {
     manifest.error ??= errorRecord(error, 'report');
     manifest.verdict = 'error';
-    await writeJsonAtomic(join(runDir, 'run.json'), manifest);
+    await writeJsonAtomic(join(runDir, RUN_FILE), manifest);
   }
 };

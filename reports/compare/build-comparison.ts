@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
+import { FINDINGS_FILE, POST_SNAPSHOT_FILE, TIMELINE_FILE } from '../../run/run-files.js';
 import { toolVersion } from '../../core/tool-version.js';
-import { TIMELINE_FILE } from '../../load/timeline-writer.js';
 import { compareFindings } from './compare-findings.js';
 import { applyCompareGate } from './compare-gate.js';
 import { compareLatency } from './compare-latency.js';
@@ -14,8 +14,8 @@ import type { RunInputs } from './run-inputs.js';
 function missingFiles(run: RunInputs): string[] {
   const missing: string[] = [];
   if (!run.timeline) missing.push(TIMELINE_FILE);
-  if (!run.post) missing.push('post.snapshot.json');
-  if (!run.findings) missing.push('findings.json');
+  if (!run.post) missing.push(POST_SNAPSHOT_FILE);
+  if (!run.findings) missing.push(FINDINGS_FILE);
   return missing;
 }
 

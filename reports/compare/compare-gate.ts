@@ -1,4 +1,5 @@
 import { CutoverError } from '../../core/errors.js';
+import { FINDINGS_FILE, POST_SNAPSHOT_FILE, TIMELINE_FILE } from '../../run/run-files.js';
 import { SEVERITY_ORDER } from '../../checks/finding.js';
 import { formatMs, formatPercent, increase, type Change } from './change.js';
 import type { CompareGate, FindingsComparison, GateResult, LatencyComparison, PlanComparison, ThroughputComparison } from './comparison.js';
@@ -29,7 +30,7 @@ function needs(option: string, file: string, missing: GateInputs['missing']): ne
 
 function latencyLimit(limits: CompareLimits, max: number, inputs: GateInputs): GateResult {
   const option = '--max-latency-regression';
-  if (!inputs.latency) needs(option, 'timeline.ndjson', inputs.missing);
+  if (!inputs.latency) needs(option, TIMELINE_FILE, inputs.missing);
   const label = PERCENTILES.find((p) => p.key === limits.latencyPercentile)?.label ?? limits.latencyPercentile;
   const c: Change = inputs.latency.soak.latency.change[limits.latencyPercentile];
   const rise = increase(c);
@@ -43,7 +44,7 @@ function latencyLimit(limits: CompareLimits, max: number, inputs: GateInputs): G
 function throughputLimit(max: number, inputs: GateInputs): GateResult {
   const option = '--max-throughput-drop';
   const c = inputs.throughput.load.change.okRate;
-  if (!c) needs(option, 'timeline.ndjson', inputs.missing);
+  if (!c) needs(option, TIMELINE_FILE, inputs.missing);
   const drop = c.a > 0 ? (c.a - c.b) / c.a : 0;
   const passed = drop <= max;
   const limit = `${option} ${percentText(max)}`;
@@ -67,8 +68,8 @@ function downtimeLimit(maxMs: number, inputs: GateInputs): GateResult {
 
 function planLimits(limits: CompareLimits, inputs: GateInputs): GateResult[] {
   const compared = inputs.plans.filter((p) => p.status === 'compared');
-  if ((limits.failOnPlanChange || limits.maxPlanCostIncrease !== undefined) && inputs.missing.a.concat(inputs.missing.b).includes('post.snapshot.json')) {
-    needs(limits.failOnPlanChange ? '--fail-on-plan-change' : '--max-plan-cost-increase', 'post.snapshot.json', inputs.missing);
+  if ((limits.failOnPlanChange || limits.maxPlanCostIncrease !== undefined) && inputs.missing.a.concat(inputs.missing.b).includes(POST_SNAPSHOT_FILE)) {
+    needs(limits.failOnPlanChange ? '--fail-on-plan-change' : '--max-plan-cost-increase', POST_SNAPSHOT_FILE, inputs.missing);
   }
   const out: GateResult[] = [];
   if (limits.failOnPlanChange) {
@@ -95,7 +96,7 @@ function planLimits(limits: CompareLimits, inputs: GateInputs): GateResult[] {
 
 function findingsLimit(severity: 'warn' | 'fail', inputs: GateInputs): GateResult[] {
   const option = '--fail-on-new-findings';
-  if (!inputs.findings.available.a || !inputs.findings.available.b) needs(option, 'findings.json', inputs.missing);
+  if (!inputs.findings.available.a || !inputs.findings.available.b) needs(option, FINDINGS_FILE, inputs.missing);
   const limit = `${option} ${severity}`;
   const floor = SEVERITY_ORDER[severity];
   // A finding that became more severe counts as new at its new severity.

@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
+import { FINDINGS_FILE, POST_SNAPSHOT_FILE, TIMELINE_FILE } from '../../run/run-files.js';
 import { join } from 'node:path';
 import { CutoverError } from '../../core/errors.js';
 import { readSnapshot, type Snapshot } from '../../checks/snapshot.js';
 import { readTimeline } from '../../load/timeline-reader.js';
-import { TIMELINE_FILE } from '../../load/timeline-writer.js';
 import type { TimelineBucket } from '../../load/timeline-types.js';
 import type { RunManifest } from '../../run/manifest.js';
 import type { DiffReport } from '../diff-report.js';
@@ -36,8 +36,8 @@ export async function readRunInputs(label: string, dir: string): Promise<RunInpu
   const manifest = await labelled(readRunManifest(dir));
   const file = (key: string, fallback: string) => join(dir, manifest.files?.[key] ?? fallback);
   const timelinePath = file('timeline', TIMELINE_FILE);
-  const postPath = file('postSnapshot', 'post.snapshot.json');
-  const findingsPath = file('findings', 'findings.json');
+  const postPath = file('postSnapshot', POST_SNAPSHOT_FILE);
+  const findingsPath = file('findings', FINDINGS_FILE);
   const [timeline, post, findings] = await Promise.all([
     (await exists(timelinePath)) ? labelled(readTimeline(timelinePath)) : null,
     (await exists(postPath)) ? labelled(readSnapshot(postPath)) : null,
