@@ -9,7 +9,7 @@ import { schemaCheck } from './schema-inventory.js';
 import { rowCountsCheck } from './row-counts.js';
 import { replicationCheck } from './replication-check.js';
 import { activityCheck } from './activity.js';
-import { upgradeCompat } from './upgrade-compat.js';
+import { upgradeReadiness } from './upgrade-readiness.js';
 import { explainBaselines } from './explain-baselines.js';
 import { customSql } from './custom-sql.js';
 import { bluegreenSettingsCheck } from './bluegreen-settings.js';
@@ -31,7 +31,7 @@ export const CATALOG: readonly CheckDefinition[] = [
   rowCountsCheck,
   replicationCheck,
   activityCheck,
-  upgradeCompat,
+  upgradeReadiness,
   explainBaselines,
   customSql,
   bluegreenSettingsCheck,

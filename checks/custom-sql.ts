@@ -1,4 +1,4 @@
-import { errorInfo } from '../core/errors.js';
+import { errorRecord, type ErrorRecord } from '../core/errors.js';
 import type { Session } from '../core/session.js';
 import type { FindingInput, Severity } from './finding.js';
 import { defineCheck } from './define-check.js';
@@ -19,7 +19,8 @@ export interface CustomSqlResult {
   /** `rejected`: not a single SELECT, never sent; `error`: the query failed. */
   status: 'ok' | 'rejected' | 'error';
   reason?: string;
-  error?: { message: string; sqlState?: string };
+  /** Why the query failed: the short message, with the full one, SQLSTATE, detail and hint when the error has them. */
+  error?: ErrorRecord;
   rowCount?: number;
   rows?: Record<string, unknown>[];
   truncated?: boolean;
@@ -42,8 +43,7 @@ async function runOne(session: Session, base: Omit<CustomSqlResult, 'status'>): 
       truncated: rows.length > MAX_STORED_ROWS,
     };
   } catch (error) {
-    const info = errorInfo(error);
-    return { ...base, status: 'error', error: { message: info.message.split('\n')[0] ?? '', ...(info.sqlState ? { sqlState: info.sqlState } : {}) } };
+    return { ...base, status: 'error', error: errorRecord(error) };
   }
 }
 
@@ -105,7 +105,7 @@ export const customSql = defineCheck<CustomSqlData>({
       try {
         session = base.database === ctx.db.endpoint.database ? ctx.db : await ctx.connect(base.database);
       } catch (error) {
-        results.push({ ...base, status: 'error', error: { message: errorInfo(error).message.split('\n')[0] ?? 'cannot connect' } });
+        results.push({ ...base, status: 'error', error: errorRecord(error) });
         continue;
       }
       results.push(await runOne(session, base));

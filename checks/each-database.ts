@@ -1,4 +1,4 @@
-import { errorInfo } from '../core/errors.js';
+import { errorLine } from '../core/errors.js';
 import type { Session } from '../core/session.js';
 import type { CheckContext } from './define-check.js';
 
@@ -30,7 +30,7 @@ export async function forEachDatabase<T>(
     try {
       session = await ctx.connect(database);
     } catch (error) {
-      result.uninspected.push({ database, reason: errorInfo(error).message.split('\n')[0] ?? 'cannot connect' });
+      result.uninspected.push({ database, reason: errorLine(error) || 'cannot connect' });
       continue;
     }
     result.inspected.push({ database, value: await look(session, database) });

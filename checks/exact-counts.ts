@@ -1,4 +1,4 @@
-import { errorInfo } from '../core/errors.js';
+import { errorInfo, errorLine } from '../core/errors.js';
 import type { Session } from '../core/session.js';
 
 /** One table to count. */
@@ -40,7 +40,7 @@ export async function exactCounts(
         outcomes.set(job.name, { exact: Number(row?.n ?? 0) });
       } catch (error) {
         const info = errorInfo(error);
-        const line = info.message.split('\n')[0] ?? '';
+        const line = errorLine(error);
         const state = info.sqlState && !line.includes(info.sqlState) ? ` (SQLSTATE ${info.sqlState})` : '';
         outcomes.set(job.name, { skipped: `count(*) failed: ${line}${state}` });
       }

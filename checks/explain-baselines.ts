@@ -1,4 +1,4 @@
-import { errorInfo } from '../core/errors.js';
+import { errorLine } from '../core/errors.js';
 import type { Session } from '../core/session.js';
 import { defineCheck } from './define-check.js';
 import { type ExplainBaseline, explainBaseline } from './explain-query.js';
@@ -38,7 +38,7 @@ export const explainBaselines = defineCheck<ExplainBaselinesData>({
       try {
         session = database === ctx.db.endpoint.database ? ctx.db : await ctx.connect(database);
       } catch (error) {
-        const message = errorInfo(error).message.split('\n')[0] ?? 'cannot connect';
+        const message = errorLine(error) || 'cannot connect';
         const { repeat: _repeat, ...base } = request;
         baselines.push({ ...base, status: 'error', error: { message }, runs: 0 });
         continue;

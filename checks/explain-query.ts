@@ -1,4 +1,4 @@
-import { errorInfo } from '../core/errors.js';
+import { errorRecord, type ErrorRecord } from '../core/errors.js';
 import type { Session } from '../core/session.js';
 import { checkSelectOnly } from './select-only.js';
 import { type JsonPlanNode, type PlanShapeNode, planShape } from './plan-shape.js';
@@ -23,7 +23,8 @@ export interface ExplainBaseline {
   /** `rejected`: not a single SELECT, never sent; `error`: EXPLAIN failed (the error says why). */
   status: 'ok' | 'rejected' | 'error';
   reason?: string;
-  error?: { message: string; sqlState?: string };
+  /** Why EXPLAIN failed: the short message, with the full one, SQLSTATE, detail and hint when the error has them. */
+  error?: ErrorRecord;
   /** Runs that completed. */
   runs: number;
   shape?: PlanShapeNode;
@@ -90,11 +91,10 @@ export async function explainBaseline(session: Session, request: ExplainRequest)
       const output = await explainReadOnly(session, statement);
       if (run >= warmup) outputs.push(output);
     } catch (error) {
-      const info = errorInfo(error);
       return {
         ...base,
         status: 'error',
-        error: { message: info.message.split('\n')[0] ?? '', ...(info.sqlState ? { sqlState: info.sqlState } : {}) },
+        error: errorRecord(error),
         runs: outputs.length,
       };
     }

@@ -1,4 +1,4 @@
-import { errorInfo } from '../core/errors.js';
+import { errorLine } from '../core/errors.js';
 import type { Session } from '../core/session.js';
 
 /**
@@ -73,7 +73,7 @@ export async function readTviews(db: Session, database: string): Promise<PgTview
     try {
       return await read();
     } catch (error) {
-      problems.push({ what, message: errorInfo(error).message.split('\n')[0] ?? String(error) });
+      problems.push({ what, message: errorLine(error) || String(error) });
       return undefined;
     }
   };

@@ -1,4 +1,4 @@
-import { CutoverError, errorInfo } from '../core/errors.js';
+import { CutoverError, errorInfo, errorLine } from '../core/errors.js';
 import { type Endpoint, publicEndpoint, withDatabase } from '../core/endpoint.js';
 import { openSession, type Session } from '../core/session.js';
 import type { ResolvedConfig } from '../core/config.js';
@@ -77,7 +77,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<Snapshot> {
       } catch (error) {
         if (error instanceof CutoverError && (error.code === 'connect' || error.code === 'auth')) throw error;
         const info = errorInfo(error);
-        result = { title: check.title, status: 'error', durationMs: Math.round(performance.now() - t0), reason: info.message.split('\n')[0], error: info };
+        result = { title: check.title, status: 'error', durationMs: Math.round(performance.now() - t0), reason: errorLine(error), error: info };
       }
       results[check.id] = result;
       options.onCheck?.(check.id, result);

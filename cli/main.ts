@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { errorLine } from '../core/errors.js';
 import { createIo } from './io.js';
 import { CliRuntime } from './runtime.js';
 import { runCli } from './run-cli.js';
@@ -27,6 +28,6 @@ const cleaned = await Promise.race([runtime.cleanup(), deadline]);
 if (cleaned === 'timeout') {
   io.err(`cutover: cleanup did not finish within ${CLEANUP_DEADLINE_MS / 1000} s; exiting anyway`);
 } else {
-  for (const error of cleaned) io.err(`cutover: cleanup: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  for (const error of cleaned) io.err(`cutover: cleanup: ${errorLine(error)}`);
 }
 process.exit(code);

@@ -15,7 +15,7 @@ export function reportError(error: unknown, io: CliIo, debug: boolean): number {
     return 2;
   }
   if (error instanceof CutoverError) {
-    io.err(`cutover: ${oneLine(error.shortMessage)}`);
+    io.err(`cutover: ${oneLine(error.shortMessage)}${debug ? '' : serverFacts(error)}`);
     // The rest of an input's problems, so that one run names every field to fix.
     for (const problem of error.problems?.slice(1) ?? []) io.err(`cutover: ${oneLine(problem)}`);
     if (debug) printDebug(error, io);
@@ -41,6 +41,17 @@ function printDebug(error: unknown, io: CliIo): void {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     io.err(depth === 0 ? (e.stack ?? e.message) : `caused by: ${e.stack ?? e.message}`);
   }
+}
+
+/**
+ * What the server said beyond the message, on the same line: the SQLSTATE of a failed query (a
+ * connection error's message names its cause already) and a hint the message does not hold.
+ */
+function serverFacts(error: CutoverError): string {
+  const facts: string[] = [];
+  if (error.sqlState && error.code === 'query') facts.push(`SQLSTATE ${error.sqlState}`);
+  if (error.hint && !error.shortMessage.includes(error.hint)) facts.push(`HINT: ${error.hint.replace(/\s*\n\s*/g, ' ')}`);
+  return facts.length ? ` [${facts.join('; ')}]` : '';
 }
 
 function oneLine(text: string): string {

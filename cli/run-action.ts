@@ -13,6 +13,7 @@ import { errorLines } from './soak-lines.js';
 import { downtimeReason } from '../reports/gate.js';
 import { flaggedIdsLine } from './flagged-ids-line.js';
 import { plain } from './io.js';
+import { errorRecordLine } from './terminal-lines.js';
 
 export interface RunOptions {
   runsDir: string;
@@ -54,11 +55,11 @@ export function printRunResult(manifest: RunManifest, runDir: string, runtime: C
       // A figure nothing measured (no soak ran through the step) is a bare dash, never "— ms".
       `${step.name}: ${step.status}, ${step.durationMs} ms, downtime ${step.downtimeMs === null ? '—' : `${step.downtimeMs} ms`}, failed attempts ${step.failedAttempts ?? '—'}, ` +
         `lost ${step.lost ?? '—'}, unexpected ${step.unexpected ?? '—'}, duplicated ${step.duplicated ?? '—'}` +
-        (step.error ? ` (${step.error})` : ''),
+        (step.error ? ` (${errorRecordLine(step.error)})` : ''),
     );
   }
   for (const [role, dir] of Object.entries(manifest.keptData ?? {})) io.out(`kept ${role}'s data directory: ${dir}`);
-  if (manifest.error) io.out(`error: ${manifest.error}`);
+  if (manifest.error) io.out(`error: ${errorRecordLine(manifest.error)}`);
   const soakRecord = manifest.soak;
   if (soakRecord?.load) for (const line of errorLines('soak errors', soakRecord.load)) io.out(line);
   if (soakRecord?.probe) for (const line of errorLines('probe errors', soakRecord.probe)) io.out(line);

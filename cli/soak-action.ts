@@ -1,20 +1,17 @@
 import { join, relative } from 'node:path';
-import { CutoverError, errorInfo, errorRecord } from '../core/errors.js';
+import { CutoverError, errorInfo, errorLine, errorRecord } from '../core/errors.js';
 import { describeEndpoint, publicEndpoint } from '../core/endpoint.js';
 import { resolveEndpoint } from '../core/resolve-endpoint.js';
-import { SoakRun, type SoakRunResult } from '../load/soak-run.js';
-import { verifyRunLedger } from '../load/soak-verify.js';
-import { analyseSoak } from '../load/analysis/analyse-soak.js';
+import type { SoakRunResult } from '../load/soak-run.js';
 import { soakPassed } from '../load/analysis/soak-summary.js';
 import { ledgerDir } from '../load/ledger-format.js';
-import { TIMELINE_FILE } from '../load/timeline-writer.js';
-import { WINDOWS_FILE } from '../load/analysis/window-log.js';
 import type { TimelineBucket } from '../load/timeline-types.js';
 import { createRunDirectory, writeJsonAtomic } from '../run/run-directory.js';
-import type { InterruptionRecord, RunManifest } from '../run/manifest.js';
+import type { RunManifest } from '../run/manifest.js';
+import { signalInterruption } from '../run/interruption.js';
+import { SoakLifecycle, type VerifiedSoak } from '../run/soak-lifecycle.js';
 import { newRunManifest } from '../run/new-manifest.js';
-import { LEDGER_DIR } from '../run/run-files.js';
-import { newSoakRecord, recordJudgement, recordLoad, recordVerification, wholeSoakStep } from '../run/soak-results.js';
+import { recordJudgement, wholeSoakStep } from '../run/soak-results.js';
 import { renderRunDirectory } from '../reports/render-run.js';
 import type { CliRuntime } from './runtime.js';
 import { soakGate, soakPlan, type SoakOptions } from './soak-plan.js';
@@ -47,15 +44,49 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
   const shownDir = rel && !rel.startsWith('..') ? rel : runDir;
   const manifestPath = join(runDir, 'run.json');
   const started = Date.now();
-  const record = newSoakRecord({
-    workload: plan.workload.name,
-    schema: plan.schema,
-    rate: plan.rate,
-    plannedDurationMs: plan.durationMs,
-    timeoutMs: plan.timeoutMs,
-    degradedThresholdMs: plan.degradedThresholdMs,
-    probeIntervalMs: plan.probe ? plan.probe.intervalMs : undefined,
+  const recent: TimelineBucket[] = [];
+  let announced = false;
+  const lifecycle = new SoakLifecycle({
+    runDir,
+    endpoint,
+    settings: {
+      workload: plan.workload,
+      schema: plan.schema,
+      rate: plan.rate,
+      durationMs: plan.durationMs,
+      timeoutMs: plan.timeoutMs,
+      degradedThresholdMs: plan.degradedThresholdMs,
+      probe: plan.probe,
+      connections: plan.connections,
+    },
+    hooks: {
+      signal: runtime.signal,
+      onRecord: () => void save().catch(() => {}),
+      onNewErrorClass: (lane, sample) => {
+        // Said at once, with its words: a class such as `other` alone would not tell why.
+        if (io.errTty && io.errUpdate) io.errUpdate('');
+        io.err(`cutover: soak: ${lane === 'probe' ? 'probe: ' : ''}new error class ${plain(sampleLine(sample))}`);
+      },
+      onSecond: (bucket) => {
+        if (!announced && bucket.ok > 0) {
+          announced = true;
+          // Tests and scripts wait for this line before injecting faults.
+          io.err('cutover: soak: load running');
+        }
+        recent.push(bucket);
+        if (recent.length > PLAIN_PROGRESS_EVERY) recent.shift();
+        const line = progressLine(io.errTty ? recent.slice(-1) : recent, lifecycle.run.live().driver, Date.now());
+        if (io.errTty && io.errUpdate) io.errUpdate(line);
+        else if ((bucket.second + 1) % PLAIN_PROGRESS_EVERY === 0) io.err(`cutover: ${line}`);
+        // The seq clock and writers reach run.json as the soak goes, for a verify after a crash.
+        if ((bucket.second + 1) % PLAIN_PROGRESS_EVERY === 0) {
+          lifecycle.checkpoint();
+          void save().catch(() => {});
+        }
+      },
+    },
   });
+  const record = lifecycle.record;
   const manifest: RunManifest = {
     ...newRunManifest({
       name: 'soak',
@@ -63,7 +94,7 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
       started,
       config: { rate: plan.rate, durationMs: plan.durationMs, workload: plan.workload.name, driver: plan.driver, schema: plan.schema, probe: plan.probe !== false, gate },
       endpoints: { writer: publicEndpoint(endpoint) },
-      files: { ledger: LEDGER_DIR, timeline: TIMELINE_FILE, windows: WINDOWS_FILE },
+      files: { ...lifecycle.files },
     }),
     soak: record,
   };
@@ -73,52 +104,11 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
   let signalledAt: number | undefined;
   runtime.signal.addEventListener('abort', () => (signalledAt ??= Date.now()), { once: true });
   io.err(`cutover: soak of ${plain(describeEndpoint(endpoint))} at ${plan.rate}/s for ${plan.durationMs / 1000} s, workload ${plan.workload.name}; run directory ${plain(shownDir)}`);
-
-  const recent: TimelineBucket[] = [];
-  let announced = false;
-  const soak = new SoakRun({
-    endpoint,
-    runDir,
-    workload: plan.workload,
-    rate: plan.rate,
-    durationMs: plan.durationMs,
-    schema: plan.schema,
-    timeoutMs: plan.timeoutMs,
-    connections: plan.connections,
-    probe: plan.probe,
-    degradedThresholdMs: plan.degradedThresholdMs,
-    signal: runtime.signal,
-    onWriter: (writer) => {
-      record.writers.push(writer);
-      void save().catch(() => {});
-    },
-    onNewErrorClass: (lane, sample) => {
-      // Said at once, with its words: a class such as `other` alone would not tell why.
-      if (io.errTty && io.errUpdate) io.errUpdate('');
-      io.err(`cutover: soak: ${lane === 'probe' ? 'probe: ' : ''}new error class ${plain(sampleLine(sample))}`);
-    },
-    onSecond: (bucket) => {
-      if (!announced && bucket.ok > 0) {
-        announced = true;
-        // Tests and scripts wait for this line before injecting faults.
-        io.err('cutover: soak: load running');
-      }
-      recent.push(bucket);
-      if (recent.length > PLAIN_PROGRESS_EVERY) recent.shift();
-      const line = progressLine(io.errTty ? recent.slice(-1) : recent, soak.live().driver, Date.now());
-      if (io.errTty && io.errUpdate) io.errUpdate(line);
-      else if ((bucket.second + 1) % PLAIN_PROGRESS_EVERY === 0) io.err(`cutover: ${line}`);
-      // The seq clock and writers reach run.json as the soak goes, for a verify after a crash.
-      if ((bucket.second + 1) % PLAIN_PROGRESS_EVERY === 0) {
-        record.seqClock = soak.seqClock.toJSON();
-        void save().catch(() => {});
-      }
-    },
-  });
+  lifecycle.start();
 
   let result: SoakRunResult;
   try {
-    result = await soak.done;
+    result = await lifecycle.drain();
   } catch (error) {
     if (io.errTty && io.errUpdate) io.errUpdate('');
     manifest.error = errorRecord(error);
@@ -126,22 +116,22 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
     throw error;
   }
   if (io.errTty && io.errUpdate) io.errUpdate('');
-  recordLoad(record, result);
   await save();
-  const interruption = runtime.signal.aborted ? interruptionOf(runtime.signal, signalledAt ?? Date.now(), plan.durationMs, result.driver.durationMs) : undefined;
+  const interruption = runtime.signal.aborted
+    ? signalInterruption(runtime.signal, { at: signalledAt ?? Date.now(), plannedDurationMs: plan.durationMs, actualDurationMs: Math.round(result.driver.durationMs) })
+    : undefined;
   if (interruption) io.err('cutover: interrupted: the load has drained; verifying what it wrote');
 
-  let verified;
+  let verified: VerifiedSoak;
   try {
-    verified = await verifyRunLedger({ runDir, endpoint, schema: plan.schema });
+    verified = await lifecycle.verify(endpoint);
   } catch (error) {
     manifest.error = errorRecord(error, 'verification');
     await finish(manifest, started, 'error', save);
     const reason = error instanceof CutoverError ? error.shortMessage : errorInfo(error).message;
     throw new CutoverError(error instanceof CutoverError ? error.code : 'internal', `the soak ran, but its ledger could not be verified: ${reason}; run \`cutover verify --run-dir ${shownDir} --db …\` when the database is back`, { cause: error });
   }
-  const analysis = analyseSoak({ lanes: result.lanes, verification: verified.verification, ledgers: verified.ledgers, clock: result.seqClock });
-  recordVerification(record, verified.verification, analysis);
+  const { analysis } = verified;
   let flagged: FlaggedCounts | undefined;
   try {
     // Every flagged id, however many: run.json keeps only the first ones.
@@ -149,7 +139,7 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
     flagged = await writeFlaggedIds(join(runDir, FLAGGED_IDS_FILE), { flagged: verified.verification.flagged, ledgers: verified.ledgers, clock: result.seqClock, steps: [soakSpan] });
     manifest.files.flaggedIds = FLAGGED_IDS_FILE;
   } catch (error) {
-    io.err(`cutover: warning: ${errorInfo(error).message.split('\n')[0]}; \`cutover verify --ids FILE\` lists them`);
+    io.err(`cutover: warning: ${errorLine(error)}; \`cutover verify --ids FILE\` lists them`);
   }
   const summary = analysis.summary;
   // The whole soak is the run's one step: its figures are the run's totals.
@@ -170,7 +160,7 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
     Object.assign(manifest.files, await renderRunDirectory(runDir));
     await save();
   } catch (error) {
-    io.err(`cutover: warning: the report could not be rendered: ${errorInfo(error).message.split('\n')[0]}`);
+    io.err(`cutover: warning: the report could not be rendered: ${errorLine(error)}`);
   }
 
   if (plan.json) {
@@ -188,13 +178,6 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
   if (plan.json && noEvidence) io.err(`cutover: no evidence to pass on: ${plain(evidence.reasons.join('; '))}`);
   if (plan.json && !noEvidence && overDowntime && record.downtimeLimit) io.err(`cutover: gate failed: ${downtimeReason(record.downtimeLimit.downtimeMs, record.downtimeLimit.maxDowntimeMs)}`);
   return verdict === 'interrupted' ? 130 : verdict === 'error' ? 3 : verdict === 'pass' ? 0 : 1;
-}
-
-/** The record of a soak stopped by a signal: when, by which, and how much of its plan it ran. */
-function interruptionOf(signal: AbortSignal, at: number, plannedDurationMs: number, actualDurationMs: number): InterruptionRecord {
-  // The runtime aborts with "interrupted (SIGINT)": the signal's name is all it adds.
-  const name = /\((SIG[A-Z]+)\)/.exec(signal.reason instanceof Error ? signal.reason.message : '')?.[1];
-  return { how: 'signal', ...(name ? { signal: name } : {}), at: new Date(at).toISOString(), plannedDurationMs, actualDurationMs: Math.round(actualDurationMs) };
 }
 
 async function finish(manifest: RunManifest, started: number, verdict: RunManifest['verdict'], save: () => Promise<void>): Promise<void> {

@@ -1,3 +1,4 @@
+import type { ErrorRecord } from '../core/errors.js';
 import type { SnapshotCheck } from '../checks/snapshot.js';
 import type { Finding } from '../checks/finding.js';
 import { type Style, plain } from './io.js';
@@ -39,4 +40,13 @@ export function printGateLines(
   const paint = report.verdict === 'fail' ? style.red : report.verdict === 'warn' ? style.yellow : style.green;
   out(`verdict: ${style.bold(paint(report.verdict.toUpperCase()))}`);
   for (const path of written) out(`wrote ${plain(path)}`);
+}
+
+/**
+ * An error of run.json on one terminal line: its short message, then its SQLSTATE and hint when
+ * it has them (the detail, a tool's output and the full message are in summary.md and report.html).
+ */
+export function errorRecordLine(error: ErrorRecord): string {
+  const extra = [error.sqlState ? `SQLSTATE ${error.sqlState}` : '', error.hint ? `HINT: ${error.hint.replace(/\s*\n\s*/g, ' ')}` : ''].filter(Boolean);
+  return plain(`${error.message}${extra.length ? ` [${extra.join('; ')}]` : ''}`);
 }

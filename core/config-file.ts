@@ -3,7 +3,7 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { createJiti } from 'jiti';
-import { CutoverError } from './errors.js';
+import { CutoverError, errorInfo, errorLine } from './errors.js';
 import { resolveConfig } from './config-load.js';
 import type { ResolvedConfig } from './config-schema.js';
 
@@ -21,8 +21,9 @@ export async function loadConfigFile(path: string, label = `--config ${path}`): 
       const jiti = createJiti(pathToFileURL(file).href, { interopDefault: true, moduleCache: false });
       raw = await jiti.import(file, { default: true });
     } catch (error) {
-      throw new CutoverError('config', `${label}: cannot load: ${(error as Error).message.split('\n')[0]}`, {
+      throw new CutoverError('config', `${label}: cannot load: ${errorLine(error)}`, {
         cause: error,
+        message: `${label}: cannot load: ${errorInfo(error).message}`,
       });
     }
   } else if (ext === '.yaml' || ext === '.yml' || ext === '.json') {
@@ -37,9 +38,9 @@ export async function loadConfigFile(path: string, label = `--config ${path}`): 
     try {
       raw = ext === '.json' ? JSON.parse(text) : parseYaml(text);
     } catch (error) {
-      throw new CutoverError('config', `${label}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, {
-        cause: error,
-      });
+      const what = `${label}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}`;
+      // The terminal gets the parser's first line; the full message keeps its pointer into the file.
+      throw new CutoverError('config', `${what}: ${errorLine(error)}`, { cause: error, message: `${what}: ${errorInfo(error).message}` });
     }
   } else {
     throw new CutoverError('config', `${label}: expected a .ts, .js, .mjs, .yaml, .yml or .json file`);

@@ -149,6 +149,30 @@ export function errorRecord(error: unknown, context?: string): ErrorRecord {
   });
 }
 
+/**
+ * What a person needs under an error's short message in plain text (summary.md, a terminal):
+ * `SQLSTATE 22012`, `DETAIL: …`, `HINT: …`, each on one line.
+ */
+export function errorRecordLines(record: ErrorRecord): string[] {
+  const lines: string[] = [];
+  if (record.sqlState) lines.push(`SQLSTATE ${record.sqlState}`);
+  if (record.detail) lines.push(`DETAIL: ${oneLine(record.detail)}`);
+  if (record.hint) lines.push(`HINT: ${oneLine(record.hint)}`);
+  return lines;
+}
+
+/** How a tool ended, in words: `exit 1`, `killed by SIGKILL`, `timed out`. */
+export function toolEnd(tool: ToolFailure): string {
+  if (tool.timedOut) return 'timed out';
+  if (tool.exitCode === null) return tool.signal ? `killed by ${tool.signal}` : 'no exit code';
+  return `exit ${tool.exitCode}`;
+}
+
+/** Text whose line breaks would break a one-line field, its lines joined. */
+function oneLine(text: string): string {
+  return text.trim().replace(/\s*\n\s*/g, ' ');
+}
+
 /** The first line of an error's short message: for a log line. */
 export function errorLine(error: unknown): string {
   return errorRecord(error).message;

@@ -1,3 +1,5 @@
+import { ERROR_RECORD_CSS } from './html-error.js';
+
 /** The report's only stylesheet, inlined: the page loads nothing from anywhere. */
 export const REPORT_CSS = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1f2328; }
@@ -49,7 +51,7 @@ nav.toc { font-size: 13px; margin: .5rem 0; }
 nav.toc a { margin-right: .9rem; color: #0969da; text-decoration: none; }
 table.meta th { width: 12rem; }
 table.steps td:last-child { width: 32%; }
-@page { size: A4 landscape; margin: 10mm; }
+${ERROR_RECORD_CSS}@page { size: A4 landscape; margin: 10mm; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10px; }
   th, td { padding: .2rem .35rem; }

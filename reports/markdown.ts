@@ -1,4 +1,6 @@
-import type { DiffReport, ReportCheck } from './diff-report.js';
+import type { Severity } from '../checks/finding.js';
+import type { DiffReport, ReportCheck, ReportFinding } from './diff-report.js';
+import type { GatePolicy } from './gate.js';
 import { escapeMarkdown as md } from './escape.js';
 import { describeEndpoint } from '../core/endpoint.js';
 
@@ -18,21 +20,16 @@ export function renderMarkdown(report: DiffReport): string {
     `| Checks | ${statusLine(summary.checks.pre, notRun(report.checks, 'pre'))} | ${statusLine(summary.checks.post, notRun(report.checks, 'post'))} |`,
     '',
   );
+  out.push(findingsAndGate(summary, report.gate), '');
   out.push(
-    `**Findings:** ${summary.findings.fail} fail, ${summary.findings.warn} warn, ${summary.findings.info} info. ` +
-      `**Gate** (fails on ${md(report.gate.failOn.join(', ') || 'nothing')}): ${summary.failing} failing, ${summary.allowed} allowed.`,
-    '',
+    ...findingsTable(report.findings, [
+      ['Severity', (f) => f.severity],
+      ['Gate', (f) => f.gate],
+      ['Finding', (f) => f.id],
+      ['Object', (f) => f.object ?? ''],
+      ['Message', (f) => f.message],
+    ]),
   );
-  if (report.findings.length > 0) {
-    out.push('| Severity | Gate | Finding | Object | Message |', '|---|---|---|---|---|');
-    for (const f of report.findings.slice(0, MAX_ROWS)) {
-      out.push(`| ${f.severity} | ${f.gate} | ${md(f.id)} | ${md(f.object ?? '')} | ${md(f.message)} |`);
-    }
-    if (report.findings.length > MAX_ROWS) {
-      out.push('', `…and ${report.findings.length - MAX_ROWS} more findings (see the JSON output).`);
-    }
-    out.push('');
-  }
   const incomplete = report.checks.filter((c) => notOk(c));
   if (incomplete.length > 0) {
     out.push('**Checks not collected:**', '');
@@ -40,6 +37,28 @@ export function renderMarkdown(report: DiffReport): string {
     out.push('');
   }
   return out.join('\n');
+}
+
+/** The sentence counting findings by severity and gate outcomes, under the gate's policy. */
+export function findingsAndGate(
+  summary: { findings: Record<Severity, number>; failing: number; allowed: number },
+  gate: Pick<GatePolicy, 'failOn'>,
+): string {
+  const { findings } = summary;
+  return (
+    `**Findings:** ${findings.fail} fail, ${findings.warn} warn, ${findings.info} info. ` +
+    `**Gate** (fails on ${md(gate.failOn.join(', ') || 'nothing')}): ${summary.failing} failing, ${summary.allowed} allowed.`
+  );
+}
+
+/** A findings table with one column per `[header, cell]` (cells escaped), at most MAX_ROWS rows; no lines when empty. */
+export function findingsTable(findings: readonly ReportFinding[], columns: readonly (readonly [header: string, cell: (f: ReportFinding) => unknown])[]): string[] {
+  if (findings.length === 0) return [];
+  const out = [`| ${columns.map(([header]) => header).join(' | ')} |`, `|${columns.map(() => '---|').join('')}`];
+  for (const f of findings.slice(0, MAX_ROWS)) out.push(`| ${columns.map(([, cell]) => md(cell(f))).join(' | ')} |`);
+  if (findings.length > MAX_ROWS) out.push('', `…and ${findings.length - MAX_ROWS} more findings (see the JSON output).`);
+  out.push('');
+  return out;
 }
 
 /** The counts of one side; checks absent on that side are counted too, so the counts add up to the checks listed. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CutoverError } from '../core/errors.js';
+import { errorLine, errorRecordLines } from '../core/errors.js';
 import type { RunManifest } from '../run/manifest.js';
 import type { DiffReport } from './diff-report.js';
 import { renderHtml } from './html.js';
@@ -22,10 +22,9 @@ import { readRunManifest } from '../run/read-run.js';
 /** An artifact of the run directory: absent, read, or present but unreadable (with why). */
 type Artifact<T> = { state: 'absent' } | { state: 'read'; value: T } | { state: 'unreadable'; reason: string };
 
-/** The first line of an error, without the path the reader already names. */
+/** The short message of an error, without the path the reader already names. */
 function reasonOf(error: unknown, path: string): string {
-  const message = error instanceof CutoverError ? error.shortMessage : error instanceof Error ? error.message : String(error);
-  return (message.split('\n')[0] ?? '').replace(`${path}: `, '');
+  return errorLine(error).replace(`${path}: `, '');
 }
 
 /** findings.json, checked for the fields the report reads, so a malformed file is named, not rendered. */
@@ -106,7 +105,12 @@ export async function renderRunDirectory(runDir: string): Promise<Record<string,
 /** summary.md: the verdict and its reasons, the step table, then the diff's findings. */
 function runSummaryMarkdown(run: RunManifest, diff: DiffReport | undefined, inputs: { findingsUnreadable?: string; pre?: SnapshotSide; post?: SnapshotSide; stopped: StoppedHarness | undefined }): string {
   const reasons = verdictReasons(run, diff, { ...unreadableInputs(inputs), ...(inputs.stopped ? { stopped: inputs.stopped } : {}) })
-    .map((r) => `- ${r.severity === 'fail' ? '**' : ''}${escapeMarkdown(r.text)}${r.severity === 'fail' ? '**' : ''}`)
+    .map((r) => {
+      const line = `- ${r.severity === 'fail' ? '**' : ''}${escapeMarkdown(r.text)}${r.severity === 'fail' ? '**' : ''}`;
+      // SQLSTATE, detail and hint under the error's line; the rest of the record is in report.html.
+      const facts = r.error ? errorRecordLines(r.error).map((f) => `\n  - ${escapeMarkdown(f)}`) : [];
+      return `${line}${facts.join('')}`;
+    })
     .join('\n');
   return `# cutover run ${escapeMarkdown(run.name)}: ${run.verdict.toUpperCase()}\n\n${reasons}\n\n## Steps\n\n${stepTableMarkdown(run)}\n${diff ? renderMarkdown(diff) : ''}`;
 }

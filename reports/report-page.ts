@@ -1,6 +1,7 @@
 import type { RunManifest } from '../run/manifest.js';
 import type { DiffReport } from './diff-report.js';
 import { escapeHtml as h } from './escape.js';
+import { errorRecordHtml } from './html-error.js';
 import { htmlPage } from './html-page.js';
 import { runMetadataHtml } from './run-metadata.js';
 import { stepTableHtml } from './step-table.js';
@@ -47,6 +48,8 @@ export function renderReportPage(input: ReportInput): string {
   const parts: { id: string; label: string; html: string }[] = [];
   if (run) {
     if (input.stopped) parts.push({ id: 'stopped', label: 'Stopped', html: stoppedHarnessHtml(input.stopped) });
+    // The banner names the run's error in a line; here is all its record keeps.
+    if (run.error) parts.push({ id: 'run-error', label: 'Error', html: `<h2 id="run-error">Why the run could not complete</h2>\n<div class="run-error">${errorRecordHtml(run.error)}</div>` });
     parts.push({ id: 'steps', label: 'Steps', html: `<h2 id="steps">Steps</h2>\n${stepTableHtml(run)}` });
     parts.push({ id: 'windows', label: 'Outages', html: windowsSectionHtml(run) });
   }

@@ -1,4 +1,4 @@
-import { errorInfo } from '../core/errors.js';
+import { errorLine } from '../core/errors.js';
 import type { CheckDefinition, CompareContext, EvaluateContext } from '../checks/define-check.js';
 import type { Finding, FindingInput } from '../checks/finding.js';
 import { toFinding } from '../checks/to-finding.js';
@@ -17,7 +17,7 @@ export function runRule(check: CheckDefinition, source: 'evaluate' | 'compare', 
         {
           key: 'rule-error',
           severity: 'warn',
-          message: `the ${source} rule of ${check.id} failed: ${errorInfo(error).message.split('\n')[0]}`,
+          message: `the ${source} rule of ${check.id} failed: ${errorLine(error)}`,
         },
         'differ',
       ),

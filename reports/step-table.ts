@@ -1,5 +1,7 @@
+import { errorRecordLines } from '../core/errors.js';
 import type { RunManifest, StepRecord } from '../run/manifest.js';
 import { escapeHtml as h, escapeMarkdown as md } from './escape.js';
+import { errorRecordHtml } from './html-error.js';
 
 const dash = '—';
 
@@ -21,9 +23,9 @@ function switchoverFacts(step: StepRecord): string[] {
   return parts;
 }
 
+/** What else the step met, besides its error: the switchover's facts and its outages' error classes. */
 function otherIssues(step: StepRecord): string {
   const parts: string[] = [];
-  if (step.error) parts.push(step.error.message);
   parts.push(...switchoverFacts(step));
   for (const o of step.outages ?? []) {
     const classes = Object.entries(o.errorClasses).map(([k, v]) => `${k} ×${v}`).join(', ');
@@ -95,7 +97,7 @@ export function stepTableHtml(run: RunManifest): string {
 <td>${h(s.name)}<div class="muted">${h(s.action)}</div></td>
 <td>${h(s.status)}</td>
 ${figureCells(stepFigures(s), s.downtimeResolutionMs ? `<div class="muted">± ${h(s.downtimeResolutionMs)} ms</div>` : '')}
-<td>${h(otherIssues(s)) || dash}${phasesHtml(s)}</td>
+<td>${issuesHtml(s)}${phasesHtml(s)}</td>
 </tr>`,
     )
     .join('\n');
@@ -129,6 +131,21 @@ function flaggedIdsNote(run: RunManifest): { text: string; file: string; after: 
   return { text: 'Each lost, unexpected, duplicated and late id, with its writer, due time and step, is listed in', file, after: 'in the run directory (one JSON line each).' };
 }
 
+/** The step's error (short, its record folded under it), then its other issues; a dash when there are none. */
+function issuesHtml(s: StepRecord): string {
+  const others = otherIssues(s);
+  if (!s.error) return h(others) || dash;
+  return `<div class="step-error">${errorRecordHtml(s.error)}</div>${others ? `<div>${h(others)}</div>` : ''}`;
+}
+
+/** The step's error and SQLSTATE, detail and hint on lines of their own, then its other issues: one Markdown cell. */
+function issuesMarkdown(s: StepRecord): string {
+  const lines = s.error ? [s.error.message, ...errorRecordLines(s.error)] : [];
+  const others = otherIssues(s);
+  if (others) lines.push(others);
+  return lines.map(md).join('<br>') || dash;
+}
+
 function phasesHtml(s: StepRecord): string {
   if (!s.phases?.length) return '';
   return `<div class="muted">${s.phases.map((p) => `${h(p.name)} ${p.durationMs} ms`).join(' · ')}</div>`;
@@ -146,7 +163,7 @@ export function stepTableMarkdown(run: RunManifest): string {
     run.steps
       .map(
         (s) =>
-          `| ${md(s.name)} | ${s.status} | ${cells(stepFigures(s))} | ${md(otherIssues(s)) || dash} |`,
+          `| ${md(s.name)} | ${s.status} | ${cells(stepFigures(s))} | ${issuesMarkdown(s)} |`,
       )
       .join('\n') +
     '\n' +

@@ -1,3 +1,4 @@
+import type { ErrorRecord } from '../core/errors.js';
 import type { RunManifest } from '../run/manifest.js';
 import type { DiffReport } from './diff-report.js';
 import { downtimeReason } from './gate.js';
@@ -6,11 +7,15 @@ import { stoppedFacts, stoppedSentence, type StoppedHarness } from './stopped-ha
 /** One reason behind a verdict, with the severity it weighed in with. */
 export interface VerdictReason {
   severity: 'fail' | 'warn' | 'info';
+  /** One sentence; an error in it is its record's short message. */
   text: string;
+  /** The error behind the reason (the run's or a step's), whose record a renderer may fold under the text. */
+  error?: ErrorRecord;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
+/** A finding's message can run over lines; a reason lists the first line of each. */
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? '';
 }
@@ -38,9 +43,10 @@ export function verdictReasons(run: RunManifest | undefined, diff: DiffReport | 
     reasons.push({ severity: 'fail', text: stoppedSentence(options.stopped) });
     for (const fact of stoppedFacts(options.stopped)) reasons.push({ severity: 'info', text: fact });
   }
-  if (run?.error) reasons.push({ severity: 'fail', text: `The run could not complete: ${firstLine(run.error.message)}` });
+  // A record's message is its one line (core/errors.ts): the rest of the record goes with it.
+  if (run?.error) reasons.push({ severity: 'fail', text: `The run could not complete: ${run.error.message}`, error: run.error });
   for (const step of run?.steps ?? []) {
-    if (step.status === 'failed') reasons.push({ severity: 'fail', text: `Step "${step.name}" failed${step.error ? `: ${firstLine(step.error.message)}` : ''}` });
+    if (step.status === 'failed') reasons.push({ severity: 'fail', text: `Step "${step.name}" failed${step.error ? `: ${step.error.message}` : ''}`, ...(step.error ? { error: step.error } : {}) });
   }
   // No pass without evidence: what the soak failed to show comes right after a crash.
   for (const reason of run?.soak?.evidence?.reasons ?? []) reasons.push({ severity: 'fail', text: `No evidence to pass on: ${reason}` });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { errorInfo } from '../core/errors.js';
+import { errorLine } from '../core/errors.js';
 import { FLAGGED_CLASSES, FLAGGED_IDS_FILE, writeFlaggedIds, type FlaggedIdsInput } from '../load/flagged-ids-file.js';
 import type { RunManifest } from './manifest.js';
 
@@ -17,6 +17,6 @@ export async function recordFlaggedIds(o: { runDir: string; manifest: RunManifes
     const named = FLAGGED_CLASSES.filter((c) => counts[c] > 0).map((c) => `${counts[c]} ${c}`);
     if (named.length) o.log(`${named.join(', ')}: ids in ${FLAGGED_IDS_FILE}`);
   } catch (error) {
-    o.log(`flagged ids: ${errorInfo(error).message.split('\n')[0]}`);
+    o.log(`flagged ids: ${errorLine(error)}`);
   }
 }

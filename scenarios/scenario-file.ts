@@ -3,7 +3,7 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createJiti } from 'jiti';
 import { parse as parseYaml } from 'yaml';
-import { CutoverError } from '../core/errors.js';
+import { CutoverError, errorInfo, errorLine } from '../core/errors.js';
 import { tryParseStep } from './actions/registry.js';
 import { checkScenarioRules } from './scenario-rules.js';
 import { describeIssues } from './runner/zod-issues.js';
@@ -53,7 +53,7 @@ async function readScenarioFile(path: string): Promise<unknown> {
       const jiti = createJiti(pathToFileURL(file).href, { interopDefault: true, moduleCache: false });
       return await jiti.import(file, { default: true });
     } catch (error) {
-      throw new CutoverError('config', `${path}: cannot load: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+      throw new CutoverError('config', `${path}: cannot load: ${errorLine(error)}`, { cause: error, message: `${path}: cannot load: ${errorInfo(error).message}` });
     }
   }
   if (ext !== '.yaml' && ext !== '.yml' && ext !== '.json') {
@@ -68,6 +68,8 @@ async function readScenarioFile(path: string): Promise<unknown> {
   try {
     return ext === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new CutoverError('config', `${path}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    const what = `${path}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}`;
+    // The terminal gets the parser's first line; the full message keeps its pointer into the file.
+    throw new CutoverError('config', `${what}: ${errorLine(error)}`, { cause: error, message: `${what}: ${errorInfo(error).message}` });
   }
 }

@@ -1,16 +1,9 @@
 import type { Endpoint } from '../core/endpoint.js';
-import { CutoverError } from '../core/errors.js';
-import { SoakRun } from '../load/soak-run.js';
-import { verifyRunLedger } from '../load/soak-verify.js';
-import type { LedgerVerification } from '../load/verify-ledger.js';
-import type { WriterLedger } from '../load/ledger-types.js';
-import type { SeqClock } from '../load/analysis/seq-clock.js';
-import { analyseSoak, type SoakAnalysis } from '../load/analysis/analyse-soak.js';
-import { sampleText } from '../load/analysis/soak-evidence.js';
-import type { WorkloadDefinition } from '../load/workload-types.js';
 import type { TimelineBucket } from '../load/timeline-types.js';
-import type { RunManifest } from '../run/manifest.js';
-import { newSoakRecord, recordLoad, recordVerification, stepSoakFields } from '../run/soak-results.js';
+import type { WorkloadDefinition } from '../load/workload-types.js';
+import type { StepRecord } from '../run/manifest.js';
+import { SoakLifecycle, type VerifiedSoak } from '../run/soak-lifecycle.js';
+import { stepSoakFields } from '../run/soak-results.js';
 
 /** Settings of the soak a scenario runs through its steps. */
 export const SCENARIO_SOAK = { schema: 'cutover', probeIntervalMs: 20, degradedThresholdMs: 500, timeoutMs: 1_000, startTimeoutMs: 30_000 } as const;
@@ -26,16 +19,14 @@ export const PAUSE_SOAK = { timeoutMs: 10_000, degradedThresholdMs: 20 } as cons
 
 /**
  * Starts the soak that runs through a scenario's steps (ledgered load plus probe, into the run
- * directory) and records its setup in `run.json`; resolves once the load has succeeded, so that
- * every outage of the steps opens after a success.
+ * directory), until stopped. Its record and files (`record`, `files`) belong in run.json now;
+ * `soakServing` then waits for the load's first success.
  */
-export async function startSoakThrough(o: {
+export function startSoakThrough(o: {
   runDir: string;
   endpoint: Endpoint;
   workload: WorkloadDefinition;
   rate: number;
-  manifest: RunManifest;
-  save: () => Promise<void>;
   signal?: AbortSignal;
   /** The style of the endpoint switch the load goes through, if any (`pause`: see PAUSE_SOAK). */
   switchStyle?: 'hard' | 'pause';
@@ -43,79 +34,60 @@ export async function startSoakThrough(o: {
   onSecond?: (bucket: TimelineBucket) => void;
   /** The run's log: each error class is announced there the first time it is seen, with its words. */
   log?: (line: string) => void;
-}): Promise<SoakRun> {
+  /** The soak record changed (a writer registered): rewrite run.json; must not block. */
+  onRecord: () => void;
+}): SoakLifecycle {
   const pooled = o.switchStyle === 'pause';
   const timeoutMs = pooled ? PAUSE_SOAK.timeoutMs : SCENARIO_SOAK.timeoutMs;
-  const degradedThresholdMs = pooled ? PAUSE_SOAK.degradedThresholdMs : SCENARIO_SOAK.degradedThresholdMs;
-  const record = newSoakRecord({
-    workload: o.workload.name,
-    schema: SCENARIO_SOAK.schema,
-    rate: o.rate,
-    plannedDurationMs: null,
-    timeoutMs,
-    degradedThresholdMs,
-    probeIntervalMs: SCENARIO_SOAK.probeIntervalMs,
-  });
-  o.manifest.soak = record;
-  Object.assign(o.manifest.files, { ledger: 'ledger/', timeline: 'timeline.ndjson', windows: 'windows.ndjson' });
-  const soak = new SoakRun({
-    endpoint: o.endpoint,
+  const soak = new SoakLifecycle({
     runDir: o.runDir,
-    workload: o.workload,
-    rate: o.rate,
-    schema: SCENARIO_SOAK.schema,
-    timeoutMs,
-    unnamedStatements: pooled,
-    probe: { intervalMs: SCENARIO_SOAK.probeIntervalMs, ...(pooled ? { timeoutMs } : {}) },
-    degradedThresholdMs,
-    signal: o.signal,
-    ...(o.onSecond ? { onSecond: o.onSecond } : {}),
-    onNewErrorClass: (lane, s) => o.log?.(`soak: ${lane === 'probe' ? 'probe: ' : ''}new error class ${s.errorClass}${s.sqlState && !s.errorClass.endsWith(s.sqlState) ? ` (SQLSTATE ${s.sqlState})` : ''}: ${s.message}`),
-    onWriter: (writer) => {
-      record.writers.push(writer);
-      void o.save().catch(() => {});
+    endpoint: o.endpoint,
+    settings: {
+      workload: o.workload,
+      schema: SCENARIO_SOAK.schema,
+      rate: o.rate,
+      durationMs: null,
+      timeoutMs,
+      degradedThresholdMs: pooled ? PAUSE_SOAK.degradedThresholdMs : SCENARIO_SOAK.degradedThresholdMs,
+      probe: { intervalMs: SCENARIO_SOAK.probeIntervalMs, ...(pooled ? { timeoutMs } : {}) },
+      unnamedStatements: pooled,
+    },
+    hooks: {
+      signal: o.signal,
+      ...(o.onSecond ? { onSecond: o.onSecond } : {}),
+      onNewErrorClass: (lane, s) => o.log?.(`soak: ${lane === 'probe' ? 'probe: ' : ''}new error class ${s.errorClass}${s.sqlState && !s.errorClass.endsWith(s.sqlState) ? ` (SQLSTATE ${s.sqlState})` : ''}: ${s.message}`),
+      onRecord: o.onRecord,
     },
   });
-  await o.save();
-  if (!(await soak.waitServing(SCENARIO_SOAK.startTimeoutMs))) {
-    soak.stop();
-    await soak.done;
-    // Say why: the first words of the load's failures (the probe's when the load has none).
-    const samples = soak.driverLane.errorMessages().samples;
-    const why = sampleText(samples.length ? samples : (soak.probeLane?.errorMessages().samples ?? []));
-    throw new CutoverError('query', `the soak did not get a single success within ${SCENARIO_SOAK.startTimeoutMs / 1000} s${why ? `: the load never succeeded: ${why}` : ''}`);
-  }
+  soak.start();
   return soak;
 }
 
+/** Resolves once the load has succeeded, so that every outage of the steps opens after a success. */
+export function soakServing(soak: SoakLifecycle): Promise<void> {
+  return soak.untilServing(SCENARIO_SOAK.startTimeoutMs);
+}
+
 /**
- * Stops the soak, verifies its ledger against the final writer and gives each step of the run
+ * Stops the soak, verifies its ledger against the final writer and returns the steps, each with
  * its share of the figures (downtime, failed attempts, lost, unexpected, duplicated).
  */
-export async function finishSoakThrough(o: { soak: SoakRun; runDir: string; endpoint: Endpoint; manifest: RunManifest; log: (line: string) => void }): Promise<SoakAnalysis & { verification: LedgerVerification; ledgers: readonly WriterLedger[]; clock: SeqClock }> {
-  const record = o.manifest.soak;
-  if (!record) throw new CutoverError('internal', 'finishSoakThrough: the run has no soak record');
+export async function finishSoakThrough(o: { soak: SoakLifecycle; endpoint: Endpoint; steps: readonly StepRecord[]; log: (line: string) => void }): Promise<VerifiedSoak & { steps: StepRecord[] }> {
   o.soak.stop();
-  const result = await o.soak.done;
-  recordLoad(record, result);
+  const result = await o.soak.drain();
   o.log(`soak: ${result.driver.attempts} attempts, ${result.driver.failed} failed; verifying the ledger`);
-  const verified = await verifyRunLedger({ runDir: o.runDir, endpoint: o.endpoint, schema: record.schema });
-  const steps = o.manifest.steps;
-  const analysis = analyseSoak({
-    lanes: result.lanes,
-    verification: verified.verification,
-    ledgers: verified.ledgers,
-    clock: result.seqClock,
-    steps: steps.map((s) => ({ startedAt: Date.parse(s.startedAt), endedAt: Date.parse(s.endedAt) })),
-  });
-  recordVerification(record, verified.verification, analysis);
-  steps.forEach((step, i) => {
+  const verified = await o.soak.verify(
+    o.endpoint,
+    o.steps.map((s) => ({ startedAt: Date.parse(s.startedAt), endedAt: Date.parse(s.endedAt) })),
+  );
+  const { analysis } = verified;
+  const steps = o.steps.map((step, i) => {
     const figures = analysis.steps[i];
-    if (figures) Object.assign(step, stepSoakFields(figures));
+    return figures ? { ...step, ...stepSoakFields(figures) } : step;
   });
   const s = analysis.summary;
   o.log(`ledger: ${s.attempts} ledgered writes, ${s.confirmed} confirmed, ${s.lost} lost, ${s.unexpected} unexpected, ${s.duplicated} duplicated; downtime ${s.downtimeMs} ms (${analysis.downtime.note})`);
   // The runner sorts the ids missing at a switchover's resume point by this final verification
   // (late or lost), then lists every flagged id with its due time (ledgers and clock).
-  return { ...analysis, verification: verified.verification, ledgers: verified.ledgers, clock: result.seqClock };
+  return { ...verified, steps };
 }

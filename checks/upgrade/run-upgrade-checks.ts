@@ -1,4 +1,4 @@
-import { errorInfo } from '../../core/errors.js';
+import { errorLine, errorRecord } from '../../core/errors.js';
 import type { Session } from '../../core/session.js';
 import type { UninspectedDatabase } from '../each-database.js';
 import type { UpgradeCheckDefinition, UpgradeObject, UpgradeSeverity } from './upgrade-check.js';
@@ -12,6 +12,8 @@ export interface UpgradeQueryError {
   database?: string;
   message: string;
   sqlState?: string;
+  detail?: string;
+  hint?: string;
 }
 
 /** The outcome of one rule, as stored in the snapshot. */
@@ -74,11 +76,13 @@ export async function runUpgradeChecks(
       into.objects.push(...check.interpret(rows, ctx));
       if (check.facts) into.facts = check.facts(rows, ctx);
     } catch (error) {
-      const info = errorInfo(error);
+      const record = errorRecord(error);
       into.errors.push({
         ...(database === undefined ? {} : { database }),
-        message: info.message.split('\n')[0] ?? '',
-        ...(info.sqlState ? { sqlState: info.sqlState } : {}),
+        message: record.message,
+        ...(record.sqlState ? { sqlState: record.sqlState } : {}),
+        ...(record.detail ? { detail: record.detail } : {}),
+        ...(record.hint ? { hint: record.hint } : {}),
       });
     }
   };
@@ -96,7 +100,7 @@ export async function runUpgradeChecks(
       try {
         session = database === options.cluster.endpoint.database ? options.cluster : await options.connect(database);
       } catch (error) {
-        uninspected.push({ database, reason: errorInfo(error).message.split('\n')[0] ?? 'cannot connect' });
+        uninspected.push({ database, reason: errorLine(error) || 'cannot connect' });
         continue;
       }
       try {

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChartConfiguration } from 'chart.js';
+import { errorLine } from '../../core/errors.js';
 import { bandsPlugin } from './bands-plugin.js';
 import { chartConfigs, type RunChart } from './chart-configs.js';
 import { loadRunCharts, type RunCharts } from './run-charts.js';
@@ -39,7 +40,7 @@ export async function writePngCharts(runDir: string, data?: RunCharts, o: { widt
     const { ChartJSNodeCanvas } = mod.ChartJSNodeCanvas ? mod : (mod.default ?? mod);
     renderer = new ChartJSNodeCanvas({ width: o.width ?? 1200, height: o.height ?? 400, backgroundColour: 'white' });
   } catch (error) {
-    return { files: [], note: `${MISSING}: ${(error as Error).message.split('\n')[0]}` };
+    return { files: [], note: `${MISSING}: ${errorLine(error)}` };
   }
   await mkdir(join(runDir, 'charts'), { recursive: true });
   const files: string[] = [];

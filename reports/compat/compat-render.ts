@@ -1,10 +1,10 @@
 import { describeEndpoint } from '../../core/endpoint.js';
 import type { ReportFinding } from '../diff-report.js';
-import { escapeMarkdown as md, escapeXml, escapeXmlAttr } from '../escape.js';
+import { escapeMarkdown as md } from '../escape.js';
+import { renderJunitSuite, type JunitCase } from '../junit-suite.js';
+import { findingsAndGate, findingsTable } from '../markdown.js';
+import { PG_UPGRADE_CHECK_ID } from '../../scenarios/compat/pg-upgrade-check.js';
 import { COMPAT_CHECKS, type CompatReport } from './compat-report.js';
-
-/** Rows beyond this go to the JSON output only: CI summaries have size limits. */
-const MAX_ROWS = 200;
 
 /** The compat report as JSON: verdict, source and target, summary, every finding with its gate outcome. */
 export function renderCompatJson(report: CompatReport): string {
@@ -16,56 +16,42 @@ export function renderCompatJson(report: CompatReport): string {
  * fails the gate), or one passing testcase when the check found nothing.
  */
 export function renderCompatJunit(report: CompatReport): string {
-  const cases: { xml: string; failed: boolean; skipped: boolean }[] = [];
-  for (const check of COMPAT_CHECKS) {
-    const own = report.findings.filter((f) => f.checkId === check.id);
-    const skippedUpgrade = check.id === 'compat.pg-upgrade' && report.pgUpgradeCheck?.status !== 'passed' && own.length === 0;
-    if (own.length === 0) {
-      const skipReason = report.pgUpgradeCheck?.reason ?? 'the source is not a local server';
-      cases.push({
-        xml: skippedUpgrade
-          ? `    <testcase classname="${check.id}" name="${escapeXmlAttr(check.title)}" time="0.000">\n      <skipped message="${escapeXmlAttr(skipReason)}"/>\n    </testcase>`
-          : `    <testcase classname="${check.id}" name="${escapeXmlAttr(check.title)}" time="0.000"/>`,
-        failed: false,
-        skipped: skippedUpgrade,
-      });
-      continue;
-    }
-    const byObject = new Map<string, ReportFinding[]>();
-    for (const f of own) byObject.set(f.object ?? f.key, [...(byObject.get(f.object ?? f.key) ?? []), f]);
-    for (const [object, findings] of byObject) {
-      const failing = findings.filter((f) => f.gate === 'failing');
-      const body = failing.map((f) => `      <failure message="${escapeXmlAttr(f.message)}" type="${escapeXmlAttr(f.severity)}">${escapeXml(failureText(f))}</failure>`);
-      const others = findings.filter((f) => f.gate !== 'failing');
-      if (others.length > 0) body.push(`      <system-out>${escapeXml(others.map((f) => `[${f.severity}${f.gate === 'allowed' ? ', allowed' : ''}] ${f.id}: ${f.message}`).join('\n'))}</system-out>`);
-      const type = typeof findings[0]?.details?.type === 'string' ? `${findings[0].details.type} ` : '';
-      cases.push({
-        xml: [`    <testcase classname="${check.id}" name="${escapeXmlAttr(`${type}${object}`)}" time="0.000">`, ...body, '    </testcase>'].join('\n'),
-        failed: failing.length > 0,
-        skipped: false,
-      });
-    }
+  return renderJunitSuite({
+    name: 'cutover compat',
+    timestamp: report.generatedAt,
+    timeMs: report.durationMs,
+    properties: [
+      ['verdict', report.verdict],
+      ['source.server', report.source.version],
+      ['target.server', report.target.version],
+      ['gate.failOn', report.gate.failOn.join(',')],
+      ['gate.failing', String(report.summary.failing)],
+    ],
+    cases: COMPAT_CHECKS.flatMap((check) => testcases(report, check)),
+    failureText,
+  });
+}
+
+function testcases(report: CompatReport, check: (typeof COMPAT_CHECKS)[number]): JunitCase[] {
+  const own = report.findings.filter((f) => f.checkId === check.id);
+  if (own.length === 0) {
+    const skipped = check.id === PG_UPGRADE_CHECK_ID && report.pgUpgradeCheck?.status !== 'passed';
+    return [
+      {
+        classname: check.id,
+        name: check.title,
+        timeMs: 0,
+        findings: [],
+        ...(skipped ? { skipped: report.pgUpgradeCheck?.reason ?? 'the source is not a local server' } : {}),
+      },
+    ];
   }
-  const counts = `tests="${cases.length}" failures="${cases.filter((c) => c.failed).length}" errors="0" skipped="${cases.filter((c) => c.skipped).length}" time="${(report.durationMs / 1000).toFixed(3)}"`;
-  const properties = [
-    ['verdict', report.verdict],
-    ['source.server', report.source.version],
-    ['target.server', report.target.version],
-    ['gate.failOn', report.gate.failOn.join(',')],
-    ['gate.failing', String(report.summary.failing)],
-  ].map(([name, value]) => `      <property name="${escapeXmlAttr(name)}" value="${escapeXmlAttr(value)}"/>`);
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="cutover compat" ${counts}>`,
-    `  <testsuite name="cutover compat" ${counts} timestamp="${escapeXmlAttr(report.generatedAt)}">`,
-    '    <properties>',
-    ...properties,
-    '    </properties>',
-    ...cases.map((c) => c.xml),
-    '  </testsuite>',
-    '</testsuites>',
-    '',
-  ].join('\n');
+  const byObject = new Map<string, ReportFinding[]>();
+  for (const f of own) byObject.set(f.object ?? f.key, [...(byObject.get(f.object ?? f.key) ?? []), f]);
+  return [...byObject].map(([object, findings]) => {
+    const type = typeof findings[0]?.details?.type === 'string' ? `${findings[0].details.type} ` : '';
+    return { classname: check.id, name: `${type}${object}`, timeMs: 0, findings };
+  });
 }
 
 /** A Markdown summary for a CI job or a pull request: verdict, servers, every refused statement. */
@@ -75,25 +61,20 @@ export function renderCompatMarkdown(report: CompatReport): string {
   out.push('| | source | target |', '|---|---|---|');
   out.push(`| Server | ${md(report.source.version)} | ${md(report.target.version)} (${md(report.target.server)}) |`);
   out.push(`| Endpoint | ${md(describeEndpoint(report.source.endpoint))} | throwaway |`, '');
-  out.push(
-    `**Schema:** ${s.entries} entries, ${s.failedEntries} refused by the target; ${s.roles} roles. ` +
-      `**Findings:** ${s.findings.fail} fail, ${s.findings.warn} warn, ${s.findings.info} info. ` +
-      `**Gate** (fails on ${md(report.gate.failOn.join(', ') || 'nothing')}): ${s.failing} failing, ${s.allowed} allowed.`,
-    '',
-  );
+  out.push(`**Schema:** ${s.entries} entries, ${s.failedEntries} refused by the target; ${s.roles} roles. ${findingsAndGate(s, report.gate)}`, '');
   if (report.pgUpgradeCheck) {
     out.push(`**pg_upgrade --check:** ${report.pgUpgradeCheck.status}${report.pgUpgradeCheck.reason ? ` (${md(report.pgUpgradeCheck.reason)})` : ''}`, '');
   }
-  if (report.findings.length > 0) {
-    out.push('| Severity | Gate | Object | SQLSTATE | Error | Finding |', '|---|---|---|---|---|---|');
-    for (const f of report.findings.slice(0, MAX_ROWS)) {
-      const d = f.details ?? {};
-      const object = typeof d.type === 'string' ? `${d.type} ${f.object ?? ''}` : (f.object ?? '');
-      out.push(`| ${f.severity} | ${f.gate} | ${md(object)} | ${md(d.sqlState ?? '')} | ${md(d.error ?? f.message)} | ${md(f.id)} |`);
-    }
-    if (report.findings.length > MAX_ROWS) out.push('', `…and ${report.findings.length - MAX_ROWS} more findings (see the JSON output).`);
-    out.push('');
-  }
+  out.push(
+    ...findingsTable(report.findings, [
+      ['Severity', (f) => f.severity],
+      ['Gate', (f) => f.gate],
+      ['Object', (f) => (typeof f.details?.type === 'string' ? `${f.details.type} ${f.object ?? ''}` : (f.object ?? ''))],
+      ['SQLSTATE', (f) => f.details?.sqlState ?? ''],
+      ['Error', (f) => f.details?.error ?? f.message],
+      ['Finding', (f) => f.id],
+    ]),
+  );
   return out.join('\n');
 }
 

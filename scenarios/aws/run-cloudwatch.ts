@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { errorInfo } from '../../core/errors.js';
+import { errorInfo, errorLine } from '../../core/errors.js';
 import type { TimelineBucket } from '../../load/timeline-types.js';
 import { writeJsonAtomic } from '../../run/run-directory.js';
 import type { RunManifest } from '../../run/manifest.js';
@@ -51,7 +51,7 @@ export function openRunCloudWatch(aws: AwsConfig, o: RunCloudWatchOptions): RunC
         if (signal?.aborted) throw new Error('interrupted before the metrics were fetched');
         record = await fetchRunMetrics({ aws, client, startMs, endMs: Date.now(), ...(o.retry ? { retry: o.retry } : {}), ...(signal ? { signal } : {}) });
       } catch (error) {
-        record = { kind: 'cutover.cloudwatch', schemaVersion: 1, fetchedAt: new Date().toISOString(), status: 'error', requests: 0, throttled: 0, series: [], messages: [errorInfo(error).message.split('\n')[0] ?? 'unknown error'] };
+        record = { kind: 'cutover.cloudwatch', schemaVersion: 1, fetchedAt: new Date().toISOString(), status: 'error', requests: 0, throttled: 0, series: [], messages: [errorLine(error) || 'unknown error'] };
       }
       if (publish) record.publish = publish;
       try {

@@ -9,20 +9,8 @@ import { CutoverError } from '../../core/errors.js';
 import type { Endpoint } from '../../core/endpoint.js';
 import { freePort } from '../providers/free-port.js';
 import { serverUser } from '../providers/server-user.js';
+import { startWatchdog } from '../providers/server-watchdog.js';
 import { renderAuthFile, renderPgBouncerIni, type PgBouncerConfig } from './pgbouncer-config.js';
-
-/** Watches the harness and stops PgBouncer if it dies without closing it (no orphan pooler). */
-const WATCHDOG_SOURCE = `
-const [parentPid, childPid, dir] = process.argv.slice(1).map(String);
-const alive = (pid) => { try { process.kill(Number(pid), 0); return true; } catch (e) { return e.code === 'EPERM'; } };
-const timer = setInterval(() => {
-  if (alive(parentPid) && alive(childPid)) return;
-  clearInterval(timer);
-  try { process.kill(Number(childPid), 'SIGKILL'); } catch {}
-  try { require('node:fs').rmSync(dir, { recursive: true, force: true }); } catch {}
-  process.exit(0);
-}, 500);
-`;
 
 /**
  * A real PgBouncer on a free loopback port, run as the unprivileged server user when the harness
@@ -119,8 +107,8 @@ export class PgBouncerProcess {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     const failedToSpawn = new Promise<Error>((resolve) => child.once('error', resolve));
     if (child.pid) {
-      const watchdog = spawn(process.execPath, ['-e', WATCHDOG_SOURCE, String(process.pid), String(child.pid), this.config.dir], { detached: true, stdio: 'ignore' });
-      watchdog.unref();
+      // No orphan pooler: the watchdog kills PgBouncer if the harness dies without closing it.
+      startWatchdog({ pid: child.pid, removeDir: this.config.dir });
     }
     const deadline = Date.now() + timeoutMs;
     for (;;) {

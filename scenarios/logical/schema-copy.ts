@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCommand, type RunResult } from '../../core/child-process.js';
+import { runCommand, toolFailure, type RunResult } from '../../core/child-process.js';
 import { CutoverError } from '../../core/errors.js';
+import { lastPsqlError } from '../../core/psql-messages.js';
 import { libpqEnv } from '../upgrade/libpq-env.js';
 import type { Cluster } from '../topology/cluster.js';
 
@@ -51,11 +52,18 @@ export async function copySchema(o: { blue: Cluster; green: Cluster; bindir: str
 
   const dumpFile = join(o.artifactDir, 'schema.sql');
   checked(await run('pg_dump', ['--schema-only', '--no-publications', '--no-subscriptions', '--file', dumpFile]), `pg_dump --schema-only of blue (${bindir})`);
-  const restore = await run('psql', ['--no-psqlrc', '--quiet', '--set', 'ON_ERROR_STOP=1', '--output', '/dev/null', '--file', dumpFile], green.endpoint());
+  // VERBOSITY verbose: the error that stops the restore carries its SQLSTATE.
+  const restore = await run('psql', ['--no-psqlrc', '--quiet', '--set', 'ON_ERROR_STOP=1', '--set', 'VERBOSITY=verbose', '--output', '/dev/null', '--file', dumpFile], green.endpoint());
   if (restore.exitCode !== 0) {
     await writeFile(join(o.artifactDir, 'schema-restore.stderr'), restore.stderr);
-    throw new CutoverError('query', `schema copy: green (PostgreSQL ${green.version}) rejected blue's schema: ${firstError(restore.stderr)}`, {
+    const pg = lastPsqlError(restore.stderr);
+    const said = pg ? `${pg.line !== undefined ? `schema.sql line ${pg.line}: ` : ''}${pg.level}: ${pg.message.split('\n')[0]}` : firstError(restore.stderr);
+    throw new CutoverError('query', `schema copy: green (PostgreSQL ${green.version}) rejected blue's schema: ${said}`, {
       message: `${restore.command}\n${restore.stderr}`,
+      tool: toolFailure(restore),
+      ...(pg?.sqlState ? { sqlState: pg.sqlState } : {}),
+      ...(pg?.detail ? { detail: pg.detail } : {}),
+      ...(pg?.hint ? { hint: pg.hint } : {}),
     });
   }
   return { dumpFile, roles, roleErrors };
@@ -64,7 +72,7 @@ export async function copySchema(o: { blue: Cluster; green: Cluster; bindir: str
 function checked(result: RunResult, what: string): RunResult {
   if (result.exitCode === 0) return result;
   const why = result.timedOut ? `timed out after ${result.durationMs} ms` : firstError(result.stderr) || `exit ${result.exitCode ?? result.signal}`;
-  throw new CutoverError('query', `${what} failed: ${why}`, { message: `${result.command}\n${result.stderr}` });
+  throw new CutoverError('query', `${what} failed: ${why}`, { message: `${result.command}\n${result.stderr}`, tool: toolFailure(result) });
 }
 
 function firstError(stderr: string): string {

@@ -156,10 +156,12 @@ export class LocalServer implements AsyncDisposable {
   async start(): Promise<void> {
     if (this.running) return;
     this.watchdog ??= startWatchdog({
-      pgCtl: join(this.bindir, 'pg_ctl'),
-      dataDir: this.dataDir,
-      uid: this.user?.uid,
-      gid: this.user?.gid,
+      stopCommand: {
+        file: join(this.bindir, 'pg_ctl'),
+        args: ['-D', this.dataDir, '-m', 'immediate', '-w', 'stop'],
+        uid: this.user?.uid,
+        gid: this.user?.gid,
+      },
       removeDir: this.removeOnClose ? this.baseDir : undefined,
     });
     const result = await runCommand(

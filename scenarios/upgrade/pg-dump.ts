@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCommand, type RunResult } from '../../core/child-process.js';
+import { runCommand, toolFailure, type RunResult } from '../../core/child-process.js';
 import { CutoverError } from '../../core/errors.js';
+import { lastPsqlError } from '../../core/psql-messages.js';
 import type { Endpoint } from '../../core/endpoint.js';
 import { libpqEnv } from './libpq-env.js';
 
@@ -30,7 +31,15 @@ export async function runTool(o: {
     const why = result.timedOut ? 'timed out' : `exited with ${result.exitCode ?? result.signal}`;
     const errorLine = result.stderr.split('\n').findLast((l) => /error|FATAL/i.test(l)) ?? result.stderr.trim().split('\n').pop() ?? '';
     const short = `${o.tool} ${why}${errorLine ? `: ${errorLine.trim()}` : ''}`;
-    throw new CutoverError('provision', short, { message: `${short}\n${result.stderr.slice(-4000)}\n(full output: ${file})` });
+    // psql's errors (a restore of globals) keep their SQLSTATE, detail and hint.
+    const pg = lastPsqlError(result.stderr);
+    throw new CutoverError('provision', short, {
+      message: `${short}\n${result.stderr.slice(-4000)}\n(full output: ${file})`,
+      tool: toolFailure(result),
+      ...(pg?.sqlState ? { sqlState: pg.sqlState } : {}),
+      ...(pg?.detail ? { detail: pg.detail } : {}),
+      ...(pg?.hint ? { hint: pg.hint } : {}),
+    });
   }
   return result;
 }

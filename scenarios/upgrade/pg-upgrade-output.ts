@@ -18,11 +18,26 @@ export async function keepUpgradeOutput(newDataDir: string, artifactDir: string,
   return target;
 }
 
+/** `text` with the paths into pg_upgrade's log directory pointing where `keepUpgradeOutput` moved it. */
+export function movedOutputPaths(text: string, newDataDir: string, logDir: string | undefined): string {
+  return logDir ? text.split(join(newDataDir, OUTPUT_DIR)).join(logDir) : text;
+}
+
+/** Why pg_upgrade failed: one line, the whole report, and pg_upgrade's explanation and the files it points to apart. */
+export interface UpgradeFailureReason {
+  short: string;
+  full: string;
+  /** pg_upgrade's explanation of the failed check or step, its wrapped lines joined. */
+  detail?: string;
+  /** Where pg_upgrade put what it found (`A list of the problem columns is in the file: …`, `Consult … for the probable cause`). */
+  hint?: string;
+}
+
 /**
  * Why pg_upgrade failed, in a few lines: the step it was on, its report from there, and the
  * files it points to (the list of problem columns; the error in a log), read while they exist.
  */
-export async function upgradeFailureReason(output: string): Promise<{ short: string; full: string }> {
+export async function upgradeFailureReason(output: string): Promise<UpgradeFailureReason> {
   const lines = output.replace(/\r/g, '').split('\n').map((l) => l.trimEnd());
   // A failed check is marked "fatal" on its own line; a failed step prints "*failure*" below its name.
   // (17 and later print the data type checks' failure as "… failed check: <the check>".)
@@ -60,8 +75,33 @@ export async function upgradeFailureReason(output: string): Promise<{ short: str
   }
   const headline = report.find((l) => !/^(Consult|the probable cause|child process exited)|:$/.test(l.trim()))?.trim();
   const said = [headline, pointed].filter(Boolean).join(' — ');
+  const { explanation, pointers } = splitReport(report);
   return {
     short: `${step ? `${step}: ` : ''}${said || headline || 'no output'}`,
     full: [step, ...report, ...files].filter(Boolean).join('\n'),
+    ...(explanation ? { detail: explanation } : {}),
+    ...(pointers ? { hint: pointers } : {}),
   };
+}
+
+/** An absolute path in a line (after a space or a quote, so that `and/or` is not one). */
+const PATH = /(?:^|[\s"])\/[^\s"]+/;
+
+/**
+ * pg_upgrade's report cut in two: the explanation (its wrapped lines joined into sentences) and
+ * the lines that point to files (`A list of … is in the file:` and the path under it).
+ */
+function splitReport(report: string[]): { explanation: string; pointers: string } {
+  const explanation: string[] = [];
+  const pointers: string[] = [];
+  report.forEach((raw, i) => {
+    const line = raw.trim();
+    const next = report[i + 1]?.trim() ?? '';
+    const introducesPath = line.endsWith(':') && PATH.test(next) && !next.includes(' ');
+    if (PATH.test(line) || introducesPath || /^(for )?the probable cause/.test(line)) pointers.push(line);
+    // A heading (`Data type checks failed:`) or a lone colon line says nothing the step does not.
+    else if (!line.endsWith(':')) explanation.push(line);
+  });
+  const join = (lines: string[]) => lines.join(' ');
+  return { explanation: join(explanation), pointers: join(pointers) };
 }

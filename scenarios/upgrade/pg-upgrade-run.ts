@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCommand, type RunResult } from '../../core/child-process.js';
+import { runCommand, toolFailure, type RunResult } from '../../core/child-process.js';
 import { CutoverError } from '../../core/errors.js';
 import { freePort } from '../providers/free-port.js';
 import { serverUser } from '../providers/server-user.js';
-import { keepUpgradeOutput, upgradeFailureReason } from './pg-upgrade-output.js';
+import { keepUpgradeOutput, movedOutputPaths, upgradeFailureReason } from './pg-upgrade-output.js';
 
 /** `check` only (default transfer mode), or the upgrade by hard links or by copying files. */
 export type PgUpgradeMode = 'check' | 'link' | 'copy';
@@ -78,8 +78,14 @@ export async function runPgUpgrade(o: PgUpgradeOptions): Promise<PgUpgradeResult
     const why = result.timedOut ? `timed out after ${o.timeoutMs ?? 3_600_000} ms` : `exited with ${result.exitCode ?? result.signal}`;
     const what = label === 'check' ? 'pg_upgrade --check' : `pg_upgrade --${o.mode}`;
     const short = `${what} ${why}: ${reason.short}`;
+    // The files pg_upgrade names are read where they went: its log directory moved into the artifacts.
+    const moved = (text: string) => movedOutputPaths(text, o.newDataDir, logDir);
+    const tool = toolFailure(result);
     throw new CutoverError('provision', short, {
-      message: `${short}\n${reason.full}\n(full output: ${outputFile}${logDir ? `; logs: ${logDir}` : ''})`,
+      message: moved(`${short}\n${reason.full}\n(full output: ${outputFile}${logDir ? `; logs: ${logDir}` : ''})`),
+      tool: { ...tool, stderrTail: moved(tool.stderrTail) },
+      ...(reason.detail ? { detail: reason.detail } : {}),
+      ...(reason.hint ? { hint: moved(reason.hint) } : {}),
     });
   }
   return { durationMs: result.durationMs, outputFile, ...(logDir ? { logDir } : {}) };

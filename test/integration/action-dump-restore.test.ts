@@ -5,7 +5,7 @@ import { openSession, type Session } from '../../core/session.js';
 import { openEndpointSwitch } from '../../scenarios/endpoint-switch/index.js';
 import type { Cluster } from '../../scenarios/topology/cluster.js';
 import { TestActionContext, blueCluster, type StepOutcome } from '../support/action-context.js';
-import { labBindir, labEnv, startLabServer } from '../support/lab.js';
+import { labBindir, labReady, startLabServer } from '../support/lab.js';
 import { DOC_ROWS, clearForeignAttributeOptions, docCount, seedUpgradeFixture, vectorIndexes } from '../support/upgrade-fixtures.js';
 
 /**
@@ -14,15 +14,7 @@ import { DOC_ROWS, clearForeignAttributeOptions, docCount, seedUpgradeFixture, v
  * blocking), every acknowledged insert is on green after, and the roles came along.
  */
 
-function labReady(): boolean {
-  try {
-    const env = labEnv();
-    return Boolean(env.CUTOVER_LAB_PG15_BINDIR && env.CUTOVER_LAB_PG18_BINDIR);
-  } catch {
-    return false;
-  }
-}
-const lab = labReady();
+const lab = labReady(15, 18);
 
 function timings(step: StepOutcome): string {
   return `${step.durationMs} ms (${step.phases.map((p) => `${p.name} ${p.durationMs}`).join(', ')})`;

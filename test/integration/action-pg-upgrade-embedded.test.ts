@@ -6,7 +6,7 @@ import { pgUpgradeAction } from '../../scenarios/actions/pg-upgrade.js';
 import { LocalServer } from '../../scenarios/providers/local-server.js';
 import { recoverBlue } from '../../scenarios/upgrade/recover-blue.js';
 import { TestActionContext, blueCluster, type StepOutcome } from '../support/action-context.js';
-import { labBindir, labEnv, startLabServer } from '../support/lab.js';
+import { labBindir, labReady, startLabServer } from '../support/lab.js';
 import { DOC_ROWS, clearForeignAttributeOptions, docCount, seedUpgradeFixture, vectorIndexes } from '../support/upgrade-fixtures.js';
 
 /**
@@ -16,15 +16,7 @@ import { DOC_ROWS, clearForeignAttributeOptions, docCount, seedUpgradeFixture, v
  * past the link point.
  */
 
-function labReady(): boolean {
-  try {
-    const env = labEnv();
-    return Boolean(env.CUTOVER_LAB_PG15_BINDIR && env.CUTOVER_LAB_PG17_BINDIR && env.CUTOVER_LAB_PG18_BINDIR);
-  } catch {
-    return false;
-  }
-}
-const lab = labReady();
+const lab = labReady(15, 17, 18);
 
 function timings(step: StepOutcome): string {
   return `${step.durationMs} ms (${step.phases.map((p) => `${p.name} ${p.durationMs}`).join(', ')}), downtime ${step.downtimeMs} ms`;

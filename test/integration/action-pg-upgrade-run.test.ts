@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../support/run-scenario.js';
 import { scenarioSchema } from '../../scenarios/scenario-types.js';
-import { labBindir, labEnv } from '../support/lab.js';
+import { labBindir, labReady } from '../support/lab.js';
 
 /**
  * pg-upgrade end to end through the runner with the soak on: an embedded 15 blue (old bindir
@@ -12,15 +12,7 @@ import { labBindir, labEnv } from '../support/lab.js';
  * through the endpoint switch; the step table has the downtime, and no acknowledged write is lost.
  */
 
-function labReady(): boolean {
-  try {
-    const env = labEnv();
-    return Boolean(env.CUTOVER_LAB_PG15_BINDIR && env.CUTOVER_LAB_PG17_BINDIR);
-  } catch {
-    return false;
-  }
-}
-const lab = labReady();
+const lab = labReady(15, 17);
 
 describe.skipIf(!lab)(`runScenario with pg-upgrade${lab ? '' : ' (skipped: the upgrade lab is not installed, run scripts/lab.sh)'}`, () => {
   it('embedded 15 -> lab 17 --link with the soak on: step ok, downtime measured, lost 0', { timeout: 110_000 }, async () => {

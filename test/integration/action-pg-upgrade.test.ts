@@ -1,11 +1,14 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pgUpgradeAction } from '../../scenarios/actions/pg-upgrade.js';
 import { CutoverError } from '../../core/errors.js';
 import { openSession } from '../../core/session.js';
 import { TestActionContext, blueCluster, type StepOutcome } from '../support/action-context.js';
-import { labBindir, labEnv, startLabServer } from '../support/lab.js';
+import { labBindir, labReady, startLabServer } from '../support/lab.js';
+import { stepTableHtml } from '../../reports/step-table.js';
+import { escapeHtml } from '../../reports/escape.js';
+import type { RunManifest, StepRecord } from '../../run/manifest.js';
 import { DOC_ROWS, clearForeignAttributeOptions, docCount, seedUpgradeFixture, vectorIndexes } from '../support/upgrade-fixtures.js';
 
 /**
@@ -14,19 +17,17 @@ import { DOC_ROWS, clearForeignAttributeOptions, docCount, seedUpgradeFixture, v
  * --check that leaves blue serving its data.
  */
 
-function labReady(): boolean {
-  try {
-    const env = labEnv();
-    return Boolean(env.CUTOVER_LAB_PG15_BINDIR && env.CUTOVER_LAB_PG17_BINDIR && env.CUTOVER_LAB_PG18_BINDIR);
-  } catch {
-    return false;
-  }
-}
-const lab = labReady();
+const lab = labReady(15, 17, 18);
 
 /** Per-phase durations, for the figures the report asks for. */
 function timings(step: StepOutcome): string {
   return `${step.durationMs} ms (${step.phases.map((p) => `${p.name} ${p.durationMs}`).join(', ')}), downtime ${step.downtimeMs} ms`;
+}
+
+/** A run of that one step, as the report reads it. */
+function runWith(step: StepOutcome): RunManifest {
+  const record: StepRecord = { name: 'pg_upgrade', action: 'pg-upgrade', status: step.status, startedAt: '', endedAt: '', durationMs: step.durationMs, downtimeMs: null, failedAttempts: null, lost: null, unexpected: null, duplicated: null, ...(step.error ? { error: step.error } : {}) };
+  return { steps: [record], files: {} } as unknown as RunManifest;
 }
 
 async function labBlue(o: { keepAttributeOptions?: boolean } = {}) {
@@ -103,6 +104,18 @@ describe.skipIf(!lab)(`pg-upgrade on lab servers${lab ? '' : ' (skipped: the upg
     expect(step.status).toBe('failed');
     expect(step.thrown).toBeInstanceOf(CutoverError);
     expect(step.error?.message).toMatch(/pg_upgrade --check exited with 1: .*reg\* data types in user tables.*public\.jobs\.handler/);
+    // The record keeps how pg_upgrade ended, its explanation, and where its list of problem columns is now.
+    const artifacts = join(ctx.runDir, 'steps', '1-pg-upgrade');
+    expect(step.error?.tool).toMatchObject({ command: expect.stringMatching(/\/pg_upgrade .*--check/), exitCode: 1, stderrTail: expect.stringContaining('reg* data types') });
+    expect(step.error?.detail).toMatch(/^Your installation contains one of the reg\* data types in user tables\. These data types reference system OIDs .* restart the upgrade\.$/);
+    expect(step.error?.hint).toMatch(/A list of the problem columns is in the file: .*tables_using_reg\.txt$/);
+    const listed = step.error?.hint?.split(' ').pop() ?? '';
+    expect(listed.startsWith(artifacts)).toBe(true);
+    expect(readFileSync(listed, 'utf8')).toMatch(/public\.jobs\.handler/);
+    // The report shows the short message, with the record folded under it.
+    const html = stepTableHtml(runWith(step));
+    expect(html).toContain(escapeHtml(step.error?.message));
+    expect(html).toMatch(/<details[\s\S]*Your installation contains one of the reg\* data types[\s\S]*tables_using_reg\.txt[\s\S]*pg_upgrade[\s\S]*<\/details>/);
     expect(step.phases.map((p) => p.name)).toEqual(['provision', 'check']);
     expect(ctx.topology.writer).toBe('blue');
     expect(server.isRunning).toBe(true);

@@ -11,7 +11,7 @@ import { readLedgers } from '../../load/ledger-reader.js';
 import { ledgerId } from '../../load/ledger-types.js';
 import { TimelineWriter } from '../../load/timeline-writer.js';
 import { readTimeline, summariseWindow } from '../../load/timeline-reader.js';
-import { labEnv, startLabServer, waitFor } from '../support/lab.js';
+import { labReady, startLabServer, waitFor } from '../support/lab.js';
 import { connectionsNamed, fileLedger, MemoryLedger, openSocketsTo } from '../support/driver-harness.js';
 
 /** The Node driver against a real PostgreSQL 17: what it sends, what it records, what it leaves open. */
@@ -160,15 +160,7 @@ describe('Node driver on embedded PostgreSQL 17', () => {
   });
 });
 
-function labHas17(): boolean {
-  try {
-    return Boolean(labEnv().CUTOVER_LAB_PG17_BINDIR);
-  } catch {
-    return false;
-  }
-}
-
-describe.skipIf(!labHas17())('Node driver, vector workload on the lab PostgreSQL 17 with pgvector (skipped when the upgrade lab is not installed: scripts/lab.sh)', () => {
+describe.skipIf(!labReady(17))('Node driver, vector workload on the lab PostgreSQL 17 with pgvector (skipped when the upgrade lab is not installed: scripts/lab.sh)', () => {
   it('inserts embeddings (ledgered) and searches their nearest neighbours through the HNSW index', async () => {
     await using server = await startLabServer(17, { name: 'driver-vector' });
     {

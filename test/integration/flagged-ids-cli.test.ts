@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { LocalServer } from '../../scenarios/providers/index.js';
-import { ROOT, cleanEnv, runCli } from '../support/run-cli.js';
+import { ROOT, cleanEnv, onLoadRunning, runCli } from '../support/run-cli.js';
 import { onlyRunDir, readRun } from '../support/run-dirs.js';
 import type { FlaggedIdLine } from '../../load/flagged-ids-file.js';
 import { waitFor } from '../support/lab.js';
@@ -46,20 +46,15 @@ describe('the lost ids are one command away', () => {
     const r = await runCli(['soak', '--db', url, '--rate', '100', '--duration', '4s', '--run-dir', runDir()], {
       env,
       cwd: work,
-      onSpawn: (child) => {
-        let stderr = '';
-        child.stderr?.on('data', (d: Buffer) => {
-          stderr += d.toString();
-          if (deleting || !stderr.includes('load running')) return;
-          // Acknowledged writes disappear under the soak: the three lowest ids once twenty are in.
-          deleting = (async () => {
-            await using admin = await server.admin();
-            await waitFor(async () => (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${EVENTS}`))[0]!.n >= 20, 'twenty events', 10_000);
-            const rows = await admin.query<{ id: string }>(`DELETE FROM ${EVENTS} WHERE id IN (SELECT id FROM ${EVENTS} ORDER BY id LIMIT 3) RETURNING id::text AS id`);
-            return rows.map((x) => x.id).sort();
-          })();
-        });
-      },
+      onSpawn: onLoadRunning(() => {
+        // Acknowledged writes disappear under the soak: the three lowest ids once twenty are in.
+        deleting = (async () => {
+          await using admin = await server.admin();
+          await waitFor(async () => (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${EVENTS}`))[0]!.n >= 20, 'twenty events', 10_000);
+          const rows = await admin.query<{ id: string }>(`DELETE FROM ${EVENTS} WHERE id IN (SELECT id FROM ${EVENTS} ORDER BY id LIMIT 3) RETURNING id::text AS id`);
+          return rows.map((x) => x.id).sort();
+        })();
+      }),
     });
     deletedDuringSoak = await deleting!;
     expect(deletedDuringSoak).toHaveLength(3);

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalServer } from '../../scenarios/providers/index.js';
 import { freePort } from '../../scenarios/providers/free-port.js';
-import { cleanEnv, runCli } from '../support/run-cli.js';
-import type { RunManifest } from '../../run/manifest.js';
+import { cleanEnv, onLoadRunning, runCli } from '../support/run-cli.js';
+import { readRun as manifest } from '../support/run-dirs.js';
 import type { SoakSummary } from '../../load/analysis/soak-summary.js';
 
 const CONTRACT_KEYS = ['attempts', 'confirmed', 'lost', 'recovered', 'notCommitted', 'failed', 'unexpected', 'duplicated', 'downtimeMs', 'resolutionMs', 'outages'];
@@ -29,7 +29,6 @@ afterAll(async () => {
 });
 
 const json = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop() ?? '') as SoakSummary;
-const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunManifest;
 
 describe('cutover soak', () => {
   it('refuses bad flags before connecting, naming the flag, what it expects and what it got (exit 2)', async () => {
@@ -107,13 +106,7 @@ describe('cutover soak', () => {
     const r = await runCli(['soak', '--db', url, '--rate', '100', '--duration', '20s', '--run-dir', runDir], {
       env,
       cwd: work,
-      onSpawn: (child) => {
-        let stderr = '';
-        child.stderr?.on('data', (d: Buffer) => {
-          stderr += d.toString();
-          if (stderr.includes('load running') && !sent) sent = child.kill('SIGINT');
-        });
-      },
+      onSpawn: onLoadRunning((child) => (sent = child.kill('SIGINT'))),
     });
     expect(sent).toBe(true);
     expect(r.code, r.stderr).toBe(130);
@@ -180,24 +173,19 @@ describe('cutover soak', () => {
     const r = await runCli(['soak', '--db', url, '--rate', '100', '--duration', '4s', '--timeout', '5s', '--degraded-threshold', '300ms', '--run-dir', runDir], {
       env,
       cwd: work,
-      onSpawn: (child) => {
-        let stderr = '';
-        child.stderr?.on('data', (d: Buffer) => {
-          stderr += d.toString();
-          if (!stderr.includes('load running') || lockedFor) return;
-          lockedFor = { start: 0, end: 0 };
-          void (async () => {
-            // What a PgBouncer PAUSE looks like to clients: requests wait, none fails.
-            await using locker = await server.admin();
-            await locker.query('BEGIN');
-            await locker.query('LOCK TABLE cutover.events IN ACCESS EXCLUSIVE MODE');
-            lockedFor!.start = Date.now();
-            await new Promise((resolve) => setTimeout(resolve, 1_000));
-            lockedFor!.end = Date.now();
-            await locker.query('COMMIT');
-          })();
-        });
-      },
+      onSpawn: onLoadRunning(() => {
+        lockedFor = { start: 0, end: 0 };
+        void (async () => {
+          // What a PgBouncer PAUSE looks like to clients: requests wait, none fails.
+          await using locker = await server.admin();
+          await locker.query('BEGIN');
+          await locker.query('LOCK TABLE cutover.events IN ACCESS EXCLUSIVE MODE');
+          lockedFor!.start = Date.now();
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+          lockedFor!.end = Date.now();
+          await locker.query('COMMIT');
+        })();
+      }),
     });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/downtime: 0 ms in 0 outages/);
@@ -243,14 +231,8 @@ describe('cutover verify', () => {
     const r = await runCli(['soak', '--db', url, '--rate', '200', '--duration', '1m', '--run-dir', runDir], {
       env,
       cwd: work,
-      onSpawn: (child) => {
-        let stderr = '';
-        child.stderr?.on('data', (d: Buffer) => {
-          stderr += d.toString();
-          // A second of load after the first successes, then the harness dies without a chance to clean up.
-          if (stderr.includes('load running')) setTimeout(() => child.kill('SIGKILL'), 1_500).unref();
-        });
-      },
+      // A second of load after the first successes, then the harness dies without a chance to clean up.
+      onSpawn: onLoadRunning((child) => setTimeout(() => child.kill('SIGKILL'), 1_500).unref()),
     });
     expect(r.signal).toBe('SIGKILL');
     expect(manifest(runDir).verdict).toBe('running');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalServer } from '../../scenarios/providers/index.js';
 import { renderRunDirectory } from '../../reports/render-run.js';
-import { cleanEnv, runCli } from '../support/run-cli.js';
+import { cleanEnv, onLoadRunning, runCli } from '../support/run-cli.js';
 import { onlyRunDir, readRun } from '../support/run-dirs.js';
 
 /**
@@ -110,17 +110,8 @@ describe('cutover soak: no pass without evidence', () => {
       runCli(['soak', '--db', url, '--rate', '50', '--duration', '3s', '--run-dir', runDir, ...extra], {
         env,
         cwd,
-        onSpawn: (child) => {
-          let stderr = '';
-          let cut = false;
-          child.stderr?.on('data', (d: Buffer) => {
-            stderr += d.toString();
-            if (cut || !stderr.includes('load running')) return;
-            cut = true;
-            // A restart in the middle of the load: an outage of some hundreds of milliseconds, then service again.
-            void server.restart({ mode: 'fast' });
-          });
-        },
+        // A restart in the middle of the load: an outage of some hundreds of milliseconds, then service again.
+        onSpawn: onLoadRunning(() => void server.restart({ mode: 'fast' })),
       });
     const over = await soak(join(cwd, 'over'));
     expect(over.code, `${over.stdout}\n${over.stderr}`).toBe(1);

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { LocalServer } from '../../scenarios/providers/index.js';
 import { runSuite } from '../../checks/suite.js';
 import { resolveConfig } from '../../core/config.js';
-import { upgradeCompat } from '../../checks/upgrade-compat.js';
-import type { UpgradeCompatData } from '../../checks/upgrade/compat-findings.js';
+import { upgradeReadiness } from '../../checks/upgrade-readiness.js';
+import type { UpgradeReadinessData } from '../../checks/upgrade/readiness-findings.js';
 import { labBindir } from '../support/lab.js';
 
 /**
@@ -63,9 +63,9 @@ describe.skipIf(!lab)(`upgrade.compat agrees with pg_upgrade --check of 17${lab 
         endpoint: old.endpoint(),
         suite: 'pre',
         config: resolveConfig({ upgrade: { targetMajor: 17 } }),
-        checks: [upgradeCompat],
+        checks: [upgradeReadiness],
       });
-      const data = snapshot.checks['upgrade.compat']?.data as UpgradeCompatData;
+      const data = snapshot.checks['upgrade.compat']?.data as UpgradeReadinessData;
       const reported = data.checks.filter((c) => c.applies && c.objects.length > 0);
       expect(reported.filter((c) => c.severity === 'fail').map((c) => c.id)).toEqual(fixture.refusal ? [fixture.refusal.rule] : []);
       expect(reported.filter((c) => c.severity !== 'fail').map((c) => c.id)).toEqual(fixture.advisories ?? []);

@@ -3,8 +3,8 @@ import { LocalServer } from '../../scenarios/providers/index.js';
 import { runSuite } from '../../checks/suite.js';
 import { resolveConfig } from '../../core/config.js';
 import { openSession, type Session } from '../../core/session.js';
-import { upgradeCompat } from '../../checks/upgrade-compat.js';
-import type { UpgradeCompatData } from '../../checks/upgrade/compat-findings.js';
+import { upgradeReadiness } from '../../checks/upgrade-readiness.js';
+import type { UpgradeReadinessData } from '../../checks/upgrade/readiness-findings.js';
 import { UPGRADE_CHECKS, type UpgradeCheckDefinition, type UpgradeCheckResult, type VersionPair } from '../../checks/upgrade/index.js';
 import { encodingConversions } from '../../checks/upgrade/encoding-conversions.js';
 import { lineType } from '../../checks/upgrade/line-type.js';
@@ -28,27 +28,27 @@ async function addMonitorRole(server: LocalServer): Promise<void> {
 }
 
 /** Runs the real check through the suite, as the monitor role, and returns its data. */
-async function compat(server: LocalServer, targetMajor?: number): Promise<UpgradeCompatData> {
+async function compat(server: LocalServer, targetMajor?: number): Promise<UpgradeReadinessData> {
   const config = resolveConfig(targetMajor === undefined ? {} : { upgrade: { targetMajor } });
   const snapshot = await runSuite({
     endpoint: server.endpoint('postgres', MONITOR.user, MONITOR.password),
     suite: 'pre',
     config,
-    checks: [upgradeCompat],
+    checks: [upgradeReadiness],
   });
   const result = snapshot.checks['upgrade.compat'];
   expect(result?.status, result?.reason).toBe('ok');
-  return result?.data as UpgradeCompatData;
+  return result?.data as UpgradeReadinessData;
 }
 
-function rule(data: UpgradeCompatData, id: string): UpgradeCheckResult {
+function rule(data: UpgradeReadinessData, id: string): UpgradeCheckResult {
   const found = data.checks.find((c) => c.id === id);
   if (!found) throw new Error(`no rule ${id} in the data`);
   return found;
 }
 
 /** Asserts the rule applies, failed, and found exactly these objects (`db: object`). */
-function expectFires(data: UpgradeCompatData, id: string, objects: string[]): UpgradeCheckResult {
+function expectFires(data: UpgradeReadinessData, id: string, objects: string[]): UpgradeCheckResult {
   const r = rule(data, id);
   expect(r.applies, `${id} applies`).toBe(true);
   expect(r.errors, `${id} errors`).toBeUndefined();
@@ -57,7 +57,7 @@ function expectFires(data: UpgradeCompatData, id: string, objects: string[]): Up
   return r;
 }
 
-function expectQuiet(data: UpgradeCompatData, id: string): void {
+function expectQuiet(data: UpgradeReadinessData, id: string): void {
   const r = rule(data, id);
   expect(r.applies, `${id} applies`).toBe(true);
   expect(r.errors, `${id} errors`).toBeUndefined();
@@ -83,7 +83,7 @@ describe('upgrade.compat on clean servers', () => {
         expect({ id: r.id, objects: r.objects, errors: r.errors }).toEqual({ id: r.id, objects: [], errors: undefined });
         expect(r.passed).toBe(true);
       }
-      expect(upgradeCompat.evaluate?.(data, { config: resolveConfig({}), serverVersionNum: 0, suite: 'pre' })).toEqual([]);
+      expect(upgradeReadiness.evaluate?.(data, { config: resolveConfig({}), serverVersionNum: 0, suite: 'pre' })).toEqual([]);
     });
   }
 
@@ -94,7 +94,7 @@ describe('upgrade.compat on clean servers', () => {
     expect(data.target.major).toBe(18);
     expect(data.target.from).toBe('default');
     expect(data.target.note).toMatch(/newest major/);
-    const keys = upgradeCompat.evaluate?.(data, { config: resolveConfig({}), serverVersionNum: 0, suite: 'pre' }).map((f) => f.key);
+    const keys = upgradeReadiness.evaluate?.(data, { config: resolveConfig({}), serverVersionNum: 0, suite: 'pre' }).map((f) => f.key);
     expect(keys).toContain('target-defaulted');
   });
 
@@ -106,7 +106,7 @@ describe('upgrade.compat on clean servers', () => {
     const severities = async (targetMajor?: number) => {
       const data = await compat(server, targetMajor);
       const config = resolveConfig(targetMajor === undefined ? {} : { upgrade: { targetMajor } });
-      return Object.fromEntries((upgradeCompat.evaluate?.(data, { config, serverVersionNum: 0, suite: 'pre' }) ?? []).map((f) => [f.key, f.severity]));
+      return Object.fromEntries((upgradeReadiness.evaluate?.(data, { config, serverVersionNum: 0, suite: 'pre' }) ?? []).map((f) => [f.key, f.severity]));
     };
     const unasked = await severities();
     expect(unasked).toMatchObject({ 'target-defaulted': 'info', 'data-checksums': 'info' });
@@ -270,7 +270,7 @@ describe('upgrade.compat rules on an embedded 15', () => {
     const data = await compat(server);
     const libs = expectFires(data, 'loadable-libraries', ['postgres: $libdir/isn']);
     expect(libs.passed).toBe(true); // info: a list for people, not a violation
-    const finding = upgradeCompat
+    const finding = upgradeReadiness
       .evaluate?.(data, { config: resolveConfig({}), serverVersionNum: 0, suite: 'pre' })
       .find((f) => f.key === 'loadable-libraries');
     expect(finding?.severity).toBe('info');

@@ -13,6 +13,7 @@ import { databasesCheck } from '../../checks/databases.js';
 import { extensionsCheck } from '../../checks/extensions.js';
 import { pgvectorCheck } from '../../checks/pgvector.js';
 import { pgTviewsCheck } from '../../checks/pg-tviews.js';
+import { keys } from './finding-keys.js';
 import { rolesCheck } from '../../checks/roles.js';
 
 /**
@@ -93,9 +94,8 @@ export function compare(pre: Snapshot, post: Snapshot, check: CheckDefinition): 
   return check.compare?.(pre.checks[check.id]?.data, post.checks[check.id]?.data, ctx) ?? [];
 }
 
-export function severities(findings: FindingInput[]): Record<string, string> {
-  return Object.fromEntries(findings.map((f) => [f.key, f.severity]));
-}
+/** Findings as `{ key: severity }`. */
+export const severities = keys;
 
 /** Every check ran: ok, or skipped with a reason; none could not look. */
 export function expectNoErrors(snapshot: Snapshot): void {

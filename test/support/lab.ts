@@ -40,3 +40,13 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | null | fal
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Whether the upgrade lab is installed with every major listed; tests skip without it. */
+export function labReady(...majors: (15 | 17 | 18)[]): boolean {
+  try {
+    const env = labEnv();
+    return majors.every((major) => Boolean(env[`CUTOVER_LAB_PG${major}_BINDIR`]));
+  } catch {
+    return false;
+  }
+}

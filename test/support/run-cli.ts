@@ -52,3 +52,23 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     options.onSpawn?.(child);
   });
 }
+
+/** An `onSpawn` that calls `then` once, as soon as the CLI's stderr contains `text`. */
+export function onStderr(text: string, then: (child: ChildProcess) => void): (child: ChildProcess) => void {
+  return (child) => {
+    let stderr = '';
+    let fired = false;
+    child.stderr?.on('data', (d: Buffer) => {
+      if (fired) return;
+      stderr += d.toString();
+      if (!stderr.includes(text)) return;
+      fired = true;
+      then(child);
+    });
+  };
+}
+
+/** An `onSpawn` that calls `then` once the soak's load is running (its "load running" line), e.g. to signal it. */
+export function onLoadRunning(then: (child: ChildProcess) => void): (child: ChildProcess) => void {
+  return onStderr('load running', then);
+}

@@ -3,13 +3,10 @@ import { resolveConfig } from '../../core/config.js';
 import { activityCheck } from '../../checks/activity.js';
 import type { ActivityData, SessionInfo } from '../../checks/activity-collect.js';
 import { formatMs } from '../../checks/activity-rules.js';
+import { keys } from '../support/finding-keys.js';
 
 const config = resolveConfig({ checks: { longRunningSeconds: 60 } });
 const ctx = { config, serverVersionNum: 150020, suite: 'pre' as const };
-
-function keys(findings: { key: string; severity: string }[] | undefined): Record<string, string> {
-  return Object.fromEntries((findings ?? []).map((f) => [f.key, f.severity]));
-}
 
 function session(pid: number, extra: Partial<SessionInfo>): SessionInfo {
   return {

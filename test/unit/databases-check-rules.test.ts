@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../core/config.js';
 import { type DatabaseInfo, databasesCheck } from '../../checks/databases.js';
+import { keys } from '../support/finding-keys.js';
 
 const config = resolveConfig({});
 const ctx = { config, pre: { serverVersionNum: 150018 }, post: { serverVersionNum: 170010 } };
@@ -21,10 +22,6 @@ function db(name: string, overrides: Partial<DatabaseInfo> = {}): DatabaseInfo {
     isTemplate: false,
     ...overrides,
   };
-}
-
-function keys(findings: { key: string; severity: string }[] | undefined): Record<string, string> {
-  return Object.fromEntries((findings ?? []).map((f) => [f.key, f.severity]));
 }
 
 describe('databases compare', () => {

@@ -2,14 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../core/config.js';
 import { type ExtensionInfo, type ExtensionsData, extensionsCheck } from '../../checks/extensions.js';
 import { type PgvectorData, type VectorIndex, pgvectorCheck } from '../../checks/pgvector.js';
+import { keys } from '../support/finding-keys.js';
 
 const config = resolveConfig({});
 const ctx = { config, pre: { serverVersionNum: 150018 }, post: { serverVersionNum: 170010 } };
 const evalCtx = { config, serverVersionNum: 170010, suite: 'post' as const };
-
-function keys(findings: { key: string; severity: string }[] | undefined): Record<string, string> {
-  return Object.fromEntries((findings ?? []).map((f) => [f.key, f.severity]));
-}
 
 function ext(database: string, name: string, version: string, defaultVersion = version): ExtensionInfo {
   return { database, name, version, defaultVersion, updatePending: version !== defaultVersion, schema: 'public', relocatable: true };

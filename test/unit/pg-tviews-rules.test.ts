@@ -2,14 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../core/config.js';
 import { type PgTviewsData, parseLibraries, pgTviewsCheck } from '../../checks/pg-tviews.js';
 import type { PgTviewsDatabase, TviewRegistration } from '../../checks/pg-tviews-collect.js';
+import { keys } from '../support/finding-keys.js';
 
 const config = resolveConfig({});
 const ctx = { config, pre: { serverVersionNum: 150018 }, post: { serverVersionNum: 170010 } };
 const evalCtx = { config, serverVersionNum: 170010, suite: 'post' as const };
-
-function keys(findings: { key: string; severity: string }[] | undefined): Record<string, string> {
-  return Object.fromEntries((findings ?? []).map((f) => [f.key, f.severity]));
-}
 
 function reg(entity: string, overrides: Partial<TviewRegistration> = {}): TviewRegistration {
   return { entity, schema: 'public', name: `tv_${entity}`, needsReregister: false, tableMissing: false, viewMissing: false, ...overrides };

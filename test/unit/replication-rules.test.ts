@@ -4,14 +4,11 @@ import { type ReplicationData, replicationCheck } from '../../checks/replication
 import type { ReplicationSlot } from '../../checks/replication-slots.js';
 import type { Subscription } from '../../checks/replication-logical.js';
 import { formatBytes } from '../../checks/replication-rules.js';
+import { keys } from '../support/finding-keys.js';
 
 const MiB = 1024 * 1024;
 const config = resolveConfig({ checks: { replicationLagWarnBytes: 16 * MiB } });
 const evaluateCtx = { config, serverVersionNum: 170011, suite: 'pre' as const };
-
-function keys(findings: { key: string; severity: string }[] | undefined): Record<string, string> {
-  return Object.fromEntries((findings ?? []).map((f) => [f.key, f.severity]));
-}
 
 function slot(name: string, extra: Partial<ReplicationSlot> = {}): ReplicationSlot {
   return { name, type: 'logical', plugin: 'pgoutput', database: 'app', temporary: false, active: true, walStatus: 'reserved', retainedBytes: 0, ...extra };

@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../core/config.js';
 import { type Membership, type RoleInfo, type RolesData, rolesCheck } from '../../checks/roles.js';
+import { keys } from '../support/finding-keys.js';
 
 const config = resolveConfig({});
 const ctx = { config, pre: { serverVersionNum: 160004 }, post: { serverVersionNum: 170010 } };
-
-function keys(findings: { key: string; severity: string }[] | undefined): Record<string, string> {
-  return Object.fromEntries((findings ?? []).map((f) => [f.key, f.severity]));
-}
 
 function role(name: string, overrides: Partial<RoleInfo> = {}): RoleInfo {
   return {

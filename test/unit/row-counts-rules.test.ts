@@ -4,10 +4,7 @@ import { CutoverError } from '../../core/errors.js';
 import type { Row, Session } from '../../core/session.js';
 import { type RowCountsData, type TableRows, rowCountsCheck } from '../../checks/row-counts.js';
 import { exactCounts } from '../../checks/exact-counts.js';
-
-function keys(findings: { key: string; severity: string }[] | undefined): Record<string, string> {
-  return Object.fromEntries((findings ?? []).map((f) => [f.key, f.severity]));
-}
+import { keys } from '../support/finding-keys.js';
 
 function rows(tables: Record<string, Partial<TableRows>>): RowCountsData {
   const full = Object.fromEntries(Object.entries(tables).map(([n, t]) => [n, { estimate: null, liveTuples: null, ...t }]));

@@ -5,14 +5,11 @@ import type { SchemaData, SchemaInventory } from '../../checks/schema/inventory.
 import type { TableInfo, ColumnInfo } from '../../checks/schema/tables.js';
 import type { SequenceInfo } from '../../checks/schema/sequences.js';
 import { fingerprint, unqualified } from '../../checks/schema/fingerprint.js';
+import { keys } from '../support/finding-keys.js';
 
 const config = resolveConfig({});
 const compareCtx = { config, pre: { serverVersionNum: 150020 }, post: { serverVersionNum: 170011 } };
 const evaluateCtx = { config, serverVersionNum: 170011, suite: 'post' as const };
-
-function keys(findings: { key: string; severity: string }[] | undefined): Record<string, string> {
-  return Object.fromEntries((findings ?? []).map((f) => [f.key, f.severity]));
-}
 
 function table(columns: ColumnInfo[], extra: Partial<TableInfo> = {}): TableInfo {
   const info = { kind: 'table' as const, persistence: 'permanent' as const, columns, ...extra };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../core/config.js';
 import { type ServerData, serverCheck, showSetting } from '../../checks/server-identity.js';
+import { keys } from '../support/finding-keys.js';
 
 const config = resolveConfig({});
 const ctx = { config, pre: { serverVersionNum: 150018 }, post: { serverVersionNum: 170010 } };
@@ -24,10 +25,6 @@ function server(overrides: Partial<ServerData> = {}): ServerData {
     ],
     ...overrides,
   };
-}
-
-function keys(findings: { key: string; severity: string }[]): Record<string, string> {
-  return Object.fromEntries(findings.map((f) => [f.key, f.severity]));
 }
 
 describe('server compare', () => {

@@ -55,4 +55,37 @@ describe('step table', () => {
     expect(stepTableMarkdown(withIds(2))).toContain('is listed in flagged-ids.ndjson in the run directory');
     expect(stepTableHtml(withIds(0))).not.toContain('flagged-ids');
   });
+
+  it("shows a failed step's short message and folds its whole record under it, escaped", () => {
+    const failed: StepRecord = {
+      ...base,
+      status: 'failed',
+      error: {
+        code: 'query',
+        message: 'command exited with 1: ERROR: boom <script>',
+        full: 'command exited with 1: ERROR: boom <script>\n--- output ---\nERROR:  22012: boom <script>',
+        sqlState: '22012',
+        detail: 'the <b>divisor</b> was zero',
+        hint: 'check | the input',
+        tool: { command: "psql -c 'select 1/0'", exitCode: 1, stderrTail: 'ERROR:  22012: boom <script>' },
+      },
+    };
+    const html = stepTableHtml(run([failed]));
+    expect(html).toContain('<span class="error-message">command exited with 1: ERROR: boom &lt;script&gt;</span>');
+    const folded = html.match(/<details class="error-record">[\s\S]*?<\/details>/)?.[0] ?? '';
+    expect(folded).toContain('<summary>SQLSTATE 22012 · exit 1 · details</summary>');
+    expect(folded).toContain('<dt>Detail</dt><dd><span class="pre-line">the &lt;b&gt;divisor&lt;/b&gt; was zero</span></dd>');
+    expect(folded).toContain('<dt>Command</dt><dd><pre>psql -c &#39;select 1/0&#39;</pre></dd>');
+    expect(folded).toContain('<dt>Full message</dt>');
+    expect(html).not.toMatch(/<script>|<b>/);
+    // summary.md: the short message, then SQLSTATE, detail and hint, in one escaped cell.
+    const md = stepTableMarkdown(run([failed]));
+    expect(md).toContain('| command exited with 1: ERROR: boom &lt;script&gt;<br>SQLSTATE 22012<br>DETAIL: the &lt;b&gt;divisor&lt;/b&gt; was zero<br>HINT: check \\| the input |');
+  });
+
+  it('shows a record with nothing more than its message as that message alone', () => {
+    const html = stepTableHtml(run([{ ...base, status: 'failed', error: { message: 'exited with 3' } }]));
+    expect(html).toContain('<span class="error-message">exited with 3</span>');
+    expect(html).not.toContain('<details');
+  });
 });

@@ -11,7 +11,7 @@ import {
   type UpgradeCheckDefinition,
   type VersionPair,
 } from '../../checks/upgrade/index.js';
-import { compatFindings, type UpgradeCompatData } from '../../checks/upgrade/compat-findings.js';
+import { readinessFindings, type UpgradeReadinessData } from '../../checks/upgrade/readiness-findings.js';
 import { postfixOperators } from '../../checks/upgrade/postfix-operators.js';
 import { incompatiblePolymorphics, oldPolymorphics } from '../../checks/upgrade/incompatible-polymorphics.js';
 import { tablesWithOids } from '../../checks/upgrade/tables-with-oids.js';
@@ -304,15 +304,15 @@ describe('runUpgradeChecks', () => {
   });
 });
 
-describe('compatFindings', () => {
-  const base: UpgradeCompatData = {
+describe('readinessFindings', () => {
+  const base: UpgradeReadinessData = {
     source: { version: '15.18', major: 15 },
     target: { major: 18, from: 'config' },
     databases: ['postgres'],
     uninspected: [],
     checks: [],
   };
-  const result = (over: Partial<UpgradeCompatData['checks'][number]>): UpgradeCompatData['checks'][number] => ({
+  const result = (over: Partial<UpgradeReadinessData['checks'][number]>): UpgradeReadinessData['checks'][number] => ({
     id: 'reg-types',
     title: 'reg* data types in user tables',
     pgUpgrade: 'check_for_data_types_usage',
@@ -326,7 +326,7 @@ describe('compatFindings', () => {
   });
 
   it('one finding per rule that found something, with the rule severity and a stable key', () => {
-    const findings = compatFindings({
+    const findings = readinessFindings({
       ...base,
       checks: [
         result({ objects: [{ database: 'app', object: 'public.t.handler' }, { database: 'app', object: 'public.t.op' }] }),
@@ -346,7 +346,7 @@ describe('compatFindings', () => {
   });
 
   it('reports errors, uninspected databases and a defaulted target', () => {
-    const findings = compatFindings({
+    const findings = readinessFindings({
       ...base,
       target: { major: 18, from: 'default' },
       uninspected: [{ database: 'locked', reason: 'permission denied for database locked' }],
@@ -364,7 +364,7 @@ describe('compatFindings', () => {
 
   // Regression (issue 13): plain `cutover check` of a 16 warned about 18's checksum default.
   it('with no target configured, an advisory for the newest major is information; a refusal still fails', () => {
-    const findings = compatFindings({ ...base, source: { version: '16.4', major: 16 }, target: { major: 18, from: 'default' }, checks: [checksumsOff, regTypes] });
+    const findings = readinessFindings({ ...base, source: { version: '16.4', major: 16 }, target: { major: 18, from: 'default' }, checks: [checksumsOff, regTypes] });
     expect(findings.map((f) => [f.key, f.severity])).toEqual([
       ['target-defaulted', 'info'],
       ['data-checksums', 'info'],
@@ -374,13 +374,13 @@ describe('compatFindings', () => {
   });
 
   it('with the target the run asked for, an advisory warns', () => {
-    const findings = compatFindings({ ...base, target: { major: 18, from: 'config' }, checks: [checksumsOff] });
+    const findings = readinessFindings({ ...base, target: { major: 18, from: 'config' }, checks: [checksumsOff] });
     expect(findings.map((f) => [f.key, f.severity])).toEqual([['data-checksums', 'warn']]);
   });
 
   // Regression (issue 13): the docs' minor scenario 16.4 -> 16.14 ended WARN on a pg_upgrade rule.
   it('a target of the source\'s own major (a minor upgrade) makes every rule information', () => {
-    const findings = compatFindings({ ...base, source: { version: '16.4', major: 16 }, target: { major: 16, from: 'config' }, checks: [checksumsOff, regTypes] });
+    const findings = readinessFindings({ ...base, source: { version: '16.4', major: 16 }, target: { major: 16, from: 'config' }, checks: [checksumsOff, regTypes] });
     expect(findings.map((f) => [f.key, f.severity])).toEqual([
       ['target-same-major', 'info'],
       ['data-checksums', 'info'],

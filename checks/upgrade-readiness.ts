@@ -1,6 +1,6 @@
 import { defineCheck } from './define-check.js';
 import { UPGRADE_CHECKS, NEWEST_KNOWN_MAJOR, formatMajor, majorOf, runUpgradeChecks } from './upgrade/index.js';
-import { compatFindings, type UpgradeCompatData } from './upgrade/compat-findings.js';
+import { readinessFindings, type UpgradeReadinessData } from './upgrade/readiness-findings.js';
 
 /**
  * pg_upgrade's `--check`, as far as SQL over a plain read-only connection can tell: every rule of
@@ -8,9 +8,9 @@ import { compatFindings, type UpgradeCompatData } from './upgrade/compat-finding
  * pg_upgrade would visit. Needs only pg_monitor. A pre-check: it describes the old cluster.
  * The target is `upgrade.targetMajor`, which `cutover run` and `rehearse` set to the run's own
  * (green's major, or the source's for a minor upgrade); without one, the newest known major is
- * judged, and an upgrade nobody asked for only informs (compat-findings.ts).
+ * judged, and an upgrade nobody asked for only informs (readiness-findings.ts).
  */
-export const upgradeCompat = defineCheck<UpgradeCompatData>({
+export const upgradeReadiness = defineCheck<UpgradeReadinessData>({
   id: 'upgrade.compat',
   title: 'pg_upgrade compatibility',
   doc: {
@@ -65,7 +65,7 @@ export const upgradeCompat = defineCheck<UpgradeCompatData>({
       checks: results,
     };
   },
-  evaluate: (data) => compatFindings(data),
+  evaluate: (data) => readinessFindings(data),
   // Nothing to compare: the rules describe the cluster before the upgrade, and evaluate says it.
   compare: () => [],
 });

@@ -5,7 +5,7 @@ import type { UpgradeObject } from './upgrade-check.js';
 import { formatMajor } from './versions.js';
 
 /** What `upgrade.compat` stores: the versions compared and the outcome of every rule. */
-export interface UpgradeCompatData {
+export interface UpgradeReadinessData {
   source: { version: string; major: number };
   /** `from: 'default'` when the configuration names no target and the newest known major is used. */
   target: { major: number; from: 'config' | 'default'; note?: string };
@@ -38,14 +38,14 @@ function sample(result: UpgradeCheckResult, size = 3): string {
  * hold for nearer ones too. A target of the source's own major is a minor upgrade, which does not
  * run pg_upgrade at all: everything is information for a later major upgrade.
  */
-function severityFor(data: UpgradeCompatData, severity: UpgradeCheckResult['severity']): UpgradeCheckResult['severity'] {
+function severityFor(data: UpgradeReadinessData, severity: UpgradeCheckResult['severity']): UpgradeCheckResult['severity'] {
   if (data.target.major === data.source.major) return 'info';
   if (data.target.from === 'default' && severity === 'warn') return 'info';
   return severity;
 }
 
 /** Findings from one snapshot of `upgrade.compat`: one per rule that found something. */
-export function compatFindings(data: UpgradeCompatData): FindingInput[] {
+export function readinessFindings(data: UpgradeReadinessData): FindingInput[] {
   const target = formatMajor(data.target.major);
   const findings: FindingInput[] = [];
   const minor = data.target.major === data.source.major;

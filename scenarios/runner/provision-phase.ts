@@ -1,0 +1,57 @@
+import { resolveConfig } from '../../core/config.js';
+import { prepareWorkload } from '../../load/workloads/prepare.js';
+import { writersTableDdl } from '../../load/writer-registry.js';
+import type { ManifestPart } from '../../run/manifest-part.js';
+import { SCENARIO_SOAK } from '../soak-through.js';
+import { isProvisioned, provisionCluster } from '../topology/provision.js';
+import { RunTopology } from '../topology/topology.js';
+import { clearForeignAttributeOptions } from '../upgrade/attribute-options.js';
+import { checkAbort, endpointsOf, topologyOf, type RunContext } from './run-context.js';
+import type { RunServices } from './run-step.js';
+import { seedDataset } from './seed-dataset.js';
+
+/**
+ * Provisions a server in a role (blue here, green in a step), adds it to the run's topology and
+ * records the endpoints in run.json at once.
+ */
+export function provisioner(run: RunContext): RunServices['provision'] {
+  return async (role, spec, opts) => {
+    const cluster = await provisionCluster(role, spec, { ...opts, database: run.scenario.database, log: run.log });
+    const { held } = run;
+    if (isProvisioned(cluster)) held.provisioned.push(cluster);
+    if (!held.topology) held.topology = new RunTopology(cluster);
+    else held.topology.add(cluster);
+    await run.commit({ endpoints: endpointsOf(held.topology) });
+    return cluster;
+  };
+}
+
+/**
+ * Provisions blue and prepares it: the dataset (whose EXPLAIN baselines join the checks'
+ * configuration), the soak's schema, and no column option only this build knows.
+ */
+export async function provisionAndSeed(run: RunContext): Promise<ManifestPart> {
+  const { scenario, workload, log, held } = run;
+  checkAbort(run.signal);
+  const blue = await provisioner(run)('blue', scenario.blue);
+  topologyOf(run);
+  let part: ManifestPart = {};
+  await using app = await blue.admin();
+  if (scenario.dataset && blue.provider !== 'external') {
+    const seeded = await seedDataset(app, scenario.dataset);
+    log(`dataset: ${seeded.summary}`);
+    const config = held.checks;
+    held.checks = resolveConfig({ ...config, explain: { ...config.explain, queries: [...config.explain.queries, ...seeded.baselines] } });
+    part = { config: { ...run.manifest.config, checks: held.checks } };
+  }
+  // The soak's schema exists in both snapshots, so the checks compare it rather than report it new.
+  if (workload) {
+    await prepareWorkload(app, workload, SCENARIO_SOAK.schema);
+    for (const statement of writersTableDdl(SCENARIO_SOAK.schema)) await app.query(statement);
+  }
+  if (blue.provider !== 'external') {
+    const cleared = await clearForeignAttributeOptions(app);
+    if (cleared) log(`dataset: removed ${cleared} unknown column option(s) this PostgreSQL build sets (e.g. pg_attver), which no other release restores`);
+  }
+  return part;
+}
