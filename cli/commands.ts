@@ -8,6 +8,7 @@ import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerSoak } from './soak.js';
 import { registerVerify } from './verify.js';
+import { registerValidate } from './validate.js';
 
 /** Every subcommand, in the order `cutover --help` lists them. A new command is one line here. */
 export const COMMANDS: RegisterCommand[] = [
@@ -16,6 +17,7 @@ export const COMMANDS: RegisterCommand[] = [
   registerCompat,
   registerSoak,
   registerVerify,
+  registerValidate,
   registerRehearse,
   registerRun,
   registerReport,

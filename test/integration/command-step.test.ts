@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { onlyRunDir, readRun } from '../support/run-dirs.js';
 import { cleanEnv, runCli } from '../support/run-cli.js';
-import { labBindir, labEnv, waitFor } from '../support/lab.js';
+import { labBindir, labReady, waitFor } from '../support/lab.js';
 
 let work: string;
 let env: NodeJS.ProcessEnv;
@@ -105,15 +105,7 @@ describe("a command step's error record", () => {
   });
 });
 
-/** Whether the upgrade lab (with psql) is installed. */
-function labReady(): boolean {
-  try {
-    return Boolean(labEnv().CUTOVER_LAB_PG17_BINDIR);
-  } catch {
-    return false;
-  }
-}
-const lab = labReady();
+const lab = labReady(17);
 
 /** A failed step keeps blue's data directory for a post-mortem; the test has no use for it. */
 async function removeKeptData(runDir: string): Promise<void> {

@@ -140,9 +140,13 @@ describe('cutover soak: no pass without evidence', () => {
     const weakRunUrl = `postgresql://${WEAK.user}:${WEAK.password}@127.0.0.1:${server.port}/weakrun`;
     // The scenario's soak writes to the schema `cutover`: the role owns it, then loses its writes.
     const setup = await runCli(['soak', '--db', weakRunUrl, '--rate', '20', '--duration', '300ms', '--run-dir', join(work, 'weakrun-setup')], { env, cwd: work });
-    expect(setup.code, setup.stderr).toBe(0);
+    // The setup soak is there to create the schema as the role; on a loaded machine a 0.3 s soak may
+    // lack the evidence to pass (exit 3), which is not what this test is about: the schema is.
+    expect([0, 3], `${setup.stdout}\n${setup.stderr}`).toContain(setup.code);
     {
       await using db = await server.admin('weakrun');
+      const owned = await db.query(`SELECT tableowner FROM pg_tables WHERE schemaname = 'cutover' AND tablename = 'events'`);
+      expect(owned, `${setup.stdout}\n${setup.stderr}`).toEqual([{ tableowner: WEAK.user }]);
       await db.query(`REVOKE INSERT, UPDATE ON cutover.events FROM ${WEAK.user}`);
     }
     const file = join(work, 'weak.scenario.json');

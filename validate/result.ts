@@ -1,0 +1,88 @@
+import type { ErrorInfo, PublicEndpoint } from '../core/index.js';
+
+/** A value as shown in a difference: its text (NULL is null), cut when long. */
+export interface ShownValue {
+  text: string | null;
+  /** The full length in characters, when `text` was cut. */
+  length?: number;
+}
+
+/** A row present on one side only, by its key (column name → text). */
+export interface KeyedRow {
+  key: Record<string, string | null>;
+}
+
+/** A row whose key is on both sides and whose values are not all the same. */
+export interface ChangedRow {
+  key: Record<string, string | null>;
+  columns: { column: string; source: ShownValue; target: ShownValue }[];
+}
+
+/** A distinct row of a table without a key, present a different number of times on each side. */
+export interface MultisetRow {
+  values: Record<string, ShownValue>;
+  sourceCount: number;
+  targetCount: number;
+}
+
+/**
+ * One table's comparison. `equal`: same rows; `different`: rows (or columns) differ; `missing`:
+ * the table is on one side only; `error`: it could not be compared (the reason says why).
+ */
+export interface TableResult {
+  table: string;
+  schema: string;
+  name: string;
+  status: 'equal' | 'different' | 'missing' | 'error';
+  /** Key columns; empty for a table compared as a multiset (differences not localised to keys). */
+  key: string[];
+  localised: boolean;
+  sourceRows?: number;
+  targetRows?: number;
+  /** Exact counts: rows on the source only, on the target only, with the same key but other values. */
+  missing: number;
+  extra: number;
+  changed: number;
+  /** The first differences of each kind (up to the cap); the counts above are always exact. */
+  missingRows: KeyedRow[];
+  extraRows: KeyedRow[];
+  changedRows: ChangedRow[];
+  /** For a table without a key: the distinct rows whose multiplicity differs (up to the cap). */
+  multisetRows: MultisetRow[];
+  notes: string[];
+  reason?: string;
+  error?: ErrorInfo;
+  /** Buckets compared at the first level, and how many differed. */
+  buckets?: { total: number; differing: number };
+  durationMs: number;
+}
+
+export interface ValidationSummary {
+  tables: number;
+  equal: number;
+  different: number;
+  missing: number;
+  errors: number;
+  sourceRows: number;
+  targetRows: number;
+  missingRows: number;
+  extraRows: number;
+  changedRows: number;
+}
+
+/** A whole `cutover validate`: both servers, every table, the totals. */
+export interface ValidationResult {
+  source: { endpoint: PublicEndpoint; version: string };
+  target: { endpoint: PublicEndpoint; version: string };
+  startedAt: string;
+  durationMs: number;
+  tables: TableResult[];
+  summary: ValidationSummary;
+  /** Why the run stopped before the last table (a server gone, Ctrl-C): the results are partial. */
+  stopped?: ErrorInfo;
+  /**
+   * `equal`: nothing differs; `different`: something does; `incomplete`: the run stopped, or
+   * nothing differs but a table could not be compared.
+   */
+  outcome: 'equal' | 'different' | 'incomplete';
+}

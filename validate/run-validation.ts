@@ -1,0 +1,162 @@
+import { CutoverError, errorInfo, type ErrorInfo } from '../core/errors.js';
+import { type Endpoint, publicEndpoint } from '../core/endpoint.js';
+import type { Session } from '../core/session.js';
+import { openSnapshotSession } from './snapshot-session.js';
+import { readCatalog } from './catalog.js';
+import { compareTable, DEFAULT_COMPARE, type CompareOptions, type Sides } from './compare-table.js';
+import type { TableResult, ValidationResult, ValidationSummary } from './result.js';
+import { planValidation, type TablePlan, type UnplannedTable } from './table-plan.js';
+import type { TablePattern } from './table-patterns.js';
+
+export interface ValidateOptions {
+  source: Endpoint;
+  target: Endpoint;
+  /** Tables to compare (all user tables when empty). */
+  tables?: readonly TablePattern[];
+  exclude?: readonly TablePattern[];
+  /** Schemas never compared besides the system's; default the soak's own `cutover` (its ledger covers it). */
+  excludeSchemas?: readonly string[];
+  compare?: Partial<CompareOptions>;
+  /** Per statement; one digest scans a whole table. Default 1 hour. (Lock waits: 2 s, then that table is an error.) */
+  statementTimeoutMs?: number;
+  signal?: AbortSignal;
+  /** Called as each table ends (awaited). */
+  onTable?: (result: TableResult) => void | Promise<void>;
+}
+
+/** The soak's schema (DESIGN.md, Workload): its ledger proves its rows, validation skips it. */
+export const DEFAULT_EXCLUDED_SCHEMAS = ['cutover'];
+
+/**
+ * Compares the data of two databases, read-only on both: each side is read over one connection
+ * inside one REPEATABLE READ READ ONLY transaction, so every table of a side is read as of one instant.
+ * A table that cannot be compared (permission denied, no common form for a column) is an `error`
+ * result and the others go on. A failure of a session itself (a server gone) or Ctrl-C mid-way
+ * stops the run: the tables compared so far keep their results, the rest are listed as not
+ * compared, and `stopped` says why. Failing to connect or to read the catalogs throws.
+ */
+export async function validateData(options: ValidateOptions): Promise<ValidationResult> {
+  const startedAt = new Date();
+  const started = performance.now();
+  const compare = { ...DEFAULT_COMPARE, ...options.compare };
+  const sessionOptions = { statementTimeoutMs: options.statementTimeoutMs ?? 3_600_000, lockTimeoutMs: 2_000, applicationName: 'cutover validate' };
+  await using source = await openSnapshotSession(options.source, sessionOptions);
+  await using target = await openSnapshotSession(options.target, sessionOptions);
+  const sides: Sides = { source, target };
+  // Ctrl-C closes both connections at once: the query in flight fails now, not at its end.
+  const closeOnAbort = (): void => void Promise.all([source.close(), target.close()]);
+  options.signal?.addEventListener('abort', closeOnAbort, { once: true });
+  await using _stopListening = { [Symbol.asyncDispose]: async () => options.signal?.removeEventListener('abort', closeOnAbort) };
+  const [sourceVersion, targetVersion] = [source.serverVersion, target.serverVersion];
+  const excluded = options.excludeSchemas ?? DEFAULT_EXCLUDED_SCHEMAS;
+  const [sourceCatalog, targetCatalog] = await Promise.all([readCatalog(source, excluded), readCatalog(target, excluded)]).catch((error: unknown) => {
+    // Interrupted while reading the catalogs: nothing was compared, say so rather than "session closed".
+    throw options.signal?.aborted ? options.signal.reason : error;
+  });
+  const plan = planValidation(sourceCatalog, targetCatalog, options.tables ?? [], options.exclude ?? []);
+  const notes = sourceCatalog.encoding === targetCatalog.encoding ? [] : [`server encodings differ (${sourceCatalog.encoding} on the source, ${targetCatalog.encoding} on the target): text compares as each server's bytes`];
+
+  const tables: TableResult[] = plan.unplanned.map(unplannedResult);
+  for (const t of tables) await options.onTable?.(t);
+  let stopped: { info: ErrorInfo; short: string } | undefined;
+  for (const table of plan.tables) {
+    let result: TableResult;
+    const notCompared = (reason: string): TableResult => ({ ...unplannedResult({ schema: table.schema, name: table.name, status: 'error', reason }), key: table.key });
+    if (stopped) {
+      result = notCompared(`not compared: the validation stopped (${stopped.short})`);
+    } else {
+      try {
+        options.signal?.throwIfAborted();
+        result = await compareWithSavepoint(table, sides, compare);
+      } catch (error) {
+        // The run's own failure (a server gone, Ctrl-C): what was compared stays, the rest is listed as not compared.
+        const cause: unknown = options.signal?.aborted ? options.signal.reason : error;
+        stopped = { info: errorInfo(cause), short: shortMessage(cause) };
+        result = { ...notCompared(`not compared: ${stopped.short}`), error: stopped.info };
+      }
+    }
+    result.notes.unshift(...notes);
+    tables.push(result);
+    await options.onTable?.(result);
+  }
+  // Read-only: ending the snapshot cannot lose anything, so a failure here changes no result.
+  if (!stopped) await both(sides, (s) => s.query('COMMIT')).catch(() => {});
+  // Code-point order: the same on every machine, whatever its locale.
+  tables.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
+  const summary = summarise(tables);
+  return {
+    source: { endpoint: publicEndpoint(options.source), version: sourceVersion },
+    target: { endpoint: publicEndpoint(options.target), version: targetVersion },
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    tables,
+    summary,
+    ...(stopped ? { stopped: stopped.info } : {}),
+    outcome: stopped ? 'incomplete' : summary.different + summary.missing > 0 ? 'different' : summary.errors > 0 ? 'incomplete' : 'equal',
+  };
+}
+
+/**
+ * One table inside a savepoint on each side: a table's own failure (permission denied, a lock
+ * timeout) is its result and the snapshot goes on; when the savepoint cannot be rolled back the
+ * session itself is lost, and the error is the run's.
+ */
+async function compareWithSavepoint(table: TablePlan, sides: Sides, compare: CompareOptions): Promise<TableResult> {
+  await both(sides, (s) => s.query('SAVEPOINT cutover_table'));
+  try {
+    const result = await compareTable(table, sides, compare);
+    await both(sides, (s) => s.query('RELEASE SAVEPOINT cutover_table'));
+    return result;
+  } catch (error) {
+    await both(sides, (s) => s.query('ROLLBACK TO SAVEPOINT cutover_table')).catch(() => {
+      throw error;
+    });
+    return { ...unplannedResult({ schema: table.schema, name: table.name, status: 'error', reason: shortMessage(error) }), error: errorInfo(error), key: table.key, notes: [...table.notes] };
+  }
+}
+
+async function both(sides: Sides, run: (s: Session) => Promise<unknown>): Promise<void> {
+  await Promise.all([run(sides.source), run(sides.target)]);
+}
+
+function shortMessage(error: unknown): string {
+  return error instanceof CutoverError ? error.shortMessage : error instanceof Error ? error.message : String(error);
+}
+
+function unplannedResult(t: UnplannedTable): TableResult {
+  return {
+    table: `${t.schema}.${t.name}`,
+    schema: t.schema,
+    name: t.name,
+    status: t.status,
+    key: [],
+    localised: false,
+    missing: 0,
+    extra: 0,
+    changed: 0,
+    missingRows: [],
+    extraRows: [],
+    changedRows: [],
+    multisetRows: [],
+    notes: [],
+    reason: t.reason,
+    durationMs: 0,
+  };
+}
+
+function summarise(tables: TableResult[]): ValidationSummary {
+  const count = (status: TableResult['status']): number => tables.filter((t) => t.status === status).length;
+  const sum = (f: (t: TableResult) => number | undefined): number => tables.reduce((n, t) => n + (f(t) ?? 0), 0);
+  return {
+    tables: tables.length,
+    equal: count('equal'),
+    different: count('different'),
+    missing: count('missing'),
+    errors: count('error'),
+    sourceRows: sum((t) => t.sourceRows),
+    targetRows: sum((t) => t.targetRows),
+    missingRows: sum((t) => t.missing),
+    extraRows: sum((t) => t.extra),
+    changedRows: sum((t) => t.changed),
+  };
+}
