@@ -1,5 +1,6 @@
 import type { PublicEndpoint } from '../core/endpoint.js';
 import type { ErrorRecord } from '../core/errors.js';
+import type { ValidationResult } from '../validate/result.js';
 import type { SoakRecord } from '../load/soak-record.js';
 
 /** The run.json schema this version writes and reads (`readRunManifest` refuses another). */
@@ -54,6 +55,23 @@ export interface StepRecord {
   error?: ErrorRecord;
 }
 
+/**
+ * One data validation of a run (validate/): which servers it compared, at which moment of which
+ * step, and its result. `at`: `switchover` (logical blue/green, writes stopped and green caught
+ * up, before writes resume), `after-switchover`, `after-step` (dump/restore, pg_upgrade --copy:
+ * blue against green once the step is done), `digests` (in-place upgrades: per-range digests
+ * stored by the pre-checks against the same ranges recomputed by the post-checks).
+ */
+export interface DataValidationRecord {
+  /** The step it belongs to (1-based, as steps are numbered); absent for a run-level comparison. */
+  step?: number;
+  /** Roles compared, e.g. `blue` and `green`. */
+  source: string;
+  target: string;
+  at: 'switchover' | 'after-switchover' | 'after-step' | 'digests';
+  result: ValidationResult;
+}
+
 /** `run.json`: the manifest of one run directory. */
 export interface RunManifest {
   kind: 'cutover.run';
@@ -75,6 +93,8 @@ export interface RunManifest {
   files: Record<string, string>;
   /** The soak that ran through the steps: its setup, then its figures (load/soak-record.ts). */
   soak?: SoakRecord;
+  /** Data validations of the run, in the order they ran (absent when the run validated no data). */
+  data?: DataValidationRecord[];
   /** Data directories kept because a step failed (a failed rehearsal never destroys blue), by role. */
   keptData?: Record<string, string>;
   /** Why the run could not finish its plan (an error outside the steps), as `StepRecord.error`. */

@@ -20,8 +20,21 @@ export interface ValidateOptions {
   /** Per statement; one digest scans a whole table. Default 1 hour. (Lock waits: 2 s, then that table is an error.) */
   statementTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Progress while a table is compared and as each ends (not awaited; must not throw). */
+  onProgress?: (progress: ValidationProgress) => void;
   /** Called as each table ends (awaited). */
   onTable?: (result: TableResult) => void | Promise<void>;
+}
+
+/** Where a validation is: for progress lines (tables done of all, rows compared so far on the source side, differences so far). */
+export interface ValidationProgress {
+  tablesDone: number;
+  tablesTotal: number;
+  /** The table being compared, when one is. */
+  table?: string;
+  rowsCompared: number;
+  differences: number;
+  elapsedMs: number;
 }
 
 /** The soak's schema (DESIGN.md, Workload): its ledger proves its rows, validation skips it. */
