@@ -1,24 +1,43 @@
 import { CutoverError } from '../core/errors.js';
 import { describeEndpoint } from '../core/endpoint.js';
 import { resolveEndpoint } from '../core/resolve-endpoint.js';
-import { parseTablePatterns, validateData, type TableResult, type ValidationResult } from '../validate/index.js';
+import { parseTablePatterns, validateData, type TableResult, type ValidationProgress, type ValidationResult } from '../validate/index.js';
+import { buildValidateReport, validateExitCode, type ValidateReport } from '../reports/validate-report.js';
+import { renderValidateHtml, renderValidateJson, renderValidateJunit, renderValidateMarkdown } from '../reports/validate-render.js';
 import type { CliRuntime } from './runtime.js';
+import { loadCliConfig } from './load-config.js';
 import { assertWritable } from './output-path.js';
 import { writeOutput } from './write-output.js';
-import { plain, type Style } from './io.js';
+import { plain, type CliIo, type Style } from './io.js';
 
 export interface ValidateCliOptions {
   source?: string;
   target?: string;
   tables?: string[];
   exclude?: string[];
+  config?: string;
   json?: string;
+  html?: string;
+  junit?: string;
+  md?: string;
 }
+
+const OUTPUTS = [
+  { option: 'json', flag: '--json', render: renderValidateJson },
+  { option: 'html', flag: '--html', render: renderValidateHtml },
+  { option: 'junit', flag: '--junit', render: renderValidateJunit },
+  { option: 'md', flag: '--md', render: renderValidateMarkdown },
+] as const;
 
 /** Differences printed per table and kind; the rest are in --json. */
 const LINES_PER_KIND = 5;
+/** Failing finding ids named on the gate's line; all of them are in the files. */
+const GATE_IDS = 5;
 
-/** Runs `cutover validate`; returns 0 equal, 1 differences, 3 a table not compared or the run stopped, 130 interrupted. */
+/**
+ * Runs `cutover validate`; returns 0 equal (or every difference allowed by the gate), 1 a finding
+ * fails the gate, 3 only tables not compared fail it or the run stopped, 130 interrupted.
+ */
 export async function runValidate(options: ValidateCliOptions, runtime: CliRuntime): Promise<number> {
   const { io } = runtime;
   // Everything is validated before the first connection opens.
@@ -26,24 +45,122 @@ export async function runValidate(options: ValidateCliOptions, runtime: CliRunti
   if (!options.target) throw new CutoverError('usage', '--target: required (the database to check)');
   const tables = parseTablePatterns(options.tables, '--tables');
   const exclude = parseTablePatterns(options.exclude, '--exclude');
-  const json = options.json === undefined ? undefined : assertWritable('--json', options.json);
+  const outputs = OUTPUTS.flatMap((o) => {
+    const path = options[o.option];
+    return path === undefined ? [] : [{ ...o, path, file: assertWritable(o.flag, path) }];
+  });
+  const { config } = await loadCliConfig(options.config, runtime.cwd);
   const warn = (m: string): void => io.err(`cutover: warning: ${m}`);
   const source = resolveEndpoint({ url: options.source, urlLabel: '--source' }, runtime.env, undefined, warn);
   const target = resolveEndpoint({ url: options.target, urlLabel: '--target' }, runtime.env, undefined, warn);
 
-  const result = await validateData({ source, target, tables, exclude, signal: runtime.signal });
-  // A run that stopped part-way still writes what it compared.
-  if (json) await writeOutput(json, `${JSON.stringify(result, null, 2)}\n`);
-  printSummary(runtime, result, json ? [options.json ?? json] : []);
-  if (result.stopped) {
-    io.err(`cutover: validation stopped: ${plain(result.stopped.message.split('\n')[0])}${json ? ` (partial results in ${plain(options.json)})` : ''}`);
-    return result.stopped.code === 'interrupted' ? 130 : 3;
+  const progress = new ValidateProgress(io);
+  let result: ValidationResult;
+  try {
+    result = await validateData({ source, target, tables, exclude, signal: runtime.signal, onProgress: (p) => progress.update(p), onTable: (t) => progress.table(t) });
+  } finally {
+    progress.close();
   }
-  return result.outcome === 'equal' ? 0 : result.outcome === 'different' ? 1 : 3;
+  const report = buildValidateReport(result, config.gate);
+  // A run that stopped part-way (a server gone, Ctrl-C) still writes what it compared.
+  for (const o of outputs) await writeOutput(o.file, o.render(report));
+  printSummary(runtime, report, outputs.map((o) => o.path));
+  if (result.stopped) {
+    const files = outputs.length ? ` (partial results in ${outputs.map((o) => plain(o.path)).join(', ')})` : '';
+    io.err(`cutover: validation stopped: ${plain(result.stopped.message.split('\n')[0])}${files}`);
+  }
+  return validateExitCode(report);
 }
 
-function printSummary(runtime: CliRuntime, result: ValidationResult, written: string[]): void {
+/** How often a plain (not a terminal) progress line is printed while nothing else is. */
+export const PLAIN_PROGRESS_MS = 5_000;
+/** How often the terminal's progress line is redrawn (its elapsed time moves even inside one long table). */
+const TTY_REDRAW_MS = 1_000;
+
+/**
+ * Progress on stderr: on a terminal one line rewritten in place (tables done of all, rows and
+ * rows/s, differences so far, the table under way); otherwise one line per finished table and a
+ * line every PLAIN_PROGRESS_MS. Fed by the engine's progress events and by each finished table
+ * (either alone is enough).
+ */
+export class ValidateProgress {
+  private readonly started: number;
+  private last?: ValidationProgress;
+  private tablesDone = 0;
+  private rows = 0;
+  private differences = 0;
+  private printedAt: number;
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(
+    private readonly io: Pick<CliIo, 'err' | 'errTty' | 'errUpdate'>,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.started = now();
+    this.printedAt = this.started;
+    this.timer = setInterval(() => this.tick(), this.tty ? TTY_REDRAW_MS : PLAIN_PROGRESS_MS);
+    this.timer.unref();
+  }
+
+  private get tty(): boolean {
+    return this.io.errTty === true && this.io.errUpdate !== undefined;
+  }
+
+  /** A progress event of the engine. */
+  update(p: ValidationProgress): void {
+    this.last = p;
+    if (this.tty) this.io.errUpdate?.(this.line());
+    else if (this.now() - this.printedAt >= PLAIN_PROGRESS_MS) this.plainLine(this.line());
+  }
+
+  /** A table finished (or was listed as missing or not compared). */
+  table(t: TableResult): void {
+    this.tablesDone++;
+    this.rows += t.sourceRows ?? 0;
+    this.differences += t.missing + t.extra + t.changed + (t.status === 'missing' ? 1 : 0);
+    if (this.tty) {
+      this.io.errUpdate?.(this.line());
+      return;
+    }
+    const total = this.last?.tablesTotal;
+    const counts = t.status === 'equal' ? `${(t.sourceRows ?? 0).toLocaleString('en-US')} rows` : t.status === 'different' ? `${t.missing} missing, ${t.extra} extra, ${t.changed} changed` : (t.reason ?? '');
+    this.plainLine(`table ${this.tablesDone}${total !== undefined ? `/${total}` : ''} ${t.table}: ${t.status}, ${counts}, ${t.durationMs} ms`);
+  }
+
+  /** Stops the timer and clears the terminal's line. */
+  close(): void {
+    clearInterval(this.timer);
+    if (this.tty) this.io.errUpdate?.('');
+  }
+
+  /** Called by the timer: the terminal's line redrawn, or a plain line when none was printed for a while. */
+  tick(): void {
+    if (this.tty) this.io.errUpdate?.(this.line());
+    else if (this.now() - this.printedAt >= PLAIN_PROGRESS_MS - 50) this.plainLine(this.line());
+  }
+
+  /** `validate: 3/12 tables, 1,234,567 rows (456,789 rows/s), 2 differences, 4.1 s; public.orders`. */
+  line(): string {
+    const p = this.last;
+    const elapsedMs = Math.max(p?.elapsedMs ?? 0, this.now() - this.started);
+    const done = Math.max(p?.tablesDone ?? 0, this.tablesDone);
+    const rows = Math.max(p?.rowsCompared ?? 0, this.rows);
+    const differences = Math.max(p?.differences ?? 0, this.differences);
+    const rate = elapsedMs > 0 ? Math.round((rows * 1000) / elapsedMs) : 0;
+    const tables = p?.tablesTotal !== undefined ? `${done}/${p.tablesTotal} tables` : `${done} ${done === 1 ? 'table' : 'tables'} done`;
+    const current = p?.table !== undefined ? `; ${plain(p.table)}` : '';
+    return `validate: ${tables}, ${rows.toLocaleString('en-US')} rows (${rate.toLocaleString('en-US')} rows/s), ${differences.toLocaleString('en-US')} ${differences === 1 ? 'difference' : 'differences'}, ${(elapsedMs / 1000).toFixed(1)} s${current}`;
+  }
+
+  private plainLine(line: string): void {
+    this.printedAt = this.now();
+    this.io.err(`cutover: ${plain(line)}`);
+  }
+}
+
+function printSummary(runtime: CliRuntime, report: ValidateReport, written: string[]): void {
   const { out, style } = runtime.io;
+  const { result } = report;
   out(`source: PostgreSQL ${plain(result.source.version)} (${plain(describeEndpoint(result.source.endpoint))})`);
   out(`target: PostgreSQL ${plain(result.target.version)} (${plain(describeEndpoint(result.target.endpoint))})`);
   for (const t of result.tables) for (const line of tableLines(t, style)) out(line);
@@ -52,6 +169,12 @@ function printSummary(runtime: CliRuntime, result: ValidationResult, written: st
     `tables: ${s.tables} (${s.equal} equal, ${s.different} different, ${s.missing} on one side only, ${s.errors} not compared); ` +
       `rows: ${s.sourceRows} on the source, ${s.targetRows} on the target, ${s.missingRows} missing, ${s.extraRows} extra, ${s.changedRows} changed; ${result.durationMs} ms`,
   );
+  const f = report.summary.findings;
+  const failing = report.findings.filter((x) => x.gate === 'failing').map((x) => plain(x.id));
+  const named = failing.length ? `: ${failing.slice(0, GATE_IDS).join(', ')}${failing.length > GATE_IDS ? `, …and ${failing.length - GATE_IDS} more` : ''}` : '';
+  const paint = report.verdict === 'fail' ? style.red : report.verdict === 'warn' ? style.yellow : style.green;
+  out(`findings: ${f.fail} fail, ${f.warn} warn, ${f.info} info; ${report.summary.failing} failing the gate${named}; ${report.summary.allowed} allowed`);
+  out(`gate: ${style.bold(paint(report.verdict.toUpperCase()))}`);
   const verdict = result.outcome === 'equal' ? style.green('EQUAL') : result.outcome === 'different' ? style.red('DIFFERENT') : style.yellow('INCOMPLETE');
   out(`verdict: ${style.bold(verdict)}`);
   for (const path of written) out(`wrote ${plain(path)}`);

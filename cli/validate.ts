@@ -13,14 +13,20 @@ export function registerValidate(program: Command, runtime: CliRuntime): void {
         'canonical form per type (docs/validate.md), compared per bucket of keys (count and digest), and only buckets that\n' +
         'differ are read row by row. Reports per table the rows on each side, rows missing on the target, extra on the\n' +
         'target and changed (key, columns, both values), exact counts always. Tables of the schema "cutover" (the soak\'s) are skipped.\n' +
-        'Exit code: 0 equal, 1 differences, 2 bad flag or table pattern, 3 could not complete (a server unreachable or gone\n' +
-        'mid-way, a table not compared; --json then holds the partial results), 130 interrupted.',
+        'Findings data/<schema.table>/<kind> go through the gate policy of the configuration file (gate.failOn, gate.allow).\n' +
+        'Exit code: 0 equal (or every difference allowed by the gate), 1 a finding fails the gate, 2 bad flag, configuration or\n' +
+        'table pattern, 3 could not complete (a server unreachable or gone mid-way, a table not compared; the output files then\n' +
+        'hold the partial results), 130 interrupted.',
     )
     .option('--source <url>', 'the source database (postgresql://user@host:port/db) (required)')
     .option('--target <url>', 'the target database (required)')
     .option('--tables <pattern...>', 'compare only these tables: schema.table or table, with * and ? wildcards')
     .option('--exclude <pattern...>', 'skip these tables (same patterns)')
-    .option('--json <file>', 'write the whole result (every table, the listed differences) as JSON')
+    .option('--config <file>', 'configuration file with the gate policy (default: cutover.config.{ts,yaml,yml,json} in the working directory)')
+    .option('--json <file>', 'write the whole result (every table, the listed differences, the findings and the gate) as JSON')
+    .option('--html <file>', 'write a self-contained HTML page: every table, the keys and a column-by-column before/after of each difference')
+    .option('--junit <file>', 'write JUnit XML: one testcase per table')
+    .option('--md <file>', 'write a Markdown summary')
     .action(
       runtime.action(async (options: ValidateCliOptions) => {
         const { runValidate } = await import('./validate-action.js');

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { CATALOG } from '../checks/catalog.js';
+import { dataFindings } from '../validate/data-findings.js';
 import { FINDINGS_FILE, POST_SNAPSHOT_FILE, PRE_SNAPSHOT_FILE, RUN_FILE } from '../run/run-files.js';
 import { join } from 'node:path';
 import { errorRecord } from '../core/errors.js';
@@ -20,9 +22,11 @@ export const finishRun: FinishRun = async (o: RunToFinish): Promise<void> => {
   const prePath = join(runDir, PRE_SNAPSHOT_FILE);
   const postPath = join(runDir, POST_SNAPSHOT_FILE);
   let gateVerdict: 'pass' | 'warn' | 'fail' | undefined;
+  // Data validation's findings (data/*) go through the same gate as the checks'.
+  const dataFound = (manifest.data ?? []).flatMap((d) => dataFindings(d.result));
   if (existsSync(prePath) && existsSync(postPath)) {
     try {
-      const report = diffAndGate(await readSnapshot(prePath), await readSnapshot(postPath), o.config);
+      const report = diffAndGate(await readSnapshot(prePath), await readSnapshot(postPath), o.config, CATALOG, dataFound);
       await writeJsonAtomic(join(runDir, FINDINGS_FILE), report);
       manifest.files.findings = FINDINGS_FILE;
       gateVerdict = report.verdict;

@@ -18,6 +18,7 @@ import { verdictReasons } from './verdict-reasons.js';
 import { cloudwatchSectionHtml } from './sections/cloudwatch-section.js';
 import { escapeMarkdown } from './escape.js';
 import { readRunManifest } from '../run/read-run.js';
+import { dataSectionMarkdown } from './sections/data-section.js';
 
 /** An artifact of the run directory: absent, read, or present but unreadable (with why). */
 type Artifact<T> = { state: 'absent' } | { state: 'read'; value: T } | { state: 'unreadable'; reason: string };
@@ -102,7 +103,7 @@ export async function renderRunDirectory(runDir: string): Promise<Record<string,
   return files;
 }
 
-/** summary.md: the verdict and its reasons, the step table, then the diff's findings. */
+/** summary.md: the verdict and its reasons, the step table, the data validations, then the diff's findings. */
 function runSummaryMarkdown(run: RunManifest, diff: DiffReport | undefined, inputs: { findingsUnreadable?: string; pre?: SnapshotSide; post?: SnapshotSide; stopped: StoppedHarness | undefined }): string {
   const reasons = verdictReasons(run, diff, { ...unreadableInputs(inputs), ...(inputs.stopped ? { stopped: inputs.stopped } : {}) })
     .map((r) => {
@@ -112,5 +113,5 @@ function runSummaryMarkdown(run: RunManifest, diff: DiffReport | undefined, inpu
       return `${line}${facts.join('')}`;
     })
     .join('\n');
-  return `# cutover run ${escapeMarkdown(run.name)}: ${run.verdict.toUpperCase()}\n\n${reasons}\n\n## Steps\n\n${stepTableMarkdown(run)}\n${diff ? renderMarkdown(diff) : ''}`;
+  return `# cutover run ${escapeMarkdown(run.name)}: ${run.verdict.toUpperCase()}\n\n${reasons}\n\n## Steps\n\n${stepTableMarkdown(run)}\n${run.data ? `${dataSectionMarkdown(run.data)}\n` : ''}${diff ? renderMarkdown(diff) : ''}`;
 }

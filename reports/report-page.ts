@@ -13,6 +13,8 @@ import { serversTableHtml } from './servers-table.js';
 import { checkDiffSectionHtml, extensionsSectionHtml, planDiffsSectionHtml, rowCountsSectionHtml, settingsSectionHtml, SECTIONS_CSS } from './sections/index.js';
 import type { SnapshotSide } from './sections/check-data.js';
 import type { PlanDiffsOptions } from './sections/plan-diffs-section.js';
+import { dataSectionHtml } from './sections/data-section.js';
+import { DATA_RESULT_CSS } from './data-result-html.js';
 
 /** Everything one report page can show; each part is optional and its section says when it is missing. */
 export interface ReportInput {
@@ -55,6 +57,8 @@ export function renderReportPage(input: ReportInput): string {
   }
   if (input.chartsHtml) parts.push({ id: 'charts', label: 'Charts', html: `${input.chartsHtml}${input.pngNote ? `\n<p class="muted">${h(input.pngNote)}</p>` : ''}` });
   if (input.cloudwatchHtml) parts.push({ id: 'cloudwatch', label: 'CloudWatch', html: input.cloudwatchHtml });
+  // Shown only when the run validated data (run.json's `data`).
+  if (run?.data) parts.push({ id: 'data', label: 'Data', html: dataSectionHtml(run.data) });
   if (diff) {
     parts.push({ id: 'check-diff', label: 'Check diff', html: checkDiffSectionHtml(diff, pre, post) });
     parts.push({ id: 'plan-diffs', label: 'Plans', html: planDiffsSectionHtml(pre, post, input.timeRatio !== undefined ? { timeRatio: input.timeRatio } : planOptions(run)) });
@@ -74,7 +78,7 @@ export function renderReportPage(input: ReportInput): string {
     : run
       ? `<p class="muted">Run ${h(run.name)} (${h(run.method)}) by cutover ${h(run.tool.version)}. ${h(input.stopped ? stoppedSentence(input.stopped) : noDiffWhy(run, input.findingsUnreadable))}</p>`
       : '';
-  return htmlPage(title, verdict, `${intro}\n${verdictBannerHtml(verdict, run, diff, { ...unreadableInputs(input), ...(input.stopped ? { stopped: input.stopped } : {}) })}\n${nav}\n${parts.map((p) => p.html).join('\n')}`, SECTIONS_CSS);
+  return htmlPage(title, verdict, `${intro}\n${verdictBannerHtml(verdict, run, diff, { ...unreadableInputs(input), ...(input.stopped ? { stopped: input.stopped } : {}) })}\n${nav}\n${parts.map((p) => p.html).join('\n')}`, run?.data ? `${SECTIONS_CSS}${DATA_RESULT_CSS}` : SECTIONS_CSS);
 }
 
 /** Why a run's page has no check diff, from what its directory holds (never a guess). */

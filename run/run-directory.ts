@@ -51,12 +51,17 @@ export async function createRunDirectory(options: { name: string; parent?: strin
   }
 }
 
+/** Writes so far, for unique temporary names. */
+let writes = 0;
+
 /**
  * Writes a file atomically (temporary file, then rename), so that a run directory is readable
  * whatever moment the harness is stopped at.
  */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
+  // One temporary name per write: two writes of the same file under way at once (run.json saved
+  // by a step while another save is in flight) must not rename each other's file away.
+  const tmp = `${path}.${process.pid}.${++writes}.tmp`;
   await writeFile(tmp, content);
   await rename(tmp, path);
 }

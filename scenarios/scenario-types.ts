@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { UserConfig } from '../core/config.js';
 import { awsSchema } from './aws/aws-config.js';
+import { parseTablePattern } from '../validate/table-patterns.js';
 
 /** Where a role's server comes from. `version` of embedded: `15`, `16.4`, `16`, `17` (npm packages). */
 export const providerSpecSchema = z.discriminatedUnion('provider', [
@@ -21,6 +22,40 @@ export const stepSpecSchema = z
   })
   .passthrough();
 export type StepSpec = z.infer<typeof stepSpecSchema>;
+
+/**
+ * Data validation in a rehearsal (validate/): `true`/`false`, or what to compare and when. Default
+ * on for `logical-bluegreen`, `dump-restore` and `pg-upgrade` with `mode: copy`, off otherwise.
+ */
+const tablePattern = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    try {
+      parseTablePattern(text, 'pattern');
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+    }
+  });
+
+export const dataSpecSchema = z.union([
+  z.boolean(),
+  z
+    .object({
+      /** On or off; default the action's (see above). */
+      enabled: z.boolean().optional(),
+      /** Tables compared (`schema.table` or `table`, `*` and `?` wildcards); default every user table. */
+      tables: z.array(tablePattern).optional(),
+      /** Tables not compared (same patterns). The soak's schema `cutover` never is. */
+      exclude: z.array(tablePattern).optional(),
+      /** Logical blue/green: at the `switchover` (writes stopped, green caught up; default) or just `after-switchover`. */
+      when: z.enum(['switchover', 'after-switchover']).default('switchover'),
+      /** In-place upgrades: rows per stored digest bucket (default 10,000): smaller localises a difference more finely, at a larger snapshot. */
+      rowsPerBucket: z.number().int().positive().optional(),
+    })
+    .strict(),
+]);
+export type DataSpec = z.output<typeof dataSpecSchema>;
 
 export const scenarioSchema = z
   .object({
@@ -52,6 +87,8 @@ export const scenarioSchema = z
     config: z.custom<UserConfig>((v) => typeof v === 'object' && v !== null).optional(),
     /** CloudWatch: the RDS/Aurora resources whose metrics join the report, and publishing the soak (docs/cloudwatch.md). */
     aws: awsSchema.optional(),
+    /** Data validation of the steps (rows compared, blue against green, or digests around an in-place upgrade): docs/scenarios.md. */
+    data: dataSpecSchema.optional(),
     steps: z.array(stepSpecSchema).min(1),
   })
   .strict();

@@ -21,6 +21,8 @@ export const DEFAULT_COMPARE: CompareOptions = { maxListed: 100, maxValueChars: 
 
 /** Bits added at least when a bucket too large to fetch is split: 64 sub-buckets. */
 const SPLIT_BITS = 6;
+/** Sub-buckets one split of scattered differences may return per side (their digests are held in memory). */
+const MAX_SPLIT_BUCKETS = 1 << 18;
 const MAX_BITS = 62;
 /** Keys per detail query (each key column is one parameter; PostgreSQL allows 65,535). */
 const KEYS_PER_DETAIL = 200;
@@ -39,6 +41,7 @@ interface Bucket {
 }
 
 const rowsOf = (b: Bucket): number => Math.max(b.source, b.target);
+const sumRows = (buckets: Bucket[]): number => buckets.reduce((n, b) => n + rowsOf(b), 0);
 
 type BucketRow = {
   kh: string;
@@ -52,6 +55,12 @@ export interface Sides {
   target: Session;
 }
 
+/** Where one table's comparison is: source rows digested so far, differences counted so far. */
+export interface TableProgress {
+  rows: number;
+  differences: number;
+}
+
 /**
  * Compares one table on two sessions, each already inside its REPEATABLE READ snapshot. First one
  * scan per side groups every row into buckets by key hash (count and sum of row hashes each,
@@ -60,7 +69,7 @@ export interface Sides {
  * level); the rows of the others are fetched as (key hash, row hash, key text) and matched in
  * Node; whole rows are read, by key, only for the changed rows listed.
  */
-export async function compareTable(plan: TablePlan, sides: Sides, options: CompareOptions = DEFAULT_COMPARE): Promise<TableResult> {
+export async function compareTable(plan: TablePlan, sides: Sides, options: CompareOptions = DEFAULT_COMPARE, onProgress?: (p: TableProgress) => void): Promise<TableResult> {
   const started = performance.now();
   const bits = initialBits(plan.estimatedRows, options.rowsPerBucket);
   const [source, target] = await both(sides, (session, side) => digests(session, bucketDigestSql(plan, side, bits)));
@@ -83,17 +92,27 @@ export async function compareTable(plan: TablePlan, sides: Sides, options: Compa
     notes: [...plan.notes],
     durationMs: 0,
   };
+  const progress = (): void => onProgress?.({ rows: result.sourceRows ?? 0, differences: result.missing + result.extra + result.changed });
+  progress();
   let differing = differingBuckets(bits, source, target);
   result.buckets = { total: new Set([...source.keys(), ...target.keys()]).size, differing: differing.length };
   const leaves: Bucket[] = [];
   const oneSided: Bucket[] = [];
+  let splitAllHelps = true;
   while (differing.length > 0) {
     // A bucket empty on one side needs no matching: every row of the other side differs.
     oneSided.push(...differing.filter((b) => b.source === 0 || b.target === 0));
-    const twoSided = differing.filter((b) => b.source > 0 && b.target > 0);
-    const small = twoSided.filter((b) => rowsOf(b) <= options.leafRows || b.bits >= MAX_BITS);
-    const large = twoSided.filter((b) => !small.includes(b));
-    leaves.push(...small);
+    const twoSided = differing.filter((b) => b.source > 0 && b.target > 0 && b.bits < MAX_BITS);
+    leaves.push(...differing.filter((b) => b.source > 0 && b.target > 0 && b.bits >= MAX_BITS));
+    // Differences scattered over many buckets (1,000 in 10M rows hit 1,000 buckets of 600 rows):
+    // one more scan that splits them all 64 ways leaves about one small bucket per difference,
+    // where fetching every row of those buckets would take a scan per batch of `rowsPerFetch`.
+    // When most rows differ, splitting finds as many rows to fetch: it is tried once, then not.
+    const toFetch = sumRows(twoSided);
+    const splitAll = splitAllHelps && toFetch > options.rowsPerFetch && twoSided.length << SPLIT_BITS <= MAX_SPLIT_BUCKETS;
+    const large = splitAll ? twoSided : twoSided.filter((b) => rowsOf(b) > options.leafRows);
+    const splitting = new Set(large);
+    leaves.push(...twoSided.filter((b) => !splitting.has(b)));
     if (large.length === 0) break;
     differing = [];
     for (const [parentBits, group] of byBits(large)) {
@@ -104,13 +123,16 @@ export async function compareTable(plan: TablePlan, sides: Sides, options: Compa
       const [s, t] = await both(sides, (session, side) => digests(session, bucketDigestSql(plan, side, childBits, parentBits), [values]));
       differing.push(...differingBuckets(childBits, s, t));
     }
+    if (splitAll && sumRows(differing.filter((b) => b.source > 0 && b.target > 0)) > toFetch / 2) splitAllHelps = false;
   }
   for (const batch of batches(leaves, options.rowsPerFetch)) {
     const [s, t] = await both(sides, (session, side) => session.query<BucketRow>(bucketRowsSql(plan, side, batch.bits), [batch.values]));
     if (plan.key.length > 0) await matchKeyed(plan, sides, s, t, result, options);
     else matchMultiset(plan, s, t, result, options);
+    progress();
   }
   await oneSidedRows(plan, sides, oneSided, result, options);
+  progress();
   if (result.missing + result.extra + result.changed > 0 || plan.columnsDiffer) result.status = 'different';
   result.durationMs = Math.round(performance.now() - started);
   return result;

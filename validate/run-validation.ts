@@ -3,7 +3,7 @@ import { type Endpoint, publicEndpoint } from '../core/endpoint.js';
 import type { Session } from '../core/session.js';
 import { openSnapshotSession } from './snapshot-session.js';
 import { readCatalog } from './catalog.js';
-import { compareTable, DEFAULT_COMPARE, type CompareOptions, type Sides } from './compare-table.js';
+import { compareTable, DEFAULT_COMPARE, type CompareOptions, type Sides, type TableProgress } from './compare-table.js';
 import type { TableResult, ValidationResult, ValidationSummary } from './result.js';
 import { planValidation, type TablePlan, type UnplannedTable } from './table-plan.js';
 import type { TablePattern } from './table-patterns.js';
@@ -20,7 +20,7 @@ export interface ValidateOptions {
   /** Per statement; one digest scans a whole table. Default 1 hour. (Lock waits: 2 s, then that table is an error.) */
   statementTimeoutMs?: number;
   signal?: AbortSignal;
-  /** Progress while a table is compared and as each ends (not awaited; must not throw). */
+  /** Progress: at the start, as each table starts, after its digest scans and each batch of rows, as it ends (called in line, not awaited; what it throws is ignored). */
   onProgress?: (progress: ValidationProgress) => void;
   /** Called as each table ends (awaited). */
   onTable?: (result: TableResult) => void | Promise<void>;
@@ -71,8 +71,29 @@ export async function validateData(options: ValidateOptions): Promise<Validation
 
   const tables: TableResult[] = plan.unplanned.map(unplannedResult);
   for (const t of tables) await options.onTable?.(t);
+  // Progress counts every table (those on one side only are done at once) and the rows and
+  // differences of the tables done plus the one being compared.
+  const done = { tables: tables.length, rows: 0, differences: 0 };
+  const tablesTotal = plan.unplanned.length + plan.tables.length;
+  const report = (table: string | undefined, current: TableProgress = { rows: 0, differences: 0 }): void => {
+    if (!options.onProgress) return;
+    try {
+      options.onProgress({
+        tablesDone: done.tables,
+        tablesTotal,
+        ...(table === undefined ? {} : { table }),
+        rowsCompared: done.rows + current.rows,
+        differences: done.differences + current.differences,
+        elapsedMs: Math.round(performance.now() - started),
+      });
+    } catch {
+      // A progress line that fails must not stop a validation.
+    }
+  };
+  report(undefined);
   let stopped: { info: ErrorInfo; short: string } | undefined;
   for (const table of plan.tables) {
+    const name = `${table.schema}.${table.name}`;
     let result: TableResult;
     const notCompared = (reason: string): TableResult => ({ ...unplannedResult({ schema: table.schema, name: table.name, status: 'error', reason }), key: table.key });
     if (stopped) {
@@ -80,7 +101,8 @@ export async function validateData(options: ValidateOptions): Promise<Validation
     } else {
       try {
         options.signal?.throwIfAborted();
-        result = await compareWithSavepoint(table, sides, compare);
+        report(name);
+        result = await compareWithSavepoint(table, sides, compare, (p) => report(name, p));
       } catch (error) {
         // The run's own failure (a server gone, Ctrl-C): what was compared stays, the rest is listed as not compared.
         const cause: unknown = options.signal?.aborted ? options.signal.reason : error;
@@ -90,6 +112,10 @@ export async function validateData(options: ValidateOptions): Promise<Validation
     }
     result.notes.unshift(...notes);
     tables.push(result);
+    done.tables++;
+    done.rows += result.sourceRows ?? 0;
+    done.differences += result.missing + result.extra + result.changed;
+    report(undefined);
     await options.onTable?.(result);
   }
   // Read-only: ending the snapshot cannot lose anything, so a failure here changes no result.
@@ -114,10 +140,10 @@ export async function validateData(options: ValidateOptions): Promise<Validation
  * timeout) is its result and the snapshot goes on; when the savepoint cannot be rolled back the
  * session itself is lost, and the error is the run's.
  */
-async function compareWithSavepoint(table: TablePlan, sides: Sides, compare: CompareOptions): Promise<TableResult> {
+async function compareWithSavepoint(table: TablePlan, sides: Sides, compare: CompareOptions, onProgress: (p: TableProgress) => void): Promise<TableResult> {
   await both(sides, (s) => s.query('SAVEPOINT cutover_table'));
   try {
-    const result = await compareTable(table, sides, compare);
+    const result = await compareTable(table, sides, compare, onProgress);
     await both(sides, (s) => s.query('RELEASE SAVEPOINT cutover_table'));
     return result;
   } catch (error) {

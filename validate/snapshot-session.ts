@@ -10,7 +10,12 @@ import { SESSION_SETTINGS } from './canonical.js';
  * `hash & mask` over a million rows and sorts them all (on disk) where a hash aggregate of a few
  * thousand buckets fits in memory. Validation's queries never need a sort.
  */
-const PLANNER_SETTINGS: Readonly<Record<string, string>> = { enable_sort: 'off' };
+const PLANNER_SETTINGS: Readonly<Record<string, string>> = {
+  enable_sort: 'off',
+  // Room for the hash aggregate of the largest digest (2^20 buckets, about 100 MB with the
+  // default hash_mem_multiplier of 2) without spilling to disk; a few thousand buckets use a few MB.
+  work_mem: '64MB',
+};
 
 /**
  * A scan of a large table sends nothing until it ends, so a server would not notice that the

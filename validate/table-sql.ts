@@ -1,4 +1,5 @@
 import { displaySql, KEY_HASH_FUNCTIONS } from './canonical.js';
+import { rowHashOf } from './row-hash.js';
 import { qualifiedName, quoteIdent } from './sql-ident.js';
 import type { TablePlan } from './table-plan.js';
 
@@ -31,10 +32,12 @@ function column(alias: string, name: string): string {
   return `${alias}.${quoteIdent(name)}`;
 }
 
-/** The hash of the whole row over its canonical forms (`alias` names the table). */
+/** The hash of the whole row over its canonical forms (`alias` names the table): row-hash.ts. */
 export function rowHashSql(plan: TablePlan, side: Side, alias = 't'): string {
-  const forms = plan.columns.map((c) => c[side](column(alias, c.name)));
-  return `hash_record_extended(ROW(${forms.join(', ')}), ${ROW_SEED})`;
+  return rowHashOf(
+    plan.columns.map((c) => ({ family: c.family, form: c[side](column(alias, c.name)), column: column(alias, c.name) })),
+    ROW_SEED,
+  );
 }
 
 /** The hash of the key over its canonical forms; the row hash when the table has no key. */

@@ -11,3 +11,4 @@ export { alignPlans, countChanges, type AlignedPlanNode, type PlanChange } from 
 export { DEFAULT_TIME_RATIO, betterBelow, ratioOf, ratioClass } from './ratio.js';
 export { SECTIONS_CSS } from './sections-style.js';
 export { cloudwatchSectionHtml } from './cloudwatch-section.js';
+export { dataSectionHtml, dataSectionMarkdown, dataRecordTitle } from './data-section.js';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { DataValidationRecord } from '../../run/manifest.js';
 import type { Cluster, Topology } from '../topology/cluster.js';
 import type { EndpointSwitch } from '../endpoint-switch/switch-types.js';
 import type { ProviderSpec, Scenario } from '../scenario-types.js';
@@ -60,6 +61,11 @@ export interface ActionContext {
    * green acknowledged after the resume (see captureResumePoint).
    */
   markResume(cluster: Cluster, previous?: Cluster): Promise<void>;
+  /**
+   * Records a data validation the step ran (`data` in run.json; the runner adds the step's number).
+   * Absent where no run collects them (an action run on its own in a test).
+   */
+  recordData?(record: Omit<DataValidationRecord, 'step'>): void;
 }
 
 /** One kind of step: validated parameters, then `run`. Throwing fails the step (the run stops cleanly). */

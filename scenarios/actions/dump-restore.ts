@@ -13,6 +13,8 @@ import { toolsBindirOf } from '../upgrade/tool-bindir.js';
 import { quoteIdentifier } from '../../load/sql-ident.js';
 import { upgradeProblems } from './upgrade-rules.js';
 import { defineAction } from './action-types.js';
+import { dataSettings } from '../data/data-settings.js';
+import { validateStepData } from '../data/step-validation.js';
 
 /** The target version's client tools a dump and restore needs. */
 const TOOLS = ['pg_dump', 'pg_dumpall', 'pg_restore', 'psql', 'vacuumdb'] as const;
@@ -108,6 +110,10 @@ export const dumpRestoreAction = defineAction({
       ctx.log(`dump-restore: no endpoint switch; clients must be repointed to green (port ${greenEndpoint.port}); blue's database stays read-only`);
     }
     ctx.writerMoved(green.role);
+
+    // Blue against green (default on): blue keeps what it had at the block, so any difference is the copy's.
+    const data = dataSettings(ctx.scenario, true);
+    if (data) await validateStepData(ctx, { action: 'dump-restore', source: blue, target: green, at: 'after-step', settings: data });
   },
 });
 

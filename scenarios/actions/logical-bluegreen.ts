@@ -10,6 +10,8 @@ import { LagSampler } from '../logical/lag-sampler.js';
 import { upgradeProblems } from './upgrade-rules.js';
 import { defineAction, type ActionContext } from './action-types.js';
 import { durationParam } from './duration-param.js';
+import { dataSettings } from '../data/data-settings.js';
+import { validateStepData } from '../data/step-validation.js';
 
 /**
  * `logical-bluegreen`: what RDS Blue/Green does, on local servers. Green (the scenario's `green`,
@@ -105,7 +107,12 @@ export const logicalBluegreenAction = defineAction({
       await initialCopy(ctx, r, p.catchUpTimeout);
       await readyGreen(ctx, r);
       await catchUp(ctx, r, p.catchUpLagBytes, p.catchUpTimeout);
-      const { blueFinalLsn } = await switchover(ctx, sw, r, { ...p, drainTimeoutMs: p.catchUpTimeout });
+      // Data validation (default on): blue against green while clients are held, or just after the switchover.
+      const data = dataSettings(ctx.scenario, true);
+      const validate = async (at: 'switchover' | 'after-switchover'): Promise<void> => {
+        if (data) await validateStepData(ctx, { action: 'logical-bluegreen', source: blue, target: green, at, settings: data });
+      };
+      const { blueFinalLsn } = await switchover(ctx, sw, r, { ...p, drainTimeoutMs: p.catchUpTimeout, ...(data?.when === 'switchover' ? { whileHeld: () => validate('switchover') } : {}) });
       ctx.phase('cleanup');
       if (!p.dropAtSwitch) {
         // Without the drain, green still receives what it lacked (late writes) before replication stops.
@@ -117,6 +124,7 @@ export const logicalBluegreenAction = defineAction({
         await dropReplication(r);
       }
       replicating = false;
+      if (data?.when === 'after-switchover') await validate('after-switchover');
     } finally {
       await stopSampler();
       // Never leave a slot on blue: it would hold WAL for as long as blue runs.

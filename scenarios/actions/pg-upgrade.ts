@@ -13,6 +13,9 @@ import { recoverBlue } from '../upgrade/recover-blue.js';
 import { hasTools } from '../upgrade/tool-bindir.js';
 import { upgradeProblems } from './upgrade-rules.js';
 import { defineAction, type ActionContext } from './action-types.js';
+import { dataSettings } from '../data/data-settings.js';
+import { validateStepData } from '../data/step-validation.js';
+import { freePort } from '../providers/free-port.js';
 
 /** What the new installation must hold for pg_upgrade and the phases after it. */
 const GREEN_TOOLS = ['pg_upgrade', 'postgres', 'initdb', 'pg_ctl', 'vacuumdb'] as const;
@@ -112,8 +115,29 @@ export const pgUpgradeAction = defineAction({
     const updates = await updateExtensions(green);
     ctx.detail('extensionUpdates', updates);
     for (const u of updates) ctx.log(`pg-upgrade: ${u.database}: ALTER EXTENSION ${u.extension} UPDATE (${u.from} -> ${u.to})`);
+
+    // --copy leaves blue's data directory intact: started on another port, it is compared with
+    // green (default on). --link leaves no blue: the run compares digests instead (scenarios/data/).
+    const data = p.mode === 'copy' ? dataSettings(ctx.scenario, true) : undefined;
+    if (data) await validateAgainstOldBlue(ctx, blue, green, data);
   },
 });
+
+/** Starts the old blue (intact after --copy) on a free port, compares it with green, stops it again. */
+async function validateAgainstOldBlue(ctx: ActionContext, blue: Cluster, green: Cluster, data: NonNullable<ReturnType<typeof dataSettings>>): Promise<void> {
+  const server = blue.local;
+  if (!server) return;
+  ctx.phase('start-old-blue');
+  const port = server.port;
+  server.port = await freePort();
+  try {
+    await server.start();
+    await validateStepData(ctx, { action: 'pg-upgrade', source: blue, target: green, at: 'after-step', settings: data });
+  } finally {
+    await server.stop('fast').catch((e: unknown) => ctx.log(`pg-upgrade: could not stop the old blue after the comparison: ${e instanceof Error ? e.message : String(e)}`));
+    server.port = port;
+  }
+}
 
 /** The new installation: the scenario's green, a bindir with pg_upgrade. */
 function greenBindir(spec: ProviderSpec | undefined): string {

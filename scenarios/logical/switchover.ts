@@ -16,12 +16,15 @@ export interface SwitchoverOptions {
   drainTimeoutMs: number;
   /** Increments each sequence is set past blue's last value on green. */
   sequenceMargin: number;
+  /** Runs while clients are held, after the drain (green caught up) and before they resume: data validation. */
+  whileHeld?: () => Promise<void>;
 }
 
 /**
  * The switchover of a logical blue/green, each part a timed phase: `block` (clients stopped at
  * the switch; after a hard cut, blue's own sessions are terminated so nothing commits later),
- * `drain` (the subscription confirms blue's final WAL position), `sequences` (advanced on green),
+ * `drain` (the subscription confirms blue's final WAL position), `validate-data` when asked (blue and
+ * green compared with writes stopped), `sequences` (advanced on green),
  * `repoint` (the switch and the writer move to green), `resume`, then `resume-point` (what green
  * lacked at that moment, for late writes). A failure before the repoint sends clients back to
  * blue, so a failed switchover leaves the load where it was.
@@ -51,6 +54,8 @@ export async function switchover(ctx: ActionContext, sw: EndpointSwitch, r: Repl
       ctx.phase('drop-subscription');
       await dropReplication(r);
     }
+    // Its time is part of the hold: the pause (or outage) grows by it.
+    if (o.whileHeld) await o.whileHeld();
 
     ctx.phase('sequences');
     {

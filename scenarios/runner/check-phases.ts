@@ -4,6 +4,8 @@ import { writeSnapshot, type Snapshot } from '../../checks/snapshot.js';
 import type { ManifestPart } from '../../run/manifest-part.js';
 import { POST_SNAPSHOT_FILE, PRE_SNAPSHOT_FILE } from '../../run/run-files.js';
 import type { Cluster } from '../topology/cluster.js';
+import type { StoredDigests } from '../../validate/stored-digests.js';
+import { inPlaceStep, recomputeDigests, storeDigests } from '../data/run-digests.js';
 import { noteOnFailedStep } from './failed-step-note.js';
 import { checkAbort, topologyOf, type RunContext } from './run-context.js';
 
@@ -14,7 +16,13 @@ export async function preChecks(run: RunContext): Promise<ManifestPart> {
   const blue = topology.get('blue');
   run.log(`pre-checks on blue (${describe(blue)})`);
   const pre = await runSuite({ endpoint: blue.endpoint(), suite: 'pre', config: run.held.checks });
-  await writeSnapshot(join(run.runDir, PRE_SNAPSHOT_FILE), pre);
+  // Before an in-place upgrade (nothing of blue is left to compare with after it): per-bucket digests, kept in the snapshot.
+  if (inPlaceStep(run.scenario, run.steps) !== undefined) {
+    const digests = await storeDigests(run.scenario, blue, run.signal);
+    run.held.digests = digests;
+    run.log(`data digests: ${digests.tables.length} table(s), ${digests.tables.reduce((n, t) => n + t.rows, 0)} rows, in ${digests.durationMs} ms`);
+  }
+  await writeSnapshot(join(run.runDir, PRE_SNAPSHOT_FILE), withDigests(pre, run.held.digests));
   run.log(`pre-checks: ${summarise(pre)} on PostgreSQL ${pre.server.version}`);
   return { files: { preSnapshot: PRE_SNAPSHOT_FILE } };
 }
@@ -30,12 +38,23 @@ export async function postChecks(run: RunContext): Promise<ManifestPart> {
   run.log(`post-checks on ${writer.role} (${describe(writer)})`);
   try {
     const post = await runSuite({ endpoint: writer.endpoint(), suite: 'post', config: run.held.checks });
-    await writeSnapshot(join(run.runDir, POST_SNAPSHOT_FILE), post);
+    const stored = run.held.digests;
+    const step = inPlaceStep(run.scenario, run.steps);
+    const recomputed = stored && step !== undefined ? await recomputeDigests(run.scenario, stored, writer, step, run.signal) : undefined;
+    await writeSnapshot(join(run.runDir, POST_SNAPSHOT_FILE), withDigests(post, recomputed?.digests));
     run.log(`post-checks: ${summarise(post)} on PostgreSQL ${post.server.version}`);
-    return { files: { postSnapshot: POST_SNAPSHOT_FILE } };
+    if (!recomputed) return { files: { postSnapshot: POST_SNAPSHOT_FILE } };
+    const { result } = recomputed.record;
+    run.log(`data digests after the upgrade: ${result.outcome.toUpperCase()} (${result.summary.different} table(s) differ, in ${recomputed.digests.durationMs} ms)`);
+    return { files: { postSnapshot: POST_SNAPSHOT_FILE }, data: [...(run.manifest.data ?? []), recomputed.record] };
   } catch (error) {
     return { steps: noteOnFailedStep(run, 'post-checks', error) };
   }
+}
+
+/** The snapshot with its data digests as a section of its own (`dataDigests`), read back by nothing but people and tools. */
+function withDigests(snapshot: Snapshot, digests: StoredDigests | undefined): Snapshot {
+  return digests ? Object.assign({ ...snapshot }, { dataDigests: digests }) : snapshot;
 }
 
 function describe(c: Cluster): string {

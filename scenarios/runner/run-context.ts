@@ -12,6 +12,7 @@ import type { ResumePoint } from '../late-writes.js';
 import type { Scenario } from '../scenario-types.js';
 import type { ProvisionedCluster } from '../topology/provision.js';
 import type { RunTopology } from '../topology/topology.js';
+import type { StoredDigests } from '../../validate/stored-digests.js';
 
 /** What every phase of a run is given: the scenario, validated, and the run's directory, log and manifest so far. */
 export interface RunContext {
@@ -46,6 +47,8 @@ export interface RunHeld {
   cloudwatch?: RunCloudWatch;
   /** Resume points of switchovers, with the position of the step that took each. */
   resumePoints: { step: number; point: ResumePoint }[];
+  /** Per-bucket data digests the pre-checks stored on blue, recomputed after an in-place upgrade. */
+  digests?: StoredDigests;
 }
 
 /** The run's servers; once blue is provisioned, always there. */

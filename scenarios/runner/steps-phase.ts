@@ -1,4 +1,4 @@
-import type { StepRecord } from '../../run/manifest.js';
+import type { DataValidationRecord, StepRecord } from '../../run/manifest.js';
 import type { ManifestPart } from '../../run/manifest-part.js';
 import type { Cluster } from '../topology/cluster.js';
 import { captureResumePoint } from '../late-writes.js';
@@ -15,7 +15,9 @@ import { runStep, skippedStep, type RunServices } from './run-step.js';
 export async function runSteps(run: RunContext): Promise<ManifestPart> {
   const { log, signal } = run;
   const topology = topologyOf(run);
-  const services = stepServices(run);
+  // Data validations the steps ran, in order (run.json `data`).
+  const data: DataValidationRecord[] = [...(run.manifest.data ?? [])];
+  const services = stepServices(run, data);
   const steps: StepRecord[] = [...run.manifest.steps];
   let failed: StepRecord | undefined;
   for (const step of run.steps) {
@@ -31,7 +33,7 @@ export async function runSteps(run: RunContext): Promise<ManifestPart> {
     if (record.status === 'failed' && signal.aborted) record.status = 'interrupted';
     steps.push(record);
     // The endpoints too: versions change at a restart.
-    await run.commit({ steps: [...steps], endpoints: endpointsOf(run.held.topology) });
+    await run.commit({ steps: [...steps], endpoints: endpointsOf(run.held.topology), ...(data.length ? { data: [...data] } : {}) });
     if (record.status === 'failed' || record.status === 'interrupted') {
       log(`${label} ${record.status}: ${record.error?.message ?? 'unknown error'}`);
       // An interruption is not the step's failure: the run reports it as interrupted.
@@ -41,11 +43,11 @@ export async function runSteps(run: RunContext): Promise<ManifestPart> {
       log(`${label}: ok in ${record.durationMs} ms`);
     }
   }
-  return { steps };
+  return { steps, ...(data.length ? { data } : {}) };
 }
 
 /** What the runner lends every step: servers, the switch, the log, and where writes go now. */
-function stepServices(run: RunContext): RunServices {
+function stepServices(run: RunContext, data: DataValidationRecord[]): RunServices {
   const { scenario, runDir, log, signal, held } = run;
   const topology = topologyOf(run);
   return {
@@ -61,6 +63,11 @@ function stepServices(run: RunContext): RunServices {
       topology.writer = role;
       log(`writer: now ${role}`);
       void run.commit({ endpoints: endpointsOf(topology) }).catch(() => {});
+    },
+    recordData(record) {
+      // The step calling this is still running: its record will be the next one (1-based: its length + 1).
+      // Committed with the step's record (one write of run.json at a time).
+      data.push({ step: run.manifest.steps.length + 1, ...record });
     },
     async markResume(cluster: Cluster, previous?: Cluster) {
       // The step calling this is still running: its record will be the next one.

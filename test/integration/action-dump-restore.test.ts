@@ -78,7 +78,7 @@ describe.skipIf(!lab)(`dump-restore 15 -> 18 on lab servers${lab ? '' : ' (skipp
     await writer.stop();
     console.log(`dump-restore 15 -> 18 (read-only block): ${timings(step)}; ${writer.acked.length} acked, ${writer.failed()} refused`);
     expect(step.error, step.thrown instanceof Error ? step.thrown.message : undefined).toBeUndefined();
-    expect(step.phases.map((p) => p.name)).toEqual(['provision', 'block', 'dump', 'restore', 'analyze', 'switch']);
+    expect(step.phases.map((p) => p.name)).toEqual(['provision', 'block', 'dump', 'restore', 'analyze', 'switch', 'validate-data']);
     const green = ctx.topology.get('green');
     expect(green.major).toBe(18);
     expect(ctx.topology.writer).toBe('green');

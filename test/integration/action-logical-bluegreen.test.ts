@@ -182,7 +182,7 @@ async function eventIds(db: Session): Promise<Set<string>> {
 describe.skipIf(!green17)('logical-bluegreen 15 -> 17 with the soak running through it (skipped without the lab\'s PostgreSQL 17)', () => {
   it('hard cut: an outage window, zero lost, every phase timed, sequences advanced, replication dropped', async () => {
     const r = await rehearse({ style: 'hard' });
-    expect(phaseNames(r.record)).toEqual(['schema', 'publish', 'initial-copy', 'materialized-views', 'analyze', 'catch-up', 'block', 'drain', 'sequences', 'repoint', 'resume', 'resume-point', 'cleanup']);
+    expect(phaseNames(r.record)).toEqual(['schema', 'publish', 'initial-copy', 'materialized-views', 'analyze', 'catch-up', 'block', 'drain', 'validate-data', 'sequences', 'repoint', 'resume', 'resume-point', 'cleanup']);
     expect(r.details.style).toBe('hard');
     expect(r.details.subscription).toMatch(/^cutover_bluegreen_/);
     expect(r.details.replicaIdentityFull).toEqual(['cutover.events']);
@@ -237,7 +237,7 @@ describe.skipIf(!green17)('logical-bluegreen 15 -> 17 with the soak running thro
 
   it.skipIf(!pgbouncer)('broken variant (no wait for catch-up, replication dropped at the switch): the lost events are reported exactly', async () => {
     const r = await rehearse({ style: 'pause', params: { waitForCatchUp: false, dropAtSwitch: true }, onPhase: holdApply });
-    expect(phaseNames(r.record)).toEqual(['schema', 'publish', 'initial-copy', 'materialized-views', 'analyze', 'catch-up', 'block', 'drop-subscription', 'sequences', 'repoint', 'resume', 'resume-point', 'cleanup']);
+    expect(phaseNames(r.record)).toEqual(['schema', 'publish', 'initial-copy', 'materialized-views', 'analyze', 'catch-up', 'block', 'drop-subscription', 'validate-data', 'sequences', 'repoint', 'resume', 'resume-point', 'cleanup']);
     expect(r.verification.lost).toBeGreaterThanOrEqual(10);
     // Exactly the acknowledged ids blue has and green lacks (a pause leaves no write in doubt).
     await using blueDb = await r.blue.admin();

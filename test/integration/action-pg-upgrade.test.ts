@@ -54,7 +54,7 @@ describe.skipIf(!lab)(`pg-upgrade on lab servers${lab ? '' : ' (skipped: the upg
       console.log(`pg-upgrade 15 -> ${c.to} --${c.mode}: ${timings(step)}`);
       expect(step.error, step.thrown instanceof Error ? step.thrown.message : undefined).toBeUndefined();
       expect(step.status).toBe('ok');
-      expect(step.phases.map((p) => p.name)).toEqual(['provision', 'check', 'stop', 'upgrade', 'start', 'analyze', 'extensions']);
+      expect(step.phases.map((p) => p.name)).toEqual(['provision', 'check', 'stop', 'upgrade', 'start', 'analyze', 'extensions', ...(c.mode === 'copy' ? ['start-old-blue', 'validate-data'] : [])]);
 
       const green = ctx.topology.get('green');
       expect(ctx.topology.writer).toBe('green');

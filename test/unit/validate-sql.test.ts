@@ -92,7 +92,13 @@ const PLAN: TablePlan = {
 describe('table SQL', () => {
   it('hashes the key and the row over the canonical forms, with quoted identifiers', () => {
     expect(keyHashSql(PLAN, 'source')).toBe('hash_record_extended(ROW(T(t."region"), t."at"), 0)');
-    expect(rowHashSql(PLAN, 'target')).toBe('hash_record_extended(ROW(T(t."region"), t."at", I(t."v")), 1)');
+    // Each column by its type's own hash function, seeded by its position, xor-ed and mixed once more.
+    expect(rowHashSql(PLAN, 'target')).toBe(
+      'hashint8extended(COALESCE(hashtextextended(T(t."region"), 2), 0) # COALESCE(timestamp_hash_extended(t."at", 3), 0) # COALESCE(hashint8extended(I(t."v"), 4), 0), 1)',
+    );
+    // A column without a callable hash function for its form goes into one record.
+    const other = { ...PLAN, columns: [...PLAN.columns, { name: 'b', family: 'bytea', source: (x: string) => x, target: (x: string) => x, sourceType: 'bytea', targetType: 'bytea' }] };
+    expect(rowHashSql(other, 'source')).toContain(' # hash_record_extended(ROW(t."b"), 1), 1)');
     expect(keyHashSql({ ...PLAN, key: [] }, 'source')).toBe(rowHashSql(PLAN, 'source'));
     // A key of one integer, text or uuid column calls its hash function without a record around it.
     expect(keyHashSql({ ...PLAN, key: ['v'] }, 'target')).toBe('hashint8extended(I(t."v"), 0)');
