@@ -2,6 +2,7 @@ import { CutoverError } from '../core/errors.js';
 import { describeEndpoint } from '../core/endpoint.js';
 import { resolveEndpoint } from '../core/resolve-endpoint.js';
 import { parseTablePatterns, validateData, type TableResult, type ValidationProgress, type ValidationResult } from '../validate/index.js';
+import { keyText } from '../validate/result.js';
 import { buildValidateReport, validateExitCode, type ValidateReport } from '../reports/validate-report.js';
 import { renderValidateHtml, renderValidateJson, renderValidateJunit, renderValidateMarkdown } from '../reports/validate-render.js';
 import type { CliRuntime } from './runtime.js';
@@ -180,11 +181,6 @@ function printSummary(runtime: CliRuntime, report: ValidateReport, written: stri
   for (const path of written) out(`wrote ${plain(path)}`);
 }
 
-function keyText(key: Record<string, string | null>): string {
-  return Object.entries(key)
-    .map(([k, v]) => `${k}=${v === null ? 'NULL' : v}`)
-    .join(', ');
-}
 
 function valueText(v: { text: string | null; length?: number }): string {
   if (v.text === null) return 'NULL';

@@ -72,14 +72,16 @@ export interface BuildDiffReportOptions {
   generatedAt?: string;
 }
 
+/** Each finding with how it fared at the gate (by id): failing, allowed or ok. */
+export function withGateOutcomes(findings: readonly Finding[], gate: Pick<GateResult, 'failing' | 'allowed'>): ReportFinding[] {
+  const failing = new Set(gate.failing.map((f) => f.id));
+  const allowed = new Set(gate.allowed.map((f) => f.id));
+  return findings.map((f) => ({ ...f, gate: failing.has(f.id) ? 'failing' : allowed.has(f.id) ? 'allowed' : 'ok' }));
+}
+
 /** Assembles the report model of a diff from the snapshots, the findings and the gate's result. */
 export function buildDiffReport(o: BuildDiffReportOptions): DiffReport {
-  const failing = new Set(o.gate.failing.map((f) => f.id));
-  const allowed = new Set(o.gate.allowed.map((f) => f.id));
-  const findings: ReportFinding[] = o.findings.map((f) => ({
-    ...f,
-    gate: failing.has(f.id) ? 'failing' : allowed.has(f.id) ? 'allowed' : 'ok',
-  }));
+  const findings = withGateOutcomes(o.findings, o.gate);
   return {
     kind: 'cutover.findings',
     schemaVersion: 1,

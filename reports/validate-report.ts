@@ -2,7 +2,7 @@ import { toolVersion } from '../core/tool-version.js';
 import type { Severity } from '../checks/finding.js';
 import { dataFindingKind, dataFindings, type DataFindingKind } from '../validate/data-findings.js';
 import type { ValidationResult } from '../validate/result.js';
-import { countSeverities, type ReportFinding } from './diff-report.js';
+import { countSeverities, withGateOutcomes, type ReportFinding } from './diff-report.js';
 import { applyGate, type GatePolicy, type Verdict } from './gate.js';
 
 /** What the `cutover validate` renderers print, computed once: the result, its `data/*` findings and the gate's verdict. */
@@ -25,9 +25,7 @@ const NOT_COMPARED: ReadonlySet<DataFindingKind> = new Set(['error', 'stopped'])
 export function buildValidateReport(result: ValidationResult, policy: GatePolicy, generatedAt = new Date().toISOString()): ValidateReport {
   const all = dataFindings(result);
   const gate = applyGate(all, policy);
-  const failing = new Set(gate.failing);
-  const allowed = new Set(gate.allowed);
-  const findings: ReportFinding[] = all.map((f) => ({ ...f, gate: failing.has(f) ? 'failing' : allowed.has(f) ? 'allowed' : 'ok' }));
+  const findings = withGateOutcomes(all, gate);
   return {
     kind: 'cutover.validate',
     schemaVersion: 1,

@@ -1,4 +1,4 @@
-import type { TableResult, ValidationResult, ValidationSummary } from './result.js';
+import { summariseTables, tableResult, type TableResult, type ValidationResult } from './result.js';
 import { qualifiedName } from './sql-ident.js';
 import type { StoredDigests, TableDigests } from './stored-digests.js';
 
@@ -23,7 +23,7 @@ export function compareDigests(before: StoredDigests, after: StoredDigests): Val
   }
   for (const a of afterByTable.values()) tables.push(oneSided(a, 'only after the upgrade (no digests stored before it)', 'target'));
   tables.sort((x, y) => (x.table < y.table ? -1 : x.table > y.table ? 1 : 0));
-  const summary = summarise(tables);
+  const summary = summariseTables(tables);
   const startedAt = after.takenAt;
   return {
     source: { endpoint: before.endpoint, version: before.version },
@@ -36,25 +36,10 @@ export function compareDigests(before: StoredDigests, after: StoredDigests): Val
   };
 }
 
+
 function emptyResult(t: TableDigests): TableResult {
-  return {
-    table: t.table,
-    schema: t.schema,
-    name: t.name,
-    status: 'equal',
-    key: t.key,
-    // Localised to buckets, not to keys.
-    localised: false,
-    missing: 0,
-    extra: 0,
-    changed: 0,
-    missingRows: [],
-    extraRows: [],
-    changedRows: [],
-    multisetRows: [],
-    notes: [],
-    durationMs: 0,
-  };
+  // Localised to buckets, not to keys.
+  return tableResult({ schema: t.schema, name: t.name, status: 'equal', key: t.key, localised: false });
 }
 
 function oneSided(t: TableDigests, reason: string, side: 'source' | 'target'): TableResult {
@@ -96,19 +81,3 @@ function compareTable(b: TableDigests, a: TableDigests): TableResult {
   return result;
 }
 
-function summarise(tables: TableResult[]): ValidationSummary {
-  const count = (status: TableResult['status']): number => tables.filter((t) => t.status === status).length;
-  const sum = (f: (t: TableResult) => number | undefined): number => tables.reduce((n, t) => n + (f(t) ?? 0), 0);
-  return {
-    tables: tables.length,
-    equal: count('equal'),
-    different: count('different'),
-    missing: count('missing'),
-    errors: count('error'),
-    sourceRows: sum((t) => t.sourceRows),
-    targetRows: sum((t) => t.targetRows),
-    missingRows: sum((t) => t.missing),
-    extraRows: sum((t) => t.extra),
-    changedRows: sum((t) => t.changed),
-  };
-}

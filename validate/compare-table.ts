@@ -1,5 +1,5 @@
 import type { Session } from '../core/session.js';
-import type { ChangedRow, KeyedRow, MultisetRow, ShownValue, TableResult } from './result.js';
+import { tableResult, type ChangedRow, type KeyedRow, type MultisetRow, type ShownValue, type TableResult } from './result.js';
 import { bucketDigestSql, bucketRowsSql, rowDetailSql, type Side } from './table-sql.js';
 import type { TablePlan } from './table-plan.js';
 
@@ -73,8 +73,7 @@ export async function compareTable(plan: TablePlan, sides: Sides, options: Compa
   const started = performance.now();
   const bits = initialBits(plan.estimatedRows, options.rowsPerBucket);
   const [source, target] = await both(sides, (session, side) => digests(session, bucketDigestSql(plan, side, bits)));
-  const result: TableResult = {
-    table: `${plan.schema}.${plan.name}`,
+  const result = tableResult({
     schema: plan.schema,
     name: plan.name,
     status: 'equal',
@@ -82,16 +81,8 @@ export async function compareTable(plan: TablePlan, sides: Sides, options: Compa
     localised: plan.key.length > 0,
     sourceRows: total(source),
     targetRows: total(target),
-    missing: 0,
-    extra: 0,
-    changed: 0,
-    missingRows: [],
-    extraRows: [],
-    changedRows: [],
-    multisetRows: [],
     notes: [...plan.notes],
-    durationMs: 0,
-  };
+  });
   const progress = (): void => onProgress?.({ rows: result.sourceRows ?? 0, differences: result.missing + result.extra + result.changed });
   progress();
   let differing = differingBuckets(bits, source, target);

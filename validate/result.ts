@@ -86,3 +86,45 @@ export interface ValidationResult {
    */
   outcome: 'equal' | 'different' | 'incomplete';
 }
+
+/** A table's result with nothing found yet: zero counts, empty lists; the caller sets what it knows. */
+export function tableResult(o: Pick<TableResult, 'schema' | 'name' | 'status' | 'key' | 'localised'> & Partial<TableResult>): TableResult {
+  return {
+    table: `${o.schema}.${o.name}`,
+    missing: 0,
+    extra: 0,
+    changed: 0,
+    missingRows: [],
+    extraRows: [],
+    changedRows: [],
+    multisetRows: [],
+    notes: [],
+    durationMs: 0,
+    ...o,
+  };
+}
+
+/** The totals of a validation's tables. */
+export function summariseTables(tables: readonly TableResult[]): ValidationSummary {
+  const count = (status: TableResult['status']): number => tables.filter((t) => t.status === status).length;
+  const sum = (f: (t: TableResult) => number | undefined): number => tables.reduce((n, t) => n + (f(t) ?? 0), 0);
+  return {
+    tables: tables.length,
+    equal: count('equal'),
+    different: count('different'),
+    missing: count('missing'),
+    errors: count('error'),
+    sourceRows: sum((t) => t.sourceRows),
+    targetRows: sum((t) => t.targetRows),
+    missingRows: sum((t) => t.missing),
+    extraRows: sum((t) => t.extra),
+    changedRows: sum((t) => t.changed),
+  };
+}
+
+/** A row's key for people: `id=42, region=eu` (NULL spelled out). */
+export function keyText(key: Record<string, string | null>): string {
+  return Object.entries(key)
+    .map(([k, v]) => `${k}=${v === null ? 'NULL' : v}`)
+    .join(', ');
+}

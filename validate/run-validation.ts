@@ -4,7 +4,7 @@ import type { Session } from '../core/session.js';
 import { openSnapshotSession } from './snapshot-session.js';
 import { readCatalog } from './catalog.js';
 import { compareTable, DEFAULT_COMPARE, type CompareOptions, type Sides, type TableProgress } from './compare-table.js';
-import type { TableResult, ValidationResult, ValidationSummary } from './result.js';
+import { summariseTables, tableResult, type TableResult, type ValidationResult } from './result.js';
 import { planValidation, type TablePlan, type UnplannedTable } from './table-plan.js';
 import type { TablePattern } from './table-patterns.js';
 
@@ -122,7 +122,7 @@ export async function validateData(options: ValidateOptions): Promise<Validation
   if (!stopped) await both(sides, (s) => s.query('COMMIT')).catch(() => {});
   // Code-point order: the same on every machine, whatever its locale.
   tables.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
-  const summary = summarise(tables);
+  const summary = summariseTables(tables);
   return {
     source: { endpoint: publicEndpoint(options.source), version: sourceVersion },
     target: { endpoint: publicEndpoint(options.target), version: targetVersion },
@@ -163,39 +163,5 @@ function shortMessage(error: unknown): string {
 }
 
 function unplannedResult(t: UnplannedTable): TableResult {
-  return {
-    table: `${t.schema}.${t.name}`,
-    schema: t.schema,
-    name: t.name,
-    status: t.status,
-    key: [],
-    localised: false,
-    missing: 0,
-    extra: 0,
-    changed: 0,
-    missingRows: [],
-    extraRows: [],
-    changedRows: [],
-    multisetRows: [],
-    notes: [],
-    reason: t.reason,
-    durationMs: 0,
-  };
-}
-
-function summarise(tables: TableResult[]): ValidationSummary {
-  const count = (status: TableResult['status']): number => tables.filter((t) => t.status === status).length;
-  const sum = (f: (t: TableResult) => number | undefined): number => tables.reduce((n, t) => n + (f(t) ?? 0), 0);
-  return {
-    tables: tables.length,
-    equal: count('equal'),
-    different: count('different'),
-    missing: count('missing'),
-    errors: count('error'),
-    sourceRows: sum((t) => t.sourceRows),
-    targetRows: sum((t) => t.targetRows),
-    missingRows: sum((t) => t.missing),
-    extraRows: sum((t) => t.extra),
-    changedRows: sum((t) => t.changed),
-  };
+  return tableResult({ schema: t.schema, name: t.name, status: t.status, key: [], localised: false, reason: t.reason });
 }

@@ -1,6 +1,6 @@
 import { toolVersion } from '../../core/tool-version.js';
 import { applyGate, type GatePolicy, type Verdict } from '../gate.js';
-import { countSeverities, type ReportFinding } from '../diff-report.js';
+import { countSeverities, withGateOutcomes, type ReportFinding } from '../diff-report.js';
 import type { Severity } from '../../checks/finding.js';
 import type { CompatResult } from '../../scenarios/compat/compat-types.js';
 import { PG_UPGRADE_CHECK_ID } from '../../scenarios/compat/pg-upgrade-check.js';
@@ -40,9 +40,7 @@ export interface CompatReport {
 /** Applies the gate policy to a rehearsal's findings and assembles the report model. */
 export function buildCompatReport(result: CompatResult, policy: GatePolicy, generatedAt = new Date().toISOString()): CompatReport {
   const gate = applyGate(result.findings, policy);
-  const failing = new Set(gate.failing.map((f) => f.id));
-  const allowed = new Set(gate.allowed.map((f) => f.id));
-  const findings: ReportFinding[] = result.findings.map((f) => ({ ...f, gate: failing.has(f.id) ? 'failing' : allowed.has(f.id) ? 'allowed' : 'ok' }));
+  const findings = withGateOutcomes(result.findings, gate);
   return {
     kind: 'cutover.compat',
     schemaVersion: 1,

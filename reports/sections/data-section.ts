@@ -1,5 +1,5 @@
 import type { DataValidationRecord } from '../../run/manifest.js';
-import type { TableResult, ValidationResult } from '../../validate/result.js';
+import { keyText, type TableResult, type ValidationResult } from '../../validate/result.js';
 import { validationResultHtml, durationText } from '../data-result-html.js';
 import { escapeHtml as h, escapeMarkdown as md } from '../escape.js';
 import { noteHtml, plural, sectionHtml } from './section.js';
@@ -97,11 +97,6 @@ function resultLine(result: ValidationResult): string {
   );
 }
 
-function keyText(key: Record<string, string | null>): string {
-  return Object.entries(key)
-    .map(([k, v]) => `${k}=${v === null ? 'NULL' : v}`)
-    .join(', ');
-}
 
 function valueText(v: { text: string | null; length?: number }): string {
   if (v.text === null) return 'NULL';
