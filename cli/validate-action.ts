@@ -1,7 +1,7 @@
 import { CutoverError } from '../core/errors.js';
 import { describeEndpoint } from '../core/endpoint.js';
 import { resolveEndpoint } from '../core/resolve-endpoint.js';
-import { parseTablePatterns, validateData, type TableResult, type ValidationProgress, type ValidationResult } from '../validate/index.js';
+import { DEFAULT_JOBS, MAX_JOBS, parseTableGroups, parseTablePatterns, validateData, type TableResult, type ValidationProgress, type ValidationResult } from '../validate/index.js';
 import { keyText } from '../validate/result.js';
 import { buildValidateReport, validateExitCode, type ValidateReport } from '../reports/validate-report.js';
 import { renderValidateHtml, renderValidateJson, renderValidateJunit, renderValidateMarkdown } from '../reports/validate-render.js';
@@ -16,6 +16,8 @@ export interface ValidateCliOptions {
   target?: string;
   tables?: string[];
   exclude?: string[];
+  groupBy?: string[];
+  jobs?: string;
   config?: string;
   json?: string;
   html?: string;
@@ -46,6 +48,8 @@ export async function runValidate(options: ValidateCliOptions, runtime: CliRunti
   if (!options.target) throw new CutoverError('usage', '--target: required (the database to check)');
   const tables = parseTablePatterns(options.tables, '--tables');
   const exclude = parseTablePatterns(options.exclude, '--exclude');
+  const groupBy = parseTableGroups(options.groupBy, '--group-by');
+  const jobs = parseJobs(options.jobs);
   const outputs = OUTPUTS.flatMap((o) => {
     const path = options[o.option];
     return path === undefined ? [] : [{ ...o, path, file: assertWritable(o.flag, path) }];
@@ -58,7 +62,7 @@ export async function runValidate(options: ValidateCliOptions, runtime: CliRunti
   const progress = new ValidateProgress(io);
   let result: ValidationResult;
   try {
-    result = await validateData({ source, target, tables, exclude, signal: runtime.signal, onProgress: (p) => progress.update(p), onTable: (t) => progress.table(t) });
+    result = await validateData({ source, target, tables, exclude, groupBy, jobs, signal: runtime.signal, onProgress: (p) => progress.update(p), onTable: (t) => progress.table(t) });
   } finally {
     progress.close();
   }
@@ -71,6 +75,13 @@ export async function runValidate(options: ValidateCliOptions, runtime: CliRunti
     io.err(`cutover: validation stopped: ${plain(result.stopped.message.split('\n')[0])}${files}`);
   }
   return validateExitCode(report);
+}
+
+function parseJobs(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_JOBS;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < 1 || n > MAX_JOBS) throw new CutoverError('usage', `--jobs: expected a whole number from 1 to ${MAX_JOBS}, got "${text}"`);
+  return n;
 }
 
 /** How often a plain (not a terminal) progress line is printed while nothing else is. */

@@ -9,7 +9,7 @@ export function registerValidate(program: Command, runtime: CliRuntime): void {
     .summary('compare the data of two databases row by row (read-only on both)')
     .description(
       'Proves that the rows on the target are the rows on the source: every user table (or the selected ones), each side\n' +
-        'read over one connection inside one REPEATABLE READ READ ONLY transaction (one snapshot). Rows are hashed inside PostgreSQL through one\n' +
+        'read inside one REPEATABLE READ READ ONLY snapshot (shared by its --jobs sessions). Rows are hashed inside PostgreSQL through one\n' +
         'canonical form per type (docs/validate.md), compared per bucket of keys (count and digest), and only buckets that\n' +
         'differ are read row by row. Reports per table the rows on each side, rows missing on the target, extra on the\n' +
         'target and changed (key, columns, both values), exact counts always. Tables of the schema "cutover" (the soak\'s) are skipped.\n' +
@@ -22,6 +22,8 @@ export function registerValidate(program: Command, runtime: CliRuntime): void {
     .option('--target <url>', 'the target database (required)')
     .option('--tables <pattern...>', 'compare only these tables: schema.table or table, with * and ? wildcards')
     .option('--exclude <pattern...>', 'skip these tables (same patterns)')
+    .option('--group-by <table=columns...>', 'a table without a key: match its rows by these columns (TABLE=COLUMN[,COLUMN...]) rather than as a whole-row multiset')
+    .option('--jobs <n>', 'sessions per side sharing its snapshot (pg_export_snapshot), between which each large table\'s scans are split (default 2)')
     .option('--config <file>', 'configuration file with the gate policy (default: cutover.config.{ts,yaml,yml,json} in the working directory)')
     .option('--json <file>', 'write the whole result (every table, the listed differences, the findings and the gate) as JSON')
     .option('--html <file>', 'write a self-contained HTML page: every table, the keys and a column-by-column before/after of each difference')

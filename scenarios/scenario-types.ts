@@ -52,6 +52,10 @@ export const dataSpecSchema = z.union([
       when: z.enum(['switchover', 'after-switchover']).default('switchover'),
       /** In-place upgrades: rows per stored digest bucket (default 10,000): smaller localises a difference more finely, at a larger snapshot. */
       rowsPerBucket: z.number().int().positive().optional(),
+      /** Tables without a key whose rows are matched by these columns (`TABLE: [COLUMN, …]`, TABLE as in `tables`), as `cutover validate --group-by`. */
+      groupBy: z.record(tablePattern, z.array(z.string().min(1)).min(1)).optional(),
+      /** Sessions per side sharing its snapshot, between which large tables' scans are split (default 2), as `cutover validate --jobs`. */
+      jobs: z.number().int().min(1).max(32).optional(),
     })
     .strict(),
 ]);

@@ -17,6 +17,8 @@ export interface CatalogTable {
   kind: 'r' | 'p';
   /** pg_class.reltuples: the planner's estimate (-1 never analysed). */
   estimatedRows: number;
+  /** The table's size in blocks when the catalog was read (0 for a partitioned table, whose rows are in its partitions). */
+  blocks: number;
   columns: CatalogColumn[];
   /** The primary key, else the first unique index on NOT NULL columns: its column names; none: empty. */
   key: string[];
@@ -36,7 +38,8 @@ const SYSTEM_SCHEMAS = ['pg_catalog', 'information_schema'];
 const TABLES_SQL = `
 SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, CASE WHEN c.relkind = 'p'
     THEN (SELECT coalesce(sum(greatest(x.reltuples, 0)), 0) FROM pg_partition_tree(c.oid) p JOIN pg_class x ON x.oid = p.relid WHERE p.isleaf)
-    ELSE c.reltuples END::float8 AS estimated
+    ELSE c.reltuples END::float8 AS estimated,
+  CASE WHEN c.relkind = 'r' THEN pg_relation_size(c.oid) / current_setting('block_size')::int8 ELSE 0 END::float8 AS blocks
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND n.nspname <> ALL ($1::text[]) AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
@@ -71,7 +74,7 @@ FROM pg_type t`;
 
 /** Reads one side's user tables, their columns, keys and types (inside the caller's transaction). */
 export async function readCatalog(session: Session, excludeSchemas: readonly string[]): Promise<Catalog> {
-  const tables = await session.query<{ oid: string; schema: string; name: string; kind: 'r' | 'p'; estimated: number }>(TABLES_SQL, [
+  const tables = await session.query<{ oid: string; schema: string; name: string; kind: 'r' | 'p'; estimated: number; blocks: number }>(TABLES_SQL, [
     [...SYSTEM_SCHEMAS, ...excludeSchemas],
   ]);
   const oids = tables.map((t) => t.oid);
@@ -105,6 +108,7 @@ export async function readCatalog(session: Session, excludeSchemas: readonly str
       name: t.name,
       kind: t.kind,
       estimatedRows: Number(t.estimated),
+      blocks: Number(t.blocks),
       columns: columnsOf.get(t.oid) ?? [],
       key: keyOf.get(t.oid) ?? [],
     })),

@@ -1,6 +1,7 @@
+import { CutoverError } from '../core/errors.js';
 import { summariseTables, tableResult, type TableResult, type ValidationResult } from './result.js';
 import { qualifiedName } from './sql-ident.js';
-import type { StoredDigests, TableDigests } from './stored-digests.js';
+import { DIGEST_FORMAT, type StoredDigests, type TableDigests } from './stored-digests.js';
 
 /** Differing buckets named per table (the count stays exact). */
 const MAX_BUCKETS_LISTED = 100;
@@ -14,6 +15,11 @@ const MAX_BUCKETS_LISTED = 100;
  * one row of it changed). `outcome` is `different` when any bucket or table differs.
  */
 export function compareDigests(before: StoredDigests, after: StoredDigests): ValidationResult {
+  for (const [which, d] of [['before', before], ['after', after]] as const) {
+    if ((d.format ?? DIGEST_FORMAT) !== DIGEST_FORMAT) {
+      throw new CutoverError('usage', `digests ${which} the upgrade are of format ${d.format}, this cutover computes format ${DIGEST_FORMAT}: they hash rows differently and cannot be compared`);
+    }
+  }
   const afterByTable = new Map(after.tables.map((t) => [t.table, t]));
   const tables: TableResult[] = [];
   for (const b of before.tables) {

@@ -1,4 +1,5 @@
-import type { Session } from '../core/session.js';
+import type { Row, Session } from '../core/session.js';
+import { blockSlices, type BlockSlice } from './block-slices.js';
 import { tableResult, type ChangedRow, type KeyedRow, type MultisetRow, type ShownValue, type TableResult } from './result.js';
 import { bucketDigestSql, bucketRowsSql, rowDetailSql, type Side } from './table-sql.js';
 import type { TablePlan } from './table-plan.js';
@@ -50,9 +51,14 @@ type BucketRow = {
   v: (string | null)[];
 };
 
+/** One side's sessions, all in one snapshot (validate/side-sessions.ts): a table's scans are split between them. */
+export interface SideReader {
+  readonly sessions: readonly [Session, ...Session[]];
+}
+
 export interface Sides {
-  source: Session;
-  target: Session;
+  source: SideReader;
+  target: SideReader;
 }
 
 /** Where one table's comparison is: source rows digested so far, differences counted so far. */
@@ -72,7 +78,7 @@ export interface TableProgress {
 export async function compareTable(plan: TablePlan, sides: Sides, options: CompareOptions = DEFAULT_COMPARE, onProgress?: (p: TableProgress) => void): Promise<TableResult> {
   const started = performance.now();
   const bits = initialBits(plan.estimatedRows, options.rowsPerBucket);
-  const [source, target] = await both(sides, (session, side) => digests(session, bucketDigestSql(plan, side, bits)));
+  const [source, target] = await both(sides, (reader, side) => digests(plan, reader, side, (slice) => bucketDigestSql(plan, side, bits, undefined, slice)));
   const result = tableResult({
     schema: plan.schema,
     name: plan.name,
@@ -111,13 +117,13 @@ export async function compareTable(plan: TablePlan, sides: Sides, options: Compa
       const largest = group.reduce((max, b) => Math.max(max, rowsOf(b)), 0);
       const childBits = Math.min(parentBits + Math.max(SPLIT_BITS, initialBits(largest, options.rowsPerBucket)), MAX_BITS);
       const values = group.map((b) => b.value);
-      const [s, t] = await both(sides, (session, side) => digests(session, bucketDigestSql(plan, side, childBits, parentBits), [values]));
+      const [s, t] = await both(sides, (reader, side) => digests(plan, reader, side, (slice) => bucketDigestSql(plan, side, childBits, parentBits, slice), [values]));
       differing.push(...differingBuckets(childBits, s, t));
     }
     if (splitAll && sumRows(differing.filter((b) => b.source > 0 && b.target > 0)) > toFetch / 2) splitAllHelps = false;
   }
   for (const batch of batches(leaves, options.rowsPerFetch)) {
-    const [s, t] = await both(sides, (session, side) => session.query<BucketRow>(bucketRowsSql(plan, side, batch.bits), [batch.values]));
+    const [s, t] = await both(sides, (reader, side) => bucketRows(plan, reader, side, batch.bits, [batch.values]));
     if (plan.key.length > 0) await matchKeyed(plan, sides, s, t, result, options);
     else matchMultiset(plan, s, t, result, options);
     progress();
@@ -135,14 +141,40 @@ export function initialBits(estimatedRows: number, rowsPerBucket: number): numbe
   return Math.min(20, Math.ceil(Math.log2(buckets)));
 }
 
-async function both<T>(sides: Sides, run: (session: Session, side: Side) => Promise<T>): Promise<[T, T]> {
+async function both<T>(sides: Sides, run: (reader: SideReader, side: Side) => Promise<T>): Promise<[T, T]> {
   // The two servers work at the same time; each session runs one query at a time.
   return Promise.all([run(sides.source, 'source'), run(sides.target, 'target')]);
 }
 
-async function digests(session: Session, sql: string, params?: unknown[]): Promise<Map<string, Digest>> {
-  const rows = await session.query<{ b: string; n: string; s: string }>(sql, params);
-  return new Map(rows.map((r) => [r.b, { n: Number(r.n), s: r.s }]));
+/** One query per slice of the side's table, each on its own session, at the same time: their rows one after the other. */
+async function scanSlices<R extends Row>(plan: TablePlan, reader: SideReader, side: Side, sqlOf: (slice: BlockSlice) => string, params?: unknown[]): Promise<R[][]> {
+  const slices = blockSlices(side === 'source' ? plan.sourceBlocks : plan.targetBlocks, reader.sessions.length);
+  return Promise.all(slices.map((slice, i) => (reader.sessions[i] ?? reader.sessions[0]).query<R>(sqlOf(slice), params)));
+}
+
+async function digests(plan: TablePlan, reader: SideReader, side: Side, sqlOf: (slice: BlockSlice) => string, params?: unknown[]): Promise<Map<string, Digest>> {
+  const parts = await scanSlices<{ b: string; n: string; s: string }>(plan, reader, side, sqlOf, params);
+  const out = new Map<string, Digest>();
+  for (const rows of parts) {
+    for (const r of rows) {
+      const d = out.get(r.b);
+      // Sums of int8 hashes, exact: numeric text, added as BigInt when parts meet.
+      out.set(r.b, d ? { n: d.n + Number(r.n), s: (BigInt(d.s) + BigInt(r.s)).toString() } : { n: Number(r.n), s: r.s });
+    }
+  }
+  return out;
+}
+
+/** The rows of the buckets `params[0]` on one side; a row without a key read in several slices is counted once with its copies added. */
+async function bucketRows(plan: TablePlan, reader: SideReader, side: Side, bits: number, params: unknown[]): Promise<BucketRow[]> {
+  const parts = await scanSlices<BucketRow>(plan, reader, side, (slice) => bucketRowsSql(plan, side, bits, slice), params);
+  if (parts.length === 1 || plan.key.length > 0) return parts.flat();
+  const byHash = new Map<string, BucketRow>();
+  for (const r of parts.flat()) {
+    const seen = byHash.get(r.kh);
+    byHash.set(r.kh, seen ? { ...seen, n: String(Number(seen.n) + Number(r.n)) } : r);
+  }
+  return [...byHash.values()];
 }
 
 function total(digests: Map<string, Digest>): number {
@@ -210,7 +242,7 @@ async function oneSidedRows(plan: TablePlan, sides: Sides, buckets: Bucket[], re
       rows += b[side];
     }
     for (const [bits, group] of byBits(wanted)) {
-      const found = await sides[side].query<BucketRow>(bucketRowsSql(plan, side, bits), [group.map((b) => b.value)]);
+      const found = await bucketRows(plan, sides[side], side, bits, [group.map((b) => b.value)]);
       for (const row of found) {
         if (listed.length >= options.maxListed) break;
         if (plan.key.length > 0) result[side === 'source' ? 'missingRows' : 'extraRows'].push({ key: keyRecord(plan, row.v) });
@@ -232,39 +264,47 @@ function keyRecord(plan: TablePlan, values: (string | null)[]): Record<string, s
 }
 
 async function matchKeyed(plan: TablePlan, sides: Sides, sourceRows: BucketRow[], targetRows: BucketRow[], result: TableResult, options: CompareOptions): Promise<void> {
-  const target = new Map<string, BucketRow>();
   const listKeyed = (list: KeyedRow[], row: BucketRow): void => {
     if (list.length < options.maxListed) list.push({ key: keyRecord(plan, row.v) });
   };
-  for (const row of targetRows) {
-    // A target without the source's unique key may hold a key twice: the second is extra.
-    if (target.has(row.kh)) {
-      result.extra++;
-      listKeyed(result.extraRows, row);
-    } else target.set(row.kh, row);
-  }
-  const changed: BucketRow[] = [];
-  for (const row of sourceRows) {
-    const t = target.get(row.kh);
-    if (!t) {
-      result.missing++;
-      listKeyed(result.missingRows, row);
-      continue;
-    }
-    target.delete(row.kh);
-    if (t.h !== row.h) {
-      result.changed++;
-      if (result.changedRows.length + changed.length < options.maxListed) changed.push(row);
-    }
-  }
-  for (const row of target.values()) {
+  const missing = (row: BucketRow): void => {
+    result.missing++;
+    listKeyed(result.missingRows, row);
+  };
+  const extra = (row: BucketRow): void => {
     result.extra++;
     listKeyed(result.extraRows, row);
+  };
+  const source = byKeyHash(sourceRows);
+  const target = byKeyHash(targetRows);
+  const changed: BucketRow[] = [];
+  for (const kh of new Set([...source.keys(), ...target.keys()])) {
+    const [s = [], t = []] = [source.get(kh), target.get(kh)];
+    const [a, b] = [s[0], t[0]];
+    if (s.length <= 1 && t.length <= 1) {
+      if (!b) missing(a as BucketRow);
+      else if (!a) extra(b);
+      else if (a.h !== b.h) {
+        result.changed++;
+        if (result.changedRows.length + changed.length < options.maxListed) changed.push(a);
+      }
+      continue;
+    }
+    // Several rows with one key value (a --group-by group, or a target without the source's
+    // unique key): matched by content, each copy that has no counterpart missing or extra.
+    const targetLeft = byRowHash(t);
+    for (const row of s) {
+      const same = targetLeft.get(row.h);
+      if (same && same.length > 0) same.pop();
+      else missing(row);
+    }
+    for (const rows of targetLeft.values()) for (const row of rows) extra(row);
   }
   for (let i = 0; i < changed.length; i += KEYS_PER_DETAIL) {
     const chunk = changed.slice(i, i + KEYS_PER_DETAIL);
     const params = chunk.flatMap((r) => r.v);
-    const [s, t] = await both(sides, (session, side) => session.query<{ kh: string; v: (string | null)[]; hs: string[] }>(rowDetailSql(plan, side, chunk.length), params));
+    // By key, through the index: not split.
+    const [s, t] = await both(sides, (reader, side) => reader.sessions[0].query<{ kh: string; v: (string | null)[]; hs: string[] }>(rowDetailSql(plan, side, chunk.length), params));
     const sourceByKey = new Map(s.map((r) => [r.kh, r]));
     const targetByKey = new Map(t.map((r) => [r.kh, r]));
     for (const key of chunk) {
@@ -279,6 +319,24 @@ async function matchKeyed(plan: TablePlan, sides: Sides, sourceRows: BucketRow[]
       result.changedRows.push({ key: keyRecord(plan, key.v), columns });
     }
   }
+}
+
+function byKeyHash(rows: BucketRow[]): Map<string, BucketRow[]> {
+  return groupBy(rows, (r) => r.kh);
+}
+
+function byRowHash(rows: BucketRow[]): Map<string, BucketRow[]> {
+  return groupBy(rows, (r) => r.h);
+}
+
+function groupBy(rows: BucketRow[], key: (r: BucketRow) => string): Map<string, BucketRow[]> {
+  const out = new Map<string, BucketRow[]>();
+  for (const r of rows) {
+    const list = out.get(key(r));
+    if (list) list.push(r);
+    else out.set(key(r), [r]);
+  }
+  return out;
 }
 
 function matchMultiset(plan: TablePlan, sourceRows: BucketRow[], targetRows: BucketRow[], result: TableResult, options: CompareOptions): void {

@@ -1,11 +1,12 @@
 import { CutoverError, errorInfo, type ErrorInfo } from '../core/errors.js';
 import { type Endpoint, publicEndpoint } from '../core/endpoint.js';
 import type { Session } from '../core/session.js';
-import { openSnapshotSession } from './snapshot-session.js';
+import { MAX_JOBS, openSideSessions } from './side-sessions.js';
 import { readCatalog } from './catalog.js';
 import { compareTable, DEFAULT_COMPARE, type CompareOptions, type Sides, type TableProgress } from './compare-table.js';
 import { summariseTables, tableResult, type TableResult, type ValidationResult } from './result.js';
 import { planValidation, type TablePlan, type UnplannedTable } from './table-plan.js';
+import type { TableGroup } from './table-groups.js';
 import type { TablePattern } from './table-patterns.js';
 
 export interface ValidateOptions {
@@ -14,9 +15,13 @@ export interface ValidateOptions {
   /** Tables to compare (all user tables when empty). */
   tables?: readonly TablePattern[];
   exclude?: readonly TablePattern[];
+  /** Tables without a key whose rows are grouped by given columns (--group-by). */
+  groupBy?: readonly TableGroup[];
   /** Schemas never compared besides the system's; default the soak's own `cutover` (its ledger covers it). */
   excludeSchemas?: readonly string[];
   compare?: Partial<CompareOptions>;
+  /** Sessions per side sharing its snapshot, between which each large table's scans are split. Default 2. */
+  jobs?: number;
   /** Per statement; one digest scans a whole table. Default 1 hour. (Lock waits: 2 s, then that table is an error.) */
   statementTimeoutMs?: number;
   signal?: AbortSignal;
@@ -40,6 +45,9 @@ export interface ValidationProgress {
 /** The soak's schema (DESIGN.md, Workload): its ledger proves its rows, validation skips it. */
 export const DEFAULT_EXCLUDED_SCHEMAS = ['cutover'];
 
+/** Sessions per side by default: what PostgreSQL's own parallel scan uses by default (a leader and 2 workers) on a server the harness does not know. */
+export const DEFAULT_JOBS = 2;
+
 /**
  * Compares the data of two databases, read-only on both: each side is read over one connection
  * inside one REPEATABLE READ READ ONLY transaction, so every table of a side is read as of one instant.
@@ -53,21 +61,24 @@ export async function validateData(options: ValidateOptions): Promise<Validation
   const started = performance.now();
   const compare = { ...DEFAULT_COMPARE, ...options.compare };
   const sessionOptions = { statementTimeoutMs: options.statementTimeoutMs ?? 3_600_000, lockTimeoutMs: 2_000, applicationName: 'cutover validate' };
-  await using source = await openSnapshotSession(options.source, sessionOptions);
-  await using target = await openSnapshotSession(options.target, sessionOptions);
+  const jobs = options.jobs ?? DEFAULT_JOBS;
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_JOBS) throw new CutoverError('usage', `jobs must be a whole number from 1 to ${MAX_JOBS}, got ${jobs}`);
+  await using source = await openSideSessions(options.source, sessionOptions, jobs);
+  await using target = await openSideSessions(options.target, sessionOptions, jobs);
   const sides: Sides = { source, target };
-  // Ctrl-C closes both connections at once: the query in flight fails now, not at its end.
+  // Ctrl-C closes every connection at once: the queries in flight fail now, not at their end.
   const closeOnAbort = (): void => void Promise.all([source.close(), target.close()]);
   options.signal?.addEventListener('abort', closeOnAbort, { once: true });
   await using _stopListening = { [Symbol.asyncDispose]: async () => options.signal?.removeEventListener('abort', closeOnAbort) };
-  const [sourceVersion, targetVersion] = [source.serverVersion, target.serverVersion];
+  const [sourceVersion, targetVersion] = [source.sessions[0].serverVersion, target.sessions[0].serverVersion];
   const excluded = options.excludeSchemas ?? DEFAULT_EXCLUDED_SCHEMAS;
-  const [sourceCatalog, targetCatalog] = await Promise.all([readCatalog(source, excluded), readCatalog(target, excluded)]).catch((error: unknown) => {
+  const [sourceCatalog, targetCatalog] = await Promise.all([readCatalog(source.sessions[0], excluded), readCatalog(target.sessions[0], excluded)]).catch((error: unknown) => {
     // Interrupted while reading the catalogs: nothing was compared, say so rather than "session closed".
     throw options.signal?.aborted ? options.signal.reason : error;
   });
-  const plan = planValidation(sourceCatalog, targetCatalog, options.tables ?? [], options.exclude ?? []);
+  const plan = planValidation(sourceCatalog, targetCatalog, options.tables ?? [], options.exclude ?? [], options.groupBy ?? []);
   const notes = sourceCatalog.encoding === targetCatalog.encoding ? [] : [`server encodings differ (${sourceCatalog.encoding} on the source, ${targetCatalog.encoding} on the target): text compares as each server's bytes`];
+  for (const [side, sessions] of [['source', source], ['target', target]] as const) if (sessions.note) notes.push(`${side}: ${sessions.note}`);
 
   const tables: TableResult[] = plan.unplanned.map(unplannedResult);
   for (const t of tables) await options.onTable?.(t);
@@ -154,8 +165,9 @@ async function compareWithSavepoint(table: TablePlan, sides: Sides, compare: Com
   }
 }
 
+/** On every session of both sides. */
 async function both(sides: Sides, run: (s: Session) => Promise<unknown>): Promise<void> {
-  await Promise.all([run(sides.source), run(sides.target)]);
+  await Promise.all([...sides.source.sessions, ...sides.target.sessions].map(run));
 }
 
 function shortMessage(error: unknown): string {

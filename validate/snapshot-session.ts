@@ -5,6 +5,11 @@ import { queryError } from '../core/pg-errors.js';
 import type { Row, Session } from '../core/session.js';
 import { SESSION_SETTINGS } from './canonical.js';
 
+/** A snapshot id as a SQL literal (ids are hex and dashes; quoted all the same). */
+function quoteLiteral(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
 /**
  * The planner takes a hash for a distinct value per row, so it expects a million groups from
  * `hash & mask` over a million rows and sorts them all (on disk) where a hash aggregate of a few
@@ -30,6 +35,8 @@ export interface SnapshotSessionOptions {
   statementTimeoutMs: number;
   lockTimeoutMs: number;
   applicationName: string;
+  /** A snapshot another session exported (`pg_export_snapshot()`), to read as of the same instant. */
+  snapshot?: string;
 }
 
 /** A session inside its snapshot, with the server's version. */
@@ -71,6 +78,8 @@ export async function openSnapshotSession(endpoint: Endpoint, options: SnapshotS
   };
   try {
     await query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // Before the transaction's first query, which would take a snapshot of its own.
+    if (options.snapshot !== undefined) await query(`SET TRANSACTION SNAPSHOT ${quoteLiteral(options.snapshot)}`);
     const [version] = await query<{ v: string; n: string }>(`SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n`);
     const serverVersionNum = Number(version?.n);
     if (!(serverVersionNum >= MIN_SERVER_VERSION_NUM)) {

@@ -42,9 +42,18 @@ export interface TableDigests {
   durationMs: number;
 }
 
+/**
+ * The version of the digests' definition (the canonical forms, the row hash, the buckets): digests
+ * of another version hash the same rows differently and cannot be compared. Raised with any change
+ * of validate/canonical.ts, row-hash.ts or the bucket SQL that changes a digest.
+ */
+export const DIGEST_FORMAT = 1;
+
 /** Every table's digests on one server at one moment (one REPEATABLE READ snapshot). */
 export interface StoredDigests {
   kind: 'cutover.data-digests';
+  /** DIGEST_FORMAT of the cutover that computed them (absent: before it was recorded). */
+  format?: number;
   takenAt: string;
   endpoint: PublicEndpoint;
   version: string;
@@ -98,6 +107,7 @@ export async function computeDigests(options: ComputeDigestsOptions): Promise<St
     tables.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
     return {
       kind: 'cutover.data-digests',
+      format: DIGEST_FORMAT,
       takenAt,
       endpoint: publicEndpoint(options.endpoint),
       version: session.serverVersion,

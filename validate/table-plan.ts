@@ -1,6 +1,7 @@
 import { CutoverError } from '../core/errors.js';
 import { canonicalForm, compareForms } from './canonical.js';
 import type { Catalog, CatalogTable } from './catalog.js';
+import type { TableGroup } from './table-groups.js';
 import type { TablePattern } from './table-patterns.js';
 
 /** One column compared: the expression hashed on each side (of the quoted column). */
@@ -21,14 +22,19 @@ export interface TablePlan {
   name: string;
   sourceKind: 'r' | 'p';
   targetKind: 'r' | 'p';
-  /** Key column names (the source's key); empty: no key, compared as a multiset. */
+  /** Key column names (the source's key, or for a table without one the columns of its --group-by); empty: no key, compared as a multiset. */
   key: string[];
+  /** Whether `key` is unique (a declared key) or groups rows (--group-by), several per value maybe. */
+  keyUnique: boolean;
   columns: PlannedColumn[];
   /** Schema differences that do not stop the comparison (int4 against int8, a column on one side). */
   notes: string[];
   /** A column present on one side only: the table differs whatever its rows. */
   columnsDiffer: boolean;
   estimatedRows: number;
+  /** Each side's size in blocks, to split its scans (validate/block-slices.ts). */
+  sourceBlocks: number;
+  targetBlocks: number;
 }
 
 /** What could not be planned: a table on one side only, or columns without a common form. */
@@ -51,8 +57,14 @@ const id = (t: { schema: string; name: string }): string => `${t.schema}.${t.nam
  * and `exclude` does not, and pairs their columns by name. A pattern that selects no table on
  * either side is a usage error naming it: a typo must not pass as "nothing differs".
  */
-export function planValidation(source: Catalog, target: Catalog, include: readonly TablePattern[], exclude: readonly TablePattern[]): ValidationPlan {
-  for (const p of [...include, ...exclude]) {
+export function planValidation(
+  source: Catalog,
+  target: Catalog,
+  include: readonly TablePattern[],
+  exclude: readonly TablePattern[],
+  groups: readonly TableGroup[] = [],
+): ValidationPlan {
+  for (const p of [...include, ...exclude, ...groups.map((g) => g.pattern)]) {
     if (![...source.tables, ...target.tables].some((t) => p.matches(t.schema, t.name))) {
       throw new CutoverError('usage', `table pattern "${p.text}" matches no table on either side`);
     }
@@ -70,10 +82,30 @@ export function planValidation(source: Catalog, target: Catalog, include: readon
     }
     const planned = planTable(s, t, source, target);
     if ('reason' in planned) plan.unplanned.push(planned);
-    else plan.tables.push(planned);
+    else plan.tables.push(withGroup(planned, groups));
   }
   for (const t of targets.values()) plan.unplanned.push({ schema: t.schema, name: t.name, status: 'missing', reason: 'missing on the source (only on the target)' });
   return plan;
+}
+
+/**
+ * A table without a key grouped by the first --group-by that selects it. Its columns must be
+ * compared columns of the table (a usage error naming the option otherwise); a table with a key
+ * keeps it, with a note.
+ */
+function withGroup(plan: TablePlan, groups: readonly TableGroup[]): TablePlan {
+  const group = groups.find((g) => g.pattern.matches(plan.schema, plan.name));
+  if (!group) return plan;
+  const id = `${plan.schema}.${plan.name}`;
+  if (plan.key.length > 0) return { ...plan, notes: [...plan.notes, `--group-by ${group.text} not used: the table has a key (${plan.key.join(', ')})`] };
+  const compared = new Set(plan.columns.map((c) => c.name));
+  const unknown = group.columns.filter((c) => !compared.has(c));
+  if (unknown.length > 0) {
+    throw new CutoverError('usage', `--group-by ${group.text}: ${id} has no column ${unknown.join(', ')} on both sides (its columns: ${plan.columns.map((c) => c.name).join(', ')})`);
+  }
+  const notes = plan.notes.filter((n) => !n.startsWith('the key columns are not on both sides'));
+  notes.push(`no key: rows grouped by ${group.columns.join(', ')} (--group-by); a group of more than one row is compared as a multiset`);
+  return { ...plan, key: group.columns, keyUnique: false, notes };
 }
 
 function planTable(s: CatalogTable, t: CatalogTable, source: Catalog, target: Catalog): TablePlan | UnplannedTable {
@@ -122,9 +154,12 @@ function planTable(s: CatalogTable, t: CatalogTable, source: Catalog, target: Ca
     sourceKind: s.kind,
     targetKind: t.kind,
     key,
+    keyUnique: true,
     columns,
     notes,
     columnsDiffer,
     estimatedRows: Math.max(s.estimatedRows, 0),
+    sourceBlocks: s.blocks,
+    targetBlocks: t.blocks,
   };
 }

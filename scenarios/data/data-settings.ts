@@ -1,4 +1,5 @@
-import { parseTablePatterns, type TablePattern } from '../../validate/table-patterns.js';
+import type { TableGroup } from '../../validate/table-groups.js';
+import { parseTablePattern, parseTablePatterns, type TablePattern } from '../../validate/table-patterns.js';
 import type { Scenario } from '../scenario-types.js';
 
 /** A step's data validation, resolved from the scenario's `data` section. */
@@ -9,6 +10,8 @@ export interface DataSettings {
   when: 'switchover' | 'after-switchover';
   /** Rows per stored digest bucket (in-place upgrades); default validate's. */
   rowsPerBucket?: number;
+  groupBy: TableGroup[];
+  jobs?: number;
 }
 
 /**
@@ -25,6 +28,12 @@ export function dataSettings(scenario: Scenario, defaultOn: boolean): DataSettin
     exclude: parseTablePatterns(o?.exclude, 'scenario: field "data.exclude"'),
     when: o?.when ?? 'switchover',
     ...(o?.rowsPerBucket ? { rowsPerBucket: o.rowsPerBucket } : {}),
+    groupBy: Object.entries(o?.groupBy ?? {}).map(([table, columns]) => ({
+      pattern: parseTablePattern(table, 'scenario: field "data.groupBy"'),
+      columns,
+      text: `${table}=${columns.join(',')}`,
+    })),
+    ...(o?.jobs ? { jobs: o.jobs } : {}),
   };
 }
 

@@ -30,6 +30,8 @@ export async function validateStepData(
     target: o.target.endpoint(),
     tables: o.settings.tables,
     exclude: o.settings.exclude,
+    groupBy: o.settings.groupBy,
+    ...(o.settings.jobs ? { jobs: o.settings.jobs } : {}),
     signal: ctx.signal,
   });
   ctx.recordData?.({ source: o.source.role, target: o.target.role, at: o.at, result });

@@ -63,13 +63,17 @@ describe('cutover validate', () => {
     expect(JSON.stringify(written)).not.toContain(server.password);
   });
 
-  it('exits 2 on a table pattern that matches nothing, and on a missing --target', async () => {
+  it('exits 2 on a table pattern that matches nothing, a missing --target, a bad --jobs or --group-by', async () => {
     const r = await cli(['--source', url('a'), '--target', url('b'), '--tables', 'public.order']);
     expect(r.code).toBe(2);
     expect(r.errLines).toEqual(['cutover: table pattern "public.order" matches no table on either side']);
     const m = await cli(['--source', url('a')]);
     expect(m.code).toBe(2);
     expect(m.errLines[0]).toMatch(/--target: required/);
+    const jobs = await cli(['--source', url('a'), '--target', url('b'), '--jobs', '0']);
+    expect([jobs.code, jobs.errLines]).toEqual([2, ['cutover: --jobs: expected a whole number from 1 to 32, got "0"']]);
+    const group = await cli(['--source', url('a'), '--target', url('b'), '--group-by', 'orders']);
+    expect([group.code, group.errLines]).toEqual([2, ['cutover: --group-by: expected TABLE=COLUMN[,COLUMN...] (e.g. public.events=account_id,day), got "orders"']]);
   });
 
   it('exits 3 when a server cannot be reached', async () => {

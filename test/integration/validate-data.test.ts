@@ -5,17 +5,20 @@ import { openSession } from '../../core/session.js';
 import { labReady, startLabServer } from '../support/lab.js';
 import { hasPgBouncer, startUserPgBouncer } from '../support/user-pgbouncer.js';
 import { parseTablePatterns } from '../../validate/table-patterns.js';
+import { parseTableGroup } from '../../validate/table-groups.js';
 import { validateData, type ValidateOptions } from '../../validate/run-validation.js';
+import { openSnapshotSession } from '../../validate/snapshot-session.js';
+import type { Session } from '../../core/session.js';
 import type { TableResult } from '../../validate/result.js';
 
 /**
- * Injected differences on 100,000-row tables (a bigint key, a composite text + timestamp key) and
+ * Injected differences on 1,000,000-row tables (a bigint key, a composite text + timestamp key) and
  * on a table without a key, between two databases of a lab server: each is reported exactly (key,
  * column, both values), nothing else is, and the counts are exact. The target starts as a copy of
  * the source (CREATE DATABASE ... TEMPLATE), then each difference is made by hand.
  */
 
-const ROWS = 100_000;
+const ROWS = 1_000_000;
 
 const SOURCE_SQL = `
 CREATE TABLE big (id bigint PRIMARY KEY, n int NOT NULL, label text, f float8, at timestamptz, doc jsonb, note text, amount numeric(12, 2));
@@ -49,7 +52,7 @@ function nextUp(x: number): string {
 const DIFFERENCES_SQL = `
 UPDATE big SET n = n + 1 WHERE id = 1000;
 DELETE FROM big WHERE id = 2000;
-INSERT INTO big VALUES (200001, 1, 'new', 1, now(), '{}', 'new', 1);
+INSERT INTO big VALUES (${ROWS + 1}, 1, 'new', 1, now(), '{}', 'new', 1);
 UPDATE big SET f = '${nextUp(3000.5)}'::float8 WHERE id = 3000;
 UPDATE big SET at = at + interval '1 microsecond' WHERE id = 4000;
 UPDATE big SET doc = jsonb_set(doc, '{tags,1}', '"changed"') WHERE id = 5000;
@@ -105,7 +108,7 @@ describe.skipIf(!labReady(17))('validate on injected differences (skipped withou
     const big = table(result.tables, 'public.big');
     expect(big).toMatchObject({ sourceRows: ROWS, targetRows: ROWS, missing: 1, extra: 1, changed: 5, key: ['id'], localised: true });
     expect(big.missingRows).toEqual([{ key: { id: '2000' } }]);
-    expect(big.extraRows).toEqual([{ key: { id: '200001' } }]);
+    expect(big.extraRows).toEqual([{ key: { id: String(ROWS + 1) } }]);
     const changed = Object.fromEntries(big.changedRows.map((r) => [r.key.id, r.columns]));
     expect(changed).toEqual({
       '1000': [{ column: 'n', source: { text: '0' }, target: { text: '1' } }],
@@ -181,6 +184,38 @@ describe.skipIf(!labReady(17))('validate on injected differences (skipped withou
     expect(result.outcome).toBe('different');
   });
 
+  it('matches the rows of a table without a key by its --group-by columns: a change in a group of one row is a changed row, NULL groups included', async () => {
+    await using admin = await server.admin();
+    for (const name of ['group_a', 'group_b']) {
+      await admin.query(`CREATE DATABASE ${name}`);
+      await using db = await server.admin(name);
+      await db.query(`CREATE TABLE readings (device text, day date, value float8, note text);
+        INSERT INTO readings SELECT 'dev-' || (g % 50), date '2024-01-01' + g / 50, g, NULL FROM generate_series(1, 20000) g;
+        INSERT INTO readings VALUES ('dev-dup', '2024-01-01', 1, 'a'), ('dev-dup', '2024-01-01', 2, 'b'), (NULL, '2024-02-01', 5, 'no device');
+        ANALYZE readings`);
+      if (name === 'group_b') {
+        await db.query(`UPDATE readings SET value = -1 WHERE device = 'dev-7' AND day = date '2024-01-01' + 10;
+          UPDATE readings SET note = 'b2' WHERE device = 'dev-dup' AND value = 2;
+          UPDATE readings SET note = 'changed' WHERE device IS NULL`);
+      }
+    }
+    const both = { source: server.endpoint('group_a'), target: server.endpoint('group_b') };
+    const multiset = table((await validateData(both)).tables, 'public.readings');
+    expect(multiset).toMatchObject({ key: [], localised: false, missing: 3, extra: 3, changed: 0 });
+    const grouped = table((await validateData({ ...both, groupBy: [parseTableGroup('readings=device,day', '--group-by')] })).tables, 'public.readings');
+    expect(grouped).toMatchObject({ status: 'different', key: ['device', 'day'], localised: true, sourceRows: 20_003, targetRows: 20_003, missing: 1, extra: 1, changed: 2 });
+    expect(grouped.notes).toContain('no key: rows grouped by device, day (--group-by); a group of more than one row is compared as a multiset');
+    expect(grouped.missingRows).toEqual([{ key: { device: 'dev-dup', day: '2024-01-01' } }]);
+    expect(grouped.extraRows).toEqual([{ key: { device: 'dev-dup', day: '2024-01-01' } }]);
+    const changed = Object.fromEntries(grouped.changedRows.map((r) => [String(r.key.device), r.columns]));
+    expect(changed).toEqual({
+      'dev-7': [{ column: 'value', source: { text: '507' }, target: { text: '-1' } }],
+      null: [{ column: 'note', source: { text: 'no device' }, target: { text: 'changed' } }],
+    });
+    const unknown = await validateData({ ...both, groupBy: [parseTableGroup('readings=device,nope', '--group-by')] }).catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ code: 'usage', message: '--group-by readings=device,nope: public.readings has no column nope on both sides (its columns: device, day, value, note)' });
+  });
+
   it('splits the one bucket of a table never analysed (no estimate) and still finds its one change', async () => {
     await using admin = await server.admin();
     for (const name of ['fresh_a', 'fresh_b']) {
@@ -215,6 +250,36 @@ describe.skipIf(!labReady(17))('validate on injected differences (skipped withou
     expect(result.outcome).toBe('incomplete');
   });
 
+  it("splits each side's large tables between --jobs sessions: the same results with 1 and 4", async () => {
+    const one = await validateData({ ...options, jobs: 1 });
+    const four = await validateData({ ...options, jobs: 4 });
+    const shape = (r: typeof one) => r.tables.map((t) => ({ ...t, durationMs: 0, changedRows: [...t.changedRows].sort((a, b) => JSON.stringify(a.key).localeCompare(JSON.stringify(b.key))) }));
+    expect(shape(four)).toEqual(shape(one));
+    expect(four.summary).toEqual(one.summary);
+    const error = await validateData({ ...options, jobs: 0 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'usage', message: 'jobs must be a whole number from 1 to 32, got 0' });
+  });
+
+  it('a session given an exported snapshot reads as of the exporter, not as of its own start', async () => {
+    const sessionOptions = { statementTimeoutMs: 10_000, lockTimeoutMs: 1_000, applicationName: 'cutover test' };
+    await using exporter = await openSnapshotSession(server.endpoint('vsource'), sessionOptions);
+    const [{ id } = { id: '' }] = await exporter.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+    {
+      await using admin = await server.admin('vsource');
+      await admin.query(`CREATE TABLE IF NOT EXISTS later (x int); INSERT INTO later VALUES (1)`);
+    }
+    try {
+      await using imported = await openSnapshotSession(server.endpoint('vsource'), { ...sessionOptions, snapshot: id });
+      await using own = await openSnapshotSession(server.endpoint('vsource'), sessionOptions);
+      const seen = (s: Session) => s.query<{ n: string }>(`SELECT count(*)::text AS n FROM pg_class WHERE relname = 'later'`);
+      expect(await seen(imported)).toEqual([{ n: '0' }]);
+      expect(await seen(own)).toEqual([{ n: '1' }]);
+    } finally {
+      await using admin = await server.admin('vsource');
+      await admin.query('DROP TABLE later');
+    }
+  });
+
   it('takes about as long as a few scans of the tables (timings printed, not gated)', async () => {
     await using db = await server.admin('vsource');
     const t0 = performance.now();
@@ -226,7 +291,7 @@ describe.skipIf(!labReady(17))('validate on injected differences (skipped withou
     const identical = await validateData({ ...options, target: server.endpoint('vsource'), tables: parseTablePatterns(['big'], '--tables') });
     const differing = await validateData({ ...options, tables: parseTablePatterns(['big'], '--tables') });
     console.log(
-      `validate 100k rows: identical ${identical.durationMs} ms, 7 differences ${differing.durationMs} ms; count(*) ${Math.round(countMs)} ms, full-row scan ${Math.round(fullRowMs)} ms (one side)`,
+      `validate ${ROWS} rows: identical ${identical.durationMs} ms, 7 differences ${differing.durationMs} ms; count(*) ${Math.round(countMs)} ms, full-row scan ${Math.round(fullRowMs)} ms (one side)`,
     );
     expect(identical.outcome).toBe('equal');
   });

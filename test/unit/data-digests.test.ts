@@ -20,6 +20,11 @@ function digests(tables: TableDigests[], version = '15.10'): StoredDigests {
 describe('compareDigests: digests stored before an in-place upgrade against the same buckets after it', () => {
   const before = digests([table('users', { '0': [10, '100'], '1': [12, '200'], '3': [9, '-5'] }), table('notes', { '0': [4, '7'] }, 0)]);
 
+  it('refuses digests of another format, which hash rows differently', () => {
+    expect(() => compareDigests({ ...before, format: 2 }, before)).toThrow('digests before the upgrade are of format 2, this cutover computes format 1: they hash rows differently and cannot be compared');
+    expect(compareDigests({ ...before, format: 1 }, before).outcome).toBe('equal');
+  });
+
   it('equal digests: every table equal, outcome equal, counts of rows on both sides', () => {
     const result = compareDigests(before, digests(before.tables, '17.6'));
     expect(result.outcome).toBe('equal');
@@ -97,6 +102,14 @@ describe('scenario field "data"', () => {
     expect(d.exclude[0]?.matches('x', 'audit_1')).toBe(true);
     expect(dataAskedFor(s)).toBe(false);
     expect(dataSettings(scenarioSchema.parse({ ...base, data: { enabled: false } }), true)).toBeUndefined();
+  });
+
+  it('groupBy and jobs are passed on as validate takes them', () => {
+    const d = dataSettings(scenarioSchema.parse({ ...base, data: { groupBy: { 'public.readings': ['device', 'day'] }, jobs: 4 } }), true)!;
+    expect(d.jobs).toBe(4);
+    expect(d.groupBy.map((g) => [g.text, g.columns, g.pattern.matches('public', 'readings')])).toEqual([['public.readings=device,day', ['device', 'day'], true]]);
+    expect(scenarioSchema.safeParse({ ...base, data: { jobs: 0 } }).success).toBe(false);
+    expect(scenarioSchema.safeParse({ ...base, data: { groupBy: { readings: [] } } }).success).toBe(false);
   });
 
   it('a malformed pattern or an unknown field is refused before anything runs, naming it', () => {

@@ -79,6 +79,7 @@ const PLAN: TablePlan = {
   sourceKind: 'r',
   targetKind: 'p',
   key: ['region', 'at'],
+  keyUnique: true,
   columns: [
     { name: 'region', family: 'text', source: (x) => `T(${x})`, target: (x) => `T(${x})`, sourceType: 'text', targetType: 'text' },
     { name: 'at', family: 'timestamp', source: (x) => x, target: (x) => x, sourceType: 'timestamp without time zone', targetType: 'timestamp with time zone' },
@@ -87,6 +88,8 @@ const PLAN: TablePlan = {
   notes: [],
   columnsDiffer: false,
   estimatedRows: 0,
+  sourceBlocks: 0,
+  targetBlocks: 0,
 };
 
 describe('table SQL', () => {
@@ -118,6 +121,14 @@ describe('table SQL', () => {
     const split = bucketDigestSql(PLAN, 'target', 13, 7);
     expect(split).toContain('FROM "my schema"."we""ird" AS t');
     expect(split).toContain('WHERE (r.kh & 127::int8) = ANY ($1::int8[])');
+  });
+
+  it('reads one slice of the blocks by ctid when given, the whole table otherwise', () => {
+    expect(bucketDigestSql(PLAN, 'source', 7, undefined, { from: 10, to: 20 })).toContain(
+      `FROM ONLY "my schema"."we""ird" AS t WHERE t.ctid >= '(10,0)'::tid AND t.ctid < '(20,0)'::tid) AS r`,
+    );
+    expect(bucketRowsSql(PLAN, 'source', 7, { from: 30 })).toContain(`AS t WHERE t.ctid >= '(30,0)'::tid) AS r`);
+    expect(bucketDigestSql(PLAN, 'source', 7, undefined, {})).toContain('"we""ird" AS t) AS r');
   });
 
   it('fetches the rows of buckets with the key text, or each distinct row with its multiplicity without a key', () => {
@@ -163,6 +174,7 @@ describe('table patterns and the plan', () => {
     name,
     kind: 'r',
     estimatedRows: 10,
+    blocks: 1,
     key,
     columns: columns.map(([n, typeOid]) => ({ name: n, typeOid, declared: TYPES.find((t) => t.oid === typeOid)?.name ?? '?' })),
   });
