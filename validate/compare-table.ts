@@ -1,5 +1,4 @@
-import type { Row, Session } from '../core/session.js';
-import { blockSlices, type BlockSlice } from './block-slices.js';
+import { scanSlices, sliceDigests, type Digest, type SideReader } from './slice-scan.js';
 import { tableResult, type ChangedRow, type KeyedRow, type MultisetRow, type ShownValue, type TableResult } from './result.js';
 import { bucketDigestSql, bucketRowsSql, rowDetailSql, type Side } from './table-sql.js';
 import type { TablePlan } from './table-plan.js';
@@ -28,11 +27,6 @@ const MAX_BITS = 62;
 /** Keys per detail query (each key column is one parameter; PostgreSQL allows 65,535). */
 const KEYS_PER_DETAIL = 200;
 
-interface Digest {
-  n: number;
-  s: string;
-}
-
 interface Bucket {
   bits: number;
   value: string;
@@ -50,11 +44,6 @@ type BucketRow = {
   n: string;
   v: (string | null)[];
 };
-
-/** One side's sessions, all in one snapshot (validate/side-sessions.ts): a table's scans are split between them. */
-export interface SideReader {
-  readonly sessions: readonly [Session, ...Session[]];
-}
 
 export interface Sides {
   source: SideReader;
@@ -78,7 +67,7 @@ export interface TableProgress {
 export async function compareTable(plan: TablePlan, sides: Sides, options: CompareOptions = DEFAULT_COMPARE, onProgress?: (p: TableProgress) => void): Promise<TableResult> {
   const started = performance.now();
   const bits = initialBits(plan.estimatedRows, options.rowsPerBucket);
-  const [source, target] = await both(sides, (reader, side) => digests(plan, reader, side, (slice) => bucketDigestSql(plan, side, bits, undefined, slice)));
+  const [source, target] = await both(sides, (reader, side) => sliceDigests(plan, reader, side, (slice) => bucketDigestSql(plan, side, bits, undefined, slice)));
   const result = tableResult({
     schema: plan.schema,
     name: plan.name,
@@ -117,7 +106,7 @@ export async function compareTable(plan: TablePlan, sides: Sides, options: Compa
       const largest = group.reduce((max, b) => Math.max(max, rowsOf(b)), 0);
       const childBits = Math.min(parentBits + Math.max(SPLIT_BITS, initialBits(largest, options.rowsPerBucket)), MAX_BITS);
       const values = group.map((b) => b.value);
-      const [s, t] = await both(sides, (reader, side) => digests(plan, reader, side, (slice) => bucketDigestSql(plan, side, childBits, parentBits, slice), [values]));
+      const [s, t] = await both(sides, (reader, side) => sliceDigests(plan, reader, side, (slice) => bucketDigestSql(plan, side, childBits, parentBits, slice), [values]));
       differing.push(...differingBuckets(childBits, s, t));
     }
     if (splitAll && sumRows(differing.filter((b) => b.source > 0 && b.target > 0)) > toFetch / 2) splitAllHelps = false;
@@ -144,25 +133,6 @@ export function initialBits(estimatedRows: number, rowsPerBucket: number): numbe
 async function both<T>(sides: Sides, run: (reader: SideReader, side: Side) => Promise<T>): Promise<[T, T]> {
   // The two servers work at the same time; each session runs one query at a time.
   return Promise.all([run(sides.source, 'source'), run(sides.target, 'target')]);
-}
-
-/** One query per slice of the side's table, each on its own session, at the same time: their rows one after the other. */
-async function scanSlices<R extends Row>(plan: TablePlan, reader: SideReader, side: Side, sqlOf: (slice: BlockSlice) => string, params?: unknown[]): Promise<R[][]> {
-  const slices = blockSlices(side === 'source' ? plan.sourceBlocks : plan.targetBlocks, reader.sessions.length);
-  return Promise.all(slices.map((slice, i) => (reader.sessions[i] ?? reader.sessions[0]).query<R>(sqlOf(slice), params)));
-}
-
-async function digests(plan: TablePlan, reader: SideReader, side: Side, sqlOf: (slice: BlockSlice) => string, params?: unknown[]): Promise<Map<string, Digest>> {
-  const parts = await scanSlices<{ b: string; n: string; s: string }>(plan, reader, side, sqlOf, params);
-  const out = new Map<string, Digest>();
-  for (const rows of parts) {
-    for (const r of rows) {
-      const d = out.get(r.b);
-      // Sums of int8 hashes, exact: numeric text, added as BigInt when parts meet.
-      out.set(r.b, d ? { n: d.n + Number(r.n), s: (BigInt(d.s) + BigInt(r.s)).toString() } : { n: Number(r.n), s: r.s });
-    }
-  }
-  return out;
 }
 
 /** The rows of the buckets `params[0]` on one side; a row without a key read in several slices is counted once with its copies added. */

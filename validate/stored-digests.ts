@@ -1,9 +1,9 @@
 import { CutoverError, errorInfo } from '../core/errors.js';
 import { type Endpoint, type PublicEndpoint, publicEndpoint } from '../core/endpoint.js';
-import type { Session } from '../core/session.js';
 import { readCatalog } from './catalog.js';
-import { DEFAULT_EXCLUDED_SCHEMAS } from './run-validation.js';
-import { openSnapshotSession } from './snapshot-session.js';
+import { DEFAULT_EXCLUDED_SCHEMAS, DEFAULT_JOBS } from './run-validation.js';
+import { openSideSessions } from './side-sessions.js';
+import { type SideReader, sliceDigests } from './slice-scan.js';
 import { qualifiedName } from './sql-ident.js';
 import { planValidation, type TablePlan } from './table-plan.js';
 import type { TablePattern } from './table-patterns.js';
@@ -70,6 +70,8 @@ export interface ComputeDigestsOptions {
   excludeSchemas?: readonly string[];
   /** Default DIGEST_ROWS_PER_BUCKET. */
   rowsPerBucket?: number;
+  /** Sessions sharing the snapshot, between which each large table's scan is split; default validate's (2). */
+  jobs?: number;
   /** The stored digests to recompute: each table they hold gets the same buckets (its `bits`). */
   like?: StoredDigests;
   statementTimeoutMs?: number;
@@ -86,12 +88,13 @@ export async function computeDigests(options: ComputeDigestsOptions): Promise<St
   const started = performance.now();
   const takenAt = new Date().toISOString();
   const rowsPerBucket = options.rowsPerBucket ?? options.like?.rowsPerBucket ?? DIGEST_ROWS_PER_BUCKET;
-  await using session = await openSnapshotSession(options.endpoint, {
-    statementTimeoutMs: options.statementTimeoutMs ?? 3_600_000,
-    lockTimeoutMs: 2_000,
-    applicationName: 'cutover digests',
-  });
-  const closeOnAbort = (): void => void session.close();
+  await using side = await openSideSessions(
+    options.endpoint,
+    { statementTimeoutMs: options.statementTimeoutMs ?? 3_600_000, lockTimeoutMs: 2_000, applicationName: 'cutover digests' },
+    options.jobs ?? DEFAULT_JOBS,
+  );
+  const session = side.sessions[0];
+  const closeOnAbort = (): void => void side.close();
   options.signal?.addEventListener('abort', closeOnAbort, { once: true });
   try {
     const catalog = await readCatalog(session, options.excludeSchemas ?? DEFAULT_EXCLUDED_SCHEMAS);
@@ -101,9 +104,9 @@ export async function computeDigests(options: ComputeDigestsOptions): Promise<St
     const tables: TableDigests[] = plan.unplanned.map((u) => ({ table: `${u.schema}.${u.name}`, schema: u.schema, name: u.name, key: [], bits: 0, rows: 0, buckets: {}, reason: u.reason, durationMs: 0 }));
     for (const table of plan.tables) {
       options.signal?.throwIfAborted();
-      tables.push(await digestWithSavepoint(session, table, storedBits.get(`${table.schema}.${table.name}`), rowsPerBucket));
+      tables.push(await digestWithSavepoint(side, table, storedBits.get(`${table.schema}.${table.name}`), rowsPerBucket));
     }
-    await session.query('COMMIT').catch(() => {});
+    await everySession(side, 'COMMIT').catch(() => {});
     tables.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
     return {
       kind: 'cutover.data-digests',
@@ -127,10 +130,15 @@ export function digestBits(rows: number, rowsPerBucket: number): number {
   return Math.min(MAX_DIGEST_BITS, Math.ceil(Math.log2(Math.max(1, rows / rowsPerBucket))));
 }
 
-async function digestWithSavepoint(session: Session, plan: TablePlan, storedBits: number | undefined, rowsPerBucket: number): Promise<TableDigests> {
+async function everySession(side: SideReader, sql: string): Promise<void> {
+  await Promise.all(side.sessions.map((s) => s.query(sql)));
+}
+
+async function digestWithSavepoint(side: SideReader, plan: TablePlan, storedBits: number | undefined, rowsPerBucket: number): Promise<TableDigests> {
   const t0 = performance.now();
   const base = { table: `${plan.schema}.${plan.name}`, schema: plan.schema, name: plan.name, key: plan.key };
-  await session.query('SAVEPOINT cutover_digest');
+  const session = side.sessions[0];
+  await everySession(side, 'SAVEPOINT cutover_digest');
   try {
     let bits = storedBits;
     if (bits === undefined) {
@@ -138,17 +146,17 @@ async function digestWithSavepoint(session: Session, plan: TablePlan, storedBits
       const rows = plan.estimatedRows > 0 ? plan.estimatedRows : Number((await session.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${fromSql(plan)}`))[0]?.n ?? 0);
       bits = digestBits(rows, rowsPerBucket);
     }
-    const digests = await session.query<{ b: string; n: string; s: string }>(bucketDigestSql(plan, 'source', bits));
-    await session.query('RELEASE SAVEPOINT cutover_digest');
+    const digests = await sliceDigests(plan, side, 'source', (slice) => bucketDigestSql(plan, 'source', bits, undefined, slice));
+    await everySession(side, 'RELEASE SAVEPOINT cutover_digest');
     const buckets: Record<string, [number, string]> = {};
     let rows = 0;
-    for (const d of digests) {
-      buckets[d.b] = [Number(d.n), d.s];
-      rows += Number(d.n);
+    for (const [b, d] of digests) {
+      buckets[b] = [d.n, d.s];
+      rows += d.n;
     }
     return { ...base, bits, rows, buckets, bucketWhere: `(${keyHashSql(plan, 'source')} & ${maskLiteral(bits)}) = $1`, durationMs: Math.round(performance.now() - t0) };
   } catch (error) {
-    await session.query('ROLLBACK TO SAVEPOINT cutover_digest').catch(() => {
+    await everySession(side, 'ROLLBACK TO SAVEPOINT cutover_digest').catch(() => {
       throw error;
     });
     const reason = error instanceof CutoverError ? error.shortMessage : errorInfo(error).message;

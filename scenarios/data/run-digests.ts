@@ -4,7 +4,7 @@ import { computeDigests, type StoredDigests } from '../../validate/stored-digest
 import type { ParsedStep } from '../actions/registry.js';
 import type { Scenario } from '../scenario-types.js';
 import type { Cluster } from '../topology/cluster.js';
-import { dataAskedFor, dataSettings } from './data-settings.js';
+import { dataAskedFor, dataSettings, rehearsalJobs } from './data-settings.js';
 
 /**
  * In-place upgrades (`minor-restart`, `pg-upgrade --link`) leave no old server to compare with:
@@ -22,7 +22,14 @@ export function inPlaceStep(scenario: Scenario, steps: readonly ParsedStep[]): n
 /** Blue's digests, read-only, in one snapshot. */
 export async function storeDigests(scenario: Scenario, blue: Cluster, signal: AbortSignal): Promise<StoredDigests> {
   const settings = dataSettings(scenario, true);
-  return computeDigests({ endpoint: blue.endpoint(), tables: settings?.tables ?? [], exclude: settings?.exclude ?? [], ...(settings?.rowsPerBucket ? { rowsPerBucket: settings.rowsPerBucket } : {}), signal });
+  return computeDigests({
+    endpoint: blue.endpoint(),
+    tables: settings?.tables ?? [],
+    exclude: settings?.exclude ?? [],
+    ...(settings?.rowsPerBucket ? { rowsPerBucket: settings.rowsPerBucket } : {}),
+    ...(settings ? { jobs: rehearsalJobs(settings, 1) } : {}),
+    signal,
+  });
 }
 
 /** The same buckets on the final writer, compared with those stored: the run's `digests` record and the digests taken. */
@@ -34,6 +41,13 @@ export async function recomputeDigests(
   signal: AbortSignal,
 ): Promise<{ record: DataValidationRecord; digests: StoredDigests }> {
   const settings = dataSettings(scenario, true);
-  const digests = await computeDigests({ endpoint: writer.endpoint(), tables: settings?.tables ?? [], exclude: settings?.exclude ?? [], like: stored, signal });
+  const digests = await computeDigests({
+    endpoint: writer.endpoint(),
+    tables: settings?.tables ?? [],
+    exclude: settings?.exclude ?? [],
+    like: stored,
+    ...(settings ? { jobs: rehearsalJobs(settings, 1) } : {}),
+    signal,
+  });
   return { digests, record: { step: step + 1, source: 'blue', target: writer.role, at: 'digests', result: compareDigests(stored, digests) } };
 }

@@ -4,7 +4,7 @@ import { validateData } from '../../validate/run-validation.js';
 import type { ValidationResult } from '../../validate/result.js';
 import type { ActionContext } from '../actions/action-types.js';
 import type { Cluster } from '../topology/cluster.js';
-import type { DataSettings } from './data-settings.js';
+import { rehearsalJobs, type DataSettings } from './data-settings.js';
 
 /**
  * Compares the data of two servers of a step (blue against green), read-only on both, as a timed
@@ -31,7 +31,7 @@ export async function validateStepData(
     tables: o.settings.tables,
     exclude: o.settings.exclude,
     groupBy: o.settings.groupBy,
-    ...(o.settings.jobs ? { jobs: o.settings.jobs } : {}),
+    jobs: rehearsalJobs(o.settings, 2),
     signal: ctx.signal,
   });
   ctx.recordData?.({ source: o.source.role, target: o.target.role, at: o.at, result });

@@ -3,8 +3,9 @@
  * BENCH_VALIDATE_ROWS rows (10,000,000 by default; bigint key and 7 mixed columns) in two
  * databases of one lab PostgreSQL 17 server, beside the floor of any validation that reads the
  * data (a full-row scan of both tables), plain count(*), and the peers reladiff and pg_comparator
- * in the same run; then the same with 1,000 scattered differences. A peer that cannot be
- * installed is printed as unavailable, with the reason.
+ * in the same run; cutover at --jobs 2 (the default) and 1, and one server's stored digests
+ * (in-place upgrades) at both; then the same with 1,000 scattered differences. A peer that cannot
+ * be installed is printed as unavailable, with the reason.
  *
  *   BENCH=validate npm run bench                       # 10M rows (what docs/benchmarks.md records)
  *   BENCH=validate BENCH_VALIDATE_ROWS=1000000 npm run bench
@@ -16,7 +17,8 @@ import { runCommand } from '../../core/child-process.js';
 import type { Endpoint } from '../../core/endpoint.js';
 import { openSession, type Session } from '../../core/session.js';
 import type { LocalServer } from '../../scenarios/providers/index.js';
-import { validateData, type ValidationProgress } from '../../validate/index.js';
+import { DEFAULT_JOBS, validateData, type ValidationProgress } from '../../validate/index.js';
+import { computeDigests } from '../../validate/stored-digests.js';
 import type { ValidationResult } from '../../validate/result.js';
 import { startLabServer } from '../support/lab.js';
 
@@ -185,15 +187,17 @@ export async function benchValidate(options: ValidateBenchOptions): Promise<void
   const floor = 'SELECT count(*) FROM t WHERE t IS NOT NULL';
   await bothAtOnce([a, b], floor); // warms the shared buffers
   const progress: ValidationProgress[] = [];
-  const validate = (): Promise<ValidationResult> => validateData({ source, target, onProgress: (p) => progress.push(p) });
+  const validate = (jobs?: number): Promise<ValidationResult> => validateData({ source, target, ...(jobs ? { jobs } : {}), onProgress: (p) => progress.push(p) });
   const rssBefore = rssMb();
 
-  const measure = async (label: string, expected: string): Promise<void> => {
+  const measure = async (label: string, expected: string, digestsToo = false): Promise<void> => {
     const count = await timed(repeat, () => bothAtOnce([a, b], 'SELECT count(*) FROM t'));
     const full = await timed(repeat, () => bothAtOnce([a, b], floor));
     const oneSide = await timed(repeat, () => a.query(floor));
     progress.length = 0;
-    const cutover = await timed(repeat, validate);
+    const cutover = await timed(repeat, () => validate());
+    // One session per side (no snapshot shared, no split): what the default of DEFAULT_JOBS gains.
+    const serial = await timed(repeat, () => validate(1));
     const peerRuns: [Peer, PeerRun][] = [];
     for (const peer of peers) peerRuns.push([peer, await runPeer(peer, server, options.peerTimeoutMs)]);
     const ratio = (ms: number | undefined, base: number): string => (ms === undefined ? '—' : (ms / base).toFixed(2));
@@ -201,18 +205,26 @@ export async function benchValidate(options: ValidateBenchOptions): Promise<void
     console.log('| measurement | time | ÷ floor | ÷ count(*) | ÷ cutover | found |\n|---|---:|---:|---:|---:|---|');
     const line = (name: string, ms: number | undefined, found: string): void =>
       console.log(`| ${name} | ${ms === undefined ? '—' : seconds(ms)} | ${ratio(ms, full.ms)} | ${ratio(ms, count.ms)} | ${ratio(ms, cutover.ms)} | ${found} |`);
-    line('**cutover validate**', cutover.ms, `${describeResult(cutover.value)} (runs ${cutover.runs.map((r) => seconds(r)).join(', ')})`);
+    line(`**cutover validate** (--jobs ${DEFAULT_JOBS}, the default)`, cutover.ms, `${describeResult(cutover.value)} (runs ${cutover.runs.map((r) => seconds(r)).join(', ')})`);
+    line('cutover validate --jobs 1', serial.ms, `${describeResult(serial.value)} (runs ${serial.runs.map((r) => seconds(r)).join(', ')})`);
     line('floor: `count(*) WHERE t IS NOT NULL`, both tables at once', full.ms, '');
     line('the same, one table alone', oneSide.ms, '');
+    if (digestsToo) {
+      // One server at a time, as an in-place upgrade stores them: here the second session has a core of its own.
+      const stored = await timed(repeat, () => computeDigests({ endpoint: source }));
+      const storedSerial = await timed(repeat, () => computeDigests({ endpoint: source, jobs: 1 }));
+      line(`stored digests of one table (in-place upgrades), --jobs ${DEFAULT_JOBS}`, stored.ms, `÷ one table's floor: ${(stored.ms / oneSide.ms).toFixed(2)}`);
+      line('stored digests of one table, --jobs 1', storedSerial.ms, `÷ one table's floor: ${(storedSerial.ms / oneSide.ms).toFixed(2)}; --jobs ${DEFAULT_JOBS} ÷ --jobs 1: ${(stored.ms / storedSerial.ms).toFixed(2)}`);
+    }
     line('plain `count(*)`, both tables at once', count.ms, '');
     for (const [peer, run] of peerRuns) line(peer.name, run.ms, run.found ?? run.note ?? '');
     const last = progress.at(-1);
-    console.log(`\nprogress events in the last run: ${progress.length / repeat}; last: ${JSON.stringify(last)}`);
+    console.log(`\nprogress events in the last run: ${progress.length / (2 * repeat)}; last: ${JSON.stringify(last)}`);
     lastCutover.set(label, cutover.ms);
   };
   const lastCutover = new Map<string, number>();
 
-  await measure('identical tables', 'equal');
+  await measure('identical tables', 'equal', true);
   await using admin = await server.admin('b');
   const injected = await injectDifferences(admin, rows, options.differences);
   await measure(`${options.differences.toLocaleString('en-US')} scattered differences`, `missing ${injected.missing}, extra ${injected.extra}, changed ${injected.changed}`);
