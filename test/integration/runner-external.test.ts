@@ -57,7 +57,7 @@ export default defineScenario({
   blue: { provider: 'external', url: ${JSON.stringify(url)} },
   soak: { rate: 30 },
   steps: [
-    { action: 'wait', duration: '1s' },
+    { action: 'wait', duration: '2s' },
     { action: 'command', run: 'echo "the operator switches over here"', timeout: '10s' },
   ],
 });
@@ -74,6 +74,7 @@ export default defineScenario({
     expect(run.steps.map((s) => s.status)).toEqual(['ok', 'ok']);
     expect(run.endpoints.blue).toMatchObject({ host: '127.0.0.1', port: server.port, database: 'shop', version: '16.14' });
     expect(run.soak?.summary).toMatchObject({ lost: 0, unexpected: 0, duplicated: 0 });
+    // 30/s through a 2 s wait and a command: about 60 attempts; more than 10 says the soak ran, with room for a loaded machine.
     expect(run.soak!.summary!.attempts).toBeGreaterThan(10);
     // Nothing provisioned, nothing seeded: no new data directory, no dataset, and only the soak schema changed.
     expect(readdirSync(tmpdir()).filter((d) => d.startsWith('cutover-blue-'))).toEqual(tmpBefore);
