@@ -9,6 +9,8 @@
  * marked `coerced`: both are reported, never dropped.
  */
 
+import { jsonbText } from './jsonb-text.js';
+
 export type SqliteValue = null | bigint | number | string | Buffer | Uint8Array;
 
 export type FormResult = { text: string | null; coerced?: string } | { unreadable: string };
@@ -218,6 +220,37 @@ function timestampForm(zoned: boolean, encoding: DatetimeEncoding): PortableForm
   };
 }
 
+function jsonForm(): PortableForm {
+  return {
+    family: 'jsonb',
+    pgSql: (x) => `((${x})::jsonb)::text`,
+    fromSqlite(v) {
+      if (v === null) return ok(null);
+      const text = isBytes(v) ? Buffer.from(v).toString('utf8') : String(v);
+      try {
+        return ok(jsonbText(text), typeof v === 'string' ? undefined : isBytes(v) ? 'a BLOB read as JSON text' : 'a number read as a JSON scalar');
+      } catch (error) {
+        return bad(`${describe(v)} is ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+  };
+}
+
+/** date from a text (its date part) or a number of the timestamp encodings. */
+function dateForm(encoding: DatetimeEncoding): PortableForm {
+  const timestamp = timestampForm(false, encoding);
+  return {
+    family: 'date',
+    pgSql: (x) => `to_char(${x}, 'YYYY-MM-DD')`,
+    fromSqlite(v) {
+      const r = timestamp.fromSqlite(v);
+      if (!('text' in r) || r.text === null) return r;
+      const [day = '', time = ''] = r.text.split(' ');
+      return ok(day, time === '00:00:00.000000' ? r.coerced : 'a date and time read as its date');
+    },
+  };
+}
+
 /** The form of a PostgreSQL column of type `pgType` (format_type's name) read from SQLite. */
 export function portableForm(pgType: string, options: { datetime?: DatetimeEncoding } = {}): PortableForm | undefined {
   const t = pgType.toLowerCase().replace(/\(.*\)/, '').trim();
@@ -229,6 +262,8 @@ export function portableForm(pgType: string, options: { datetime?: DatetimeEncod
   if (['text', 'character varying', 'character', 'name', 'citext'].includes(t)) return textForm();
   if (t === 'bytea') return byteaForm();
   if (t === 'uuid') return uuidForm();
+  if (t === 'json' || t === 'jsonb') return jsonForm();
+  if (t === 'date') return dateForm(options.datetime ?? 'text');
   if (t === 'timestamp without time zone') return timestampForm(false, options.datetime ?? 'text');
   if (t === 'timestamp with time zone') return timestampForm(true, options.datetime ?? 'text');
   return undefined;
