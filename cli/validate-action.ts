@@ -1,6 +1,9 @@
+import { sideEngine, sidePlace } from '../validate/result.js';
 import { CutoverError } from '../core/errors.js';
-import { describeEndpoint } from '../core/endpoint.js';
 import { resolveEndpoint } from '../core/resolve-endpoint.js';
+import { parseSqliteLocation } from '../core/sqlite-location.js';
+import type { DatetimeEncoding } from '../validate/sqlite-forms.js';
+import { validateSqlite } from '../validate/sqlite-validation.js';
 import { DEFAULT_JOBS, MAX_JOBS, parseTableGroups, parseTablePatterns, validateData, type TableResult, type ValidationProgress, type ValidationResult } from '../validate/index.js';
 import { keyText } from '../validate/result.js';
 import { buildValidateReport, validateExitCode, type ValidateReport } from '../reports/validate-report.js';
@@ -18,6 +21,8 @@ export interface ValidateCliOptions {
   exclude?: string[];
   groupBy?: string[];
   jobs?: string;
+  targetSchema?: string;
+  datetime?: string[];
   config?: string;
   json?: string;
   html?: string;
@@ -56,13 +61,30 @@ export async function runValidate(options: ValidateCliOptions, runtime: CliRunti
   });
   const { config } = await loadCliConfig(options.config, runtime.cwd);
   const warn = (m: string): void => io.err(`cutover: warning: ${m}`);
-  const source = resolveEndpoint({ url: options.source, urlLabel: '--source' }, runtime.env, undefined, warn);
+  const sqlite = parseSqliteLocation(options.source, runtime.cwd);
+  const datetime = parseDatetimeEncodings(options.datetime);
+  if (!sqlite) {
+    for (const [flag, given] of [['--target-schema', options.targetSchema], ['--datetime', options.datetime]] as const) {
+      if (given !== undefined) throw new CutoverError('usage', `${flag}: only with a SQLite source (--source sqlite:PATH)`);
+    }
+  } else if (options.groupBy !== undefined || options.jobs !== undefined) {
+    throw new CutoverError('usage', `${options.groupBy !== undefined ? '--group-by' : '--jobs'}: not with a SQLite source (--source ${options.source}) yet`);
+  }
   const target = resolveEndpoint({ url: options.target, urlLabel: '--target' }, runtime.env, undefined, warn);
 
   const progress = new ValidateProgress(io);
   let result: ValidationResult;
   try {
-    result = await validateData({ source, target, tables, exclude, groupBy, jobs, signal: runtime.signal, onProgress: (p) => progress.update(p), onTable: (t) => progress.table(t) });
+    const common = { target, tables, exclude, signal: runtime.signal, onTable: (t: TableResult) => progress.table(t) };
+    result = sqlite
+      ? await validateSqlite({ ...common, source: sqlite, ...(options.targetSchema ? { targetSchema: options.targetSchema } : {}), datetime })
+      : await validateData({
+          ...common,
+          source: resolveEndpoint({ url: options.source, urlLabel: '--source' }, runtime.env, undefined, warn),
+          groupBy,
+          jobs,
+          onProgress: (p) => progress.update(p),
+        });
   } finally {
     progress.close();
   }
@@ -75,6 +97,20 @@ export async function runValidate(options: ValidateCliOptions, runtime: CliRunti
     io.err(`cutover: validation stopped: ${plain(result.stopped.message.split('\n')[0])}${files}`);
   }
   return validateExitCode(report);
+}
+
+const ENCODINGS: readonly DatetimeEncoding[] = ['unix-seconds', 'unix-ms', 'julian-day'];
+
+/** `--datetime TABLE.COLUMN=ENCODING…`: how numbers in a SQLite column are read as timestamps. */
+function parseDatetimeEncodings(texts: readonly string[] | undefined): Record<string, DatetimeEncoding> {
+  const out: Record<string, DatetimeEncoding> = {};
+  for (const text of texts ?? []) {
+    const m = /^([^=]+\.[^=.]+)=(.+)$/.exec(text);
+    const encoding = ENCODINGS.find((e) => e === m?.[2]);
+    if (!m?.[1] || !encoding) throw new CutoverError('usage', `--datetime: expected TABLE.COLUMN=${ENCODINGS.join('|')}, got "${text}"`);
+    out[m[1]] = encoding;
+  }
+  return out;
 }
 
 function parseJobs(text: string | undefined): number {
@@ -173,8 +209,8 @@ export class ValidateProgress {
 function printSummary(runtime: CliRuntime, report: ValidateReport, written: string[]): void {
   const { out, style } = runtime.io;
   const { result } = report;
-  out(`source: PostgreSQL ${plain(result.source.version)} (${plain(describeEndpoint(result.source.endpoint))})`);
-  out(`target: PostgreSQL ${plain(result.target.version)} (${plain(describeEndpoint(result.target.endpoint))})`);
+  out(`source: ${plain(sideEngine(result.source))} (${plain(sidePlace(result.source))})`);
+  out(`target: ${plain(sideEngine(result.target))} (${plain(sidePlace(result.target))})`);
   for (const t of result.tables) for (const line of tableLines(t, style)) out(line);
   const s = result.summary;
   out(

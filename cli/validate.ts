@@ -18,12 +18,14 @@ export function registerValidate(program: Command, runtime: CliRuntime): void {
         'table pattern, 3 could not complete (a server unreachable or gone mid-way, a table not compared; the output files then\n' +
         'hold the partial results), 130 interrupted.',
     )
-    .option('--source <url>', 'the source database (postgresql://user@host:port/db) (required)')
+    .option('--source <url>', 'the source database (postgresql://user@host:port/db), or a SQLite file (sqlite:PATH), opened read-only (required)')
     .option('--target <url>', 'the target database (required)')
     .option('--tables <pattern...>', 'compare only these tables: schema.table or table, with * and ? wildcards')
     .option('--exclude <pattern...>', 'skip these tables (same patterns)')
     .option('--group-by <table=columns...>', 'a table without a key: match its rows by these columns (TABLE=COLUMN[,COLUMN...]) rather than as a whole-row multiset')
     .option('--jobs <n>', 'sessions per side sharing its snapshot (pg_export_snapshot), between which each large table\'s scans are split (default 2)')
+    .option('--target-schema <name>', 'with a SQLite source: the PostgreSQL schema its tables were loaded into (default public)')
+    .option('--datetime <table.column=encoding...>', 'with a SQLite source: how numbers in a column read as timestamps are encoded: unix-seconds (default), unix-ms or julian-day')
     .option('--config <file>', 'configuration file with the gate policy (default: cutover.config.{ts,yaml,yml,json} in the working directory)')
     .option('--json <file>', 'write the whole result (every table, the listed differences, the findings and the gate) as JSON')
     .option('--html <file>', 'write a self-contained HTML page: every table, the keys and a column-by-column before/after of each difference')

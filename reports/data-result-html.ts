@@ -1,4 +1,4 @@
-import { describeEndpoint } from '../core/endpoint.js';
+import { sideEngine, sidePlace } from '../validate/result.js';
 import type { ErrorInfo } from '../core/errors.js';
 import type { ChangedRow, KeyedRow, MultisetRow, TableResult, ValidationResult } from '../validate/result.js';
 import { escapeHtml as h } from './escape.js';
@@ -38,7 +38,7 @@ export function validationResultHtml(result: ValidationResult, idPrefix = 'dv'):
   const s = result.summary;
   const notEqual = result.tables.filter((t) => t.status !== 'equal');
   const anchors = new Map(notEqual.map((t, i) => [t, `${idPrefix}-t${i}`]));
-  const servers = `<p class="dv-servers"><b>Source</b> PostgreSQL ${h(result.source.version)} <span class="muted">(${h(describeEndpoint(result.source.endpoint))})</span> → <b>Target</b> PostgreSQL ${h(result.target.version)} <span class="muted">(${h(describeEndpoint(result.target.endpoint))})</span></p>`;
+  const servers = `<p class="dv-servers"><b>Source</b> ${h(sideEngine(result.source))} <span class="muted">(${h(sidePlace(result.source))})</span> → <b>Target</b> ${h(sideEngine(result.target))} <span class="muted">(${h(sidePlace(result.target))})</span></p>`;
   const totals = `<p class="dv-totals" data-outcome="${h(result.outcome)}"><span class="badge dv-outcome-${h(result.outcome)}">${h(result.outcome.toUpperCase())}</span> ${h(plural(s.tables, 'table'))}: ${s.equal} equal, ${s.different} different, ${s.missing} on one side only, ${s.errors} not compared. Rows: ${count(s.sourceRows)} on the source, ${count(s.targetRows)} on the target; <b>${count(s.missingRows)}</b> missing on the target, <b>${count(s.extraRows)}</b> extra, <b>${count(s.changedRows)}</b> changed. Started ${h(result.startedAt)}, took ${h(durationText(result.durationMs))}.</p>`;
   const stopped = result.stopped ? `<div class="dv-stopped"><b>The validation stopped before its end; the results below are partial.</b> ${errorHtml(result.stopped)}</div>` : '';
   const table = result.tables.length === 0

@@ -1,4 +1,4 @@
-import { describeEndpoint } from '../core/endpoint.js';
+import { sideEngine, sidePlace } from '../validate/result.js';
 import type { ShownValue, TableResult } from '../validate/result.js';
 import { dataFindingKind } from '../validate/data-findings.js';
 import { DATA_RESULT_CSS, durationText, validationResultHtml } from './data-result-html.js';
@@ -22,7 +22,7 @@ export function renderValidateJson(report: ValidateReport): string {
 /** `--html`: a self-contained page: the verdict, the findings and the gate, then every table and its differences. */
 export function renderValidateHtml(report: ValidateReport): string {
   const { result } = report;
-  const title = `cutover validate: ${report.verdict} — ${describeEndpoint(result.source.endpoint)} → ${describeEndpoint(result.target.endpoint)}`;
+  const title = `cutover validate: ${report.verdict} — ${sidePlace(result.source)} → ${sidePlace(result.target)}`;
   const intro = `<p class="muted">Generated ${h(report.generatedAt)} by cutover ${h(report.tool.version)}. The gate fails on ${h(report.gate.failOn.join(', ') || 'nothing')}${report.gate.allow.length ? ` and allows ${h(report.gate.allow.join(', '))}` : ''}: ${report.summary.failing} failing, ${report.summary.allowed} allowed.</p>`;
   const body = `${intro}
 <section class="rs-section" id="findings">
@@ -124,8 +124,8 @@ export function renderValidateMarkdown(report: ValidateReport): string {
   const { result } = report;
   const out = [`## cutover validate: ${report.verdict.toUpperCase()}`, ''];
   out.push('| | source | target |', '|---|---|---|');
-  out.push(`| Server | ${md(result.source.version)} | ${md(result.target.version)} |`);
-  out.push(`| Endpoint | ${md(describeEndpoint(result.source.endpoint))} | ${md(describeEndpoint(result.target.endpoint))} |`, '');
+  out.push(`| Server | ${md(sideEngine(result.source))} | ${md(sideEngine(result.target))} |`);
+  out.push(`| Endpoint | ${md(sidePlace(result.source))} | ${md(sidePlace(result.target))} |`, '');
   out.push(`${findingsAndGate(report.summary, report.gate)} Took ${durationText(result.durationMs)}.`, '');
   out.push(
     ...findingsTable(report.findings, [

@@ -1,4 +1,4 @@
-import type { ErrorInfo, PublicEndpoint } from '../core/index.js';
+import { describeEndpoint, type ErrorInfo, type PublicEndpoint } from '../core/index.js';
 
 /** A value as shown in a difference: its text (NULL is null), cut when long. */
 export interface ShownValue {
@@ -70,10 +70,23 @@ export interface ValidationSummary {
   changedRows: number;
 }
 
-/** A whole `cutover validate`: both servers, every table, the totals. */
+/** One side of a validation: a PostgreSQL server, or a SQLite file (`engine: 'sqlite'`, `file` its path, `version` SQLite's). */
+export type ValidationSide = { endpoint: PublicEndpoint; version: string; engine?: 'postgresql' } | { engine: 'sqlite'; file: string; version: string };
+
+/** `PostgreSQL 17.11` / `SQLite 3.53.2`, and where: for headers and summaries. */
+export function sideEngine(side: ValidationSide): string {
+  return `${side.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'} ${side.version}`;
+}
+
+/** Where a side is: the server's endpoint (no password) or the file's path. */
+export function sidePlace(side: ValidationSide): string {
+  return side.engine === 'sqlite' ? side.file : describeEndpoint(side.endpoint);
+}
+
+/** A whole `cutover validate`: both sides, every table, the totals. */
 export interface ValidationResult {
-  source: { endpoint: PublicEndpoint; version: string };
-  target: { endpoint: PublicEndpoint; version: string };
+  source: ValidationSide;
+  target: ValidationSide;
   startedAt: string;
   durationMs: number;
   tables: TableResult[];

@@ -15,8 +15,8 @@ export type SqliteValue = null | bigint | number | string | Buffer | Uint8Array;
 
 export type FormResult = { text: string | null; coerced?: string } | { unreadable: string };
 
-/** How a SQLite column's values are read for a PostgreSQL timestamp, timestamptz or date column. */
-export type DatetimeEncoding = 'text' | 'unix-seconds' | 'unix-ms' | 'julian-day';
+/** How numbers in a SQLite column are read for a PostgreSQL timestamp, timestamptz or date column (texts are ISO 8601). */
+export type DatetimeEncoding = 'unix-seconds' | 'unix-ms' | 'julian-day';
 
 export interface PortableForm {
   family: string;
@@ -201,21 +201,25 @@ export function formatMicros(micros: bigint): string {
   return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)} ${pad(Math.floor(secs / 3600), 2)}:${pad(Math.floor(secs / 60) % 60, 2)}:${pad(secs % 60, 2)}.${pad(us, 6)}`;
 }
 
-/** timestamp (`zoned` false) or timestamptz, in UTC, from a SQLite column encoded as `encoding`. */
-function timestampForm(zoned: boolean, encoding: DatetimeEncoding): PortableForm {
+/**
+ * timestamp (`zoned` false) or timestamptz, in UTC: a SQLite text as ISO 8601 (without a zone it
+ * is taken as UTC), a number (or a text holding one) as `numbers` says.
+ */
+function timestampForm(zoned: boolean, numbers: DatetimeEncoding): PortableForm {
   return {
     family: zoned ? 'timestamptz' : 'timestamp',
     pgSql: (x) => `to_char(${zoned ? `(${x}) AT TIME ZONE 'UTC'` : `(${x})`}, 'YYYY-MM-DD HH24:MI:SS.US')`,
     fromSqlite(v) {
       if (v === null) return ok(null);
-      if (encoding === 'text') {
-        const t = typeof v === 'string' ? microsOfText(v) : undefined;
-        return t ? ok(formatMicros(t.micros)) : bad(`${describe(v)} is not a date and time (ISO 8601 text expected)`);
+      const numeric = typeof v === 'string' && DECIMAL_TEXT.test(v);
+      if (typeof v === 'string' && !numeric) {
+        const t = microsOfText(v);
+        return t ? ok(formatMicros(t.micros)) : bad(`${describe(v)} is not a date and time (ISO 8601 text or a number expected)`);
       }
-      const n = typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : typeof v === 'string' && DECIMAL_TEXT.test(v) ? Number(v) : NaN;
-      if (!Number.isFinite(n)) return bad(`${describe(v)} is not a ${encoding} number`);
-      const micros = encoding === 'unix-seconds' ? n * 1e6 : encoding === 'unix-ms' ? n * 1e3 : (n - UNIX_EPOCH_JULIAN_DAY) * 86_400e6;
-      return ok(formatMicros(BigInt(Math.round(micros))), typeof v === 'string' ? 'a TEXT holding a number' : undefined);
+      const n = typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : numeric ? Number(v) : NaN;
+      if (!Number.isFinite(n)) return bad(`${describe(v)} is not a date and time`);
+      const micros = numbers === 'unix-seconds' ? n * 1e6 : numbers === 'unix-ms' ? n * 1e3 : (n - UNIX_EPOCH_JULIAN_DAY) * 86_400e6;
+      return ok(formatMicros(BigInt(Math.round(micros))), numeric ? `a TEXT holding a number read as ${numbers}` : undefined);
     },
   };
 }
@@ -263,8 +267,8 @@ export function portableForm(pgType: string, options: { datetime?: DatetimeEncod
   if (t === 'bytea') return byteaForm();
   if (t === 'uuid') return uuidForm();
   if (t === 'json' || t === 'jsonb') return jsonForm();
-  if (t === 'date') return dateForm(options.datetime ?? 'text');
-  if (t === 'timestamp without time zone') return timestampForm(false, options.datetime ?? 'text');
-  if (t === 'timestamp with time zone') return timestampForm(true, options.datetime ?? 'text');
+  if (t === 'date') return dateForm(options.datetime ?? 'unix-seconds');
+  if (t === 'timestamp without time zone') return timestampForm(false, options.datetime ?? 'unix-seconds');
+  if (t === 'timestamp with time zone') return timestampForm(true, options.datetime ?? 'unix-seconds');
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { sidePlace } from '../../validate/result.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,7 +67,7 @@ describe.skipIf(!pg15 || !pg17)('data validation in upgrade rehearsals (skipped 
     expect(manifest.steps[0]?.status).toBe('ok');
     const data = manifest.data ?? [];
     expect(data.map((d) => [d.step, d.at, d.result.outcome, d.result.source.version.split('.')[0], d.result.target.version.split('.')[0]])).toEqual([[1, 'after-step', 'equal', '15', '17']]);
-    expect(data[0]!.result.source.endpoint.port).not.toBe(data[0]!.result.target.endpoint.port);
+    expect(sidePlace(data[0]!.result.source)).not.toBe(sidePlace(data[0]!.result.target));
     console.log(`pg-upgrade --copy: validation ${data[0]!.result.durationMs} ms (start old blue ${phaseMs(manifest, 1, 'start-old-blue')} ms, validate ${phaseMs(manifest, 1, 'validate-data')} ms)`);
     expect(['pass', 'warn']).toContain(manifest.verdict);
   });

@@ -61,6 +61,7 @@ const CASES: Case[] = [
   { pgType: 'jsonb', sqliteType: 'NUMERIC', sqlite: 42n, pg: '42', coerced: true },
   { pgType: 'date', sqliteType: 'TEXT', sqlite: '2024-02-29', pg: '2024-02-29' },
   { pgType: 'date', sqliteType: 'INTEGER', sqlite: 1709164800n, pg: '2024-02-29', datetime: 'unix-seconds' },
+  { pgType: 'timestamp with time zone', sqliteType: 'INTEGER', sqlite: 1700000000n, pg: '2023-11-14 22:13:20+00' },
 ];
 
 let work: string;
@@ -98,7 +99,7 @@ describe('portable forms: PostgreSQL and a SQLite file give one text per value',
   it('says which values have no form, and never drops them', () => {
     expect(portableForm('integer')?.fromSqlite('abc')).toEqual({ unreadable: 'the text "abc" is not an integer' });
     expect(portableForm('boolean')?.fromSqlite(2n)).toEqual({ unreadable: 'the integer 2 is not a boolean (0 or 1)' });
-    expect(portableForm('timestamp with time zone')?.fromSqlite('yesterday')).toMatchObject({ unreadable: expect.stringContaining('is not a date and time') });
+    expect(portableForm('timestamp with time zone')?.fromSqlite('yesterday')).toMatchObject({ unreadable: expect.stringContaining('is not a date and time (ISO 8601 text or a number expected)') });
     expect(portableForm('jsonb')?.fromSqlite('{"a": }')).toEqual({ unreadable: 'the text "{\\"a\\": }" is not JSON: a value expected at character 7' });
     expect(portableForm('interval')).toBeUndefined();
     expect(['1.500', '-0.0', '00012', '1e3', '-2.5E-3', '.5'].map(normaliseDecimal)).toEqual(['1.5', '0', '12', '1000', '-0.0025', '0.5']);
