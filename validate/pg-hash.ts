@@ -88,8 +88,13 @@ export function hashBytesExtended(k: Uint8Array, seed: bigint): bigint {
 }
 
 const encoder = new TextEncoder();
+/** Reused for every text hashed (a row at a time: no allocation per row), grown as needed. */
+let scratch = new Uint8Array(4096);
 
 /** `hashtextextended(text, seed)` under a deterministic collation, on a UTF-8 database. */
 export function hashTextExtended(text: string, seed: bigint): bigint {
-  return hashBytesExtended(encoder.encode(text), seed);
+  // Three bytes per UTF-16 unit at most.
+  if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
+  const { written } = encoder.encodeInto(text, scratch);
+  return hashBytesExtended(scratch.subarray(0, written), seed);
 }

@@ -23,10 +23,9 @@ const KEY_SEED = 0n;
 const ROW_SEED = 1n;
 /** What an unreadable SQLite value hashes as: no PostgreSQL text can equal it. */
 const UNREADABLE = '\u0000unreadable';
-const encoder = new TextEncoder();
 
 /** A value's part of a row text: `N` for NULL, else its UTF-8 length, `:`, and itself. */
-const part = (text: string | null): string => (text === null ? 'N' : `${encoder.encode(text).length}:${text}`);
+const part = (text: string | null): string => (text === null ? 'N' : `${Buffer.byteLength(text, 'utf8')}:${text}`);
 
 /** The same in SQL, over a portable text expression. */
 const partSql = (expr: string): string => `coalesce(octet_length(${expr})::text || ':' || ${expr}, 'N')`;
@@ -99,12 +98,30 @@ function pgRowSql(plan: CrossTablePlan): { kh: string; h: string; texts: string[
   };
 }
 
-async function pgDigests(plan: CrossTablePlan, pg: Session, bits: number): Promise<Map<string, Digest>> {
+/** The PostgreSQL table's digests per bucket, over the portable forms (what the file's are compared with). */
+export function crossDigestSql(plan: CrossTablePlan, bits: number): string {
   const q = pgRowSql(plan);
-  const rows = await pg.query<{ b: string; n: string; s: string }>(
-    `SELECT g.b::text AS b, g.n::text AS n, g.s::text AS s FROM (SELECT r.kh & ${maskLiteral(bits)} AS b, count(*) AS n, sum(r.h) AS s FROM (SELECT ${q.kh} AS kh, ${q.h} AS h FROM ${q.from}) AS r GROUP BY 1) AS g`,
-  );
+  return `SELECT g.b::text AS b, g.n::text AS n, g.s::text AS s FROM (SELECT r.kh & ${maskLiteral(bits)} AS b, count(*) AS n, sum(r.h) AS s FROM (SELECT ${q.kh} AS kh, ${q.h} AS h FROM ${q.from}) AS r GROUP BY 1) AS g`;
+}
+
+async function pgDigests(plan: CrossTablePlan, pg: Session, bits: number): Promise<Map<string, Digest>> {
+  const rows = await pg.query<{ b: string; n: string; s: string }>(crossDigestSql(plan, bits));
   return new Map(rows.map((r) => [r.b, { n: Number(r.n), s: BigInt(r.s) }]));
+}
+
+/** The file's digests per bucket, computed in Node (with the reading of each value's form). */
+export function fileDigests(plan: CrossTablePlan, file: SqliteFile, bits: number, problems = new ColumnProblems()): Map<string, Digest> {
+  const mask = (1n << BigInt(bits)) - 1n;
+  const source = new Map<string, Digest>();
+  for (const row of sqliteRows(plan, file, problems)) {
+    const b = (row.kh & mask).toString();
+    const d = source.get(b);
+    if (d) {
+      d.n++;
+      d.s += row.h;
+    } else source.set(b, { n: 1, s: row.h });
+  }
+  return source;
 }
 
 async function pgRows(plan: CrossTablePlan, pg: Session, bits: number, buckets: string[]): Promise<SideRow[]> {
@@ -127,16 +144,11 @@ export async function compareCrossTable(plan: CrossTablePlan, file: SqliteFile, 
   const bits = initialBits(Math.max(sqliteCount, plan.pg.estimatedRows), options.rowsPerBucket);
   const mask = (1n << BigInt(bits)) - 1n;
   const problems = new ColumnProblems();
-  const source = new Map<string, Digest>();
-  for (const row of sqliteRows(plan, file, problems)) {
-    const b = (row.kh & mask).toString();
-    const d = source.get(b);
-    if (d) {
-      d.n++;
-      d.s += row.h;
-    } else source.set(b, { n: 1, s: row.h });
-  }
-  const target = await pgDigests(plan, pg, bits);
+  // The server computes its digests while Node reads the file (which holds the event loop).
+  const targetDigests = pgDigests(plan, pg, bits);
+  targetDigests.catch(() => {});
+  const source = fileDigests(plan, file, bits, problems);
+  const target = await targetDigests;
   const differing = new Set<string>();
   for (const b of new Set([...source.keys(), ...target.keys()])) {
     const [s, t] = [source.get(b), target.get(b)];

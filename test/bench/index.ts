@@ -3,7 +3,7 @@
  * run, printed as ratios. Never a test: nothing here gates CI.
  *
  *   npm run bench                                  # every section
- *   BENCH=driver npm run bench                     # one section: suite, ledger, driver, methods, report, validate
+ *   BENCH=driver npm run bench                     # one section: suite, ledger, driver, methods, report, validate, sqlite
  *   BENCH_TABLES=1000 BENCH_ROWS=5000000 BENCH=suite npm run bench
  */
 import { existsSync } from 'node:fs';
@@ -21,8 +21,9 @@ import { benchDriver } from './driver.js';
 import { benchMethods } from './methods.js';
 import { benchReport } from './report.js';
 import { benchValidate } from './validate.js';
+import { benchSqlite } from './sqlite.js';
 
-const SECTIONS = ['suite', 'ledger', 'driver', 'methods', 'report', 'validate'] as const;
+const SECTIONS = ['suite', 'ledger', 'driver', 'methods', 'report', 'validate', 'sqlite'] as const;
 const chosen = (process.env.BENCH ?? SECTIONS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const name of chosen) {
   if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`BENCH: expected a comma-separated list of ${SECTIONS.join(', ')}, got "${name}"`);
@@ -127,3 +128,4 @@ if (runs('driver')) await benchDriver({ soakSeconds: Number(process.env.BENCH_SO
 if (runs('methods')) await benchMethods({ ...(process.env.BENCH_SCALES ? { scales: process.env.BENCH_SCALES.split(',').map(Number) } : {}) });
 if (runs('report')) await benchReport();
 if (runs('validate')) await benchValidate({ rows: Number(process.env.BENCH_VALIDATE_ROWS ?? 10_000_000), repeat: Number(process.env.BENCH_REPEAT_VALIDATE ?? 3), differences: 1_000, peerTimeoutMs: Number(process.env.BENCH_VALIDATE_PEER_TIMEOUT_S ?? 1_200) * 1000 });
+if (runs('sqlite')) await benchSqlite(Number(process.env.BENCH_SQLITE_ROWS ?? 1_000_000), Number(process.env.BENCH_REPEAT ?? 3));
