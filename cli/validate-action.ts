@@ -211,6 +211,7 @@ function printSummary(runtime: CliRuntime, report: ValidateReport, written: stri
   const { result } = report;
   out(`source: ${plain(sideEngine(result.source))} (${plain(sidePlace(result.source))})`);
   out(`target: ${plain(sideEngine(result.target))} (${plain(sidePlace(result.target))})`);
+  for (const note of result.notes ?? []) out(`note: ${plain(note)}`);
   for (const t of result.tables) for (const line of tableLines(t, style)) out(line);
   const s = result.summary;
   out(

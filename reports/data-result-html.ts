@@ -40,6 +40,7 @@ export function validationResultHtml(result: ValidationResult, idPrefix = 'dv'):
   const anchors = new Map(notEqual.map((t, i) => [t, `${idPrefix}-t${i}`]));
   const servers = `<p class="dv-servers"><b>Source</b> ${h(sideEngine(result.source))} <span class="muted">(${h(sidePlace(result.source))})</span> → <b>Target</b> ${h(sideEngine(result.target))} <span class="muted">(${h(sidePlace(result.target))})</span></p>`;
   const totals = `<p class="dv-totals" data-outcome="${h(result.outcome)}"><span class="badge dv-outcome-${h(result.outcome)}">${h(result.outcome.toUpperCase())}</span> ${h(plural(s.tables, 'table'))}: ${s.equal} equal, ${s.different} different, ${s.missing} on one side only, ${s.errors} not compared. Rows: ${count(s.sourceRows)} on the source, ${count(s.targetRows)} on the target; <b>${count(s.missingRows)}</b> missing on the target, <b>${count(s.extraRows)}</b> extra, <b>${count(s.changedRows)}</b> changed. Started ${h(result.startedAt)}, took ${h(durationText(result.durationMs))}.</p>`;
+  const notes = (result.notes ?? []).length ? `<ul class="dv-notes">${(result.notes ?? []).map((n) => `<li>${h(n)}</li>`).join('')}</ul>` : '';
   const stopped = result.stopped ? `<div class="dv-stopped"><b>The validation stopped before its end; the results below are partial.</b> ${errorHtml(result.stopped)}</div>` : '';
   const table = result.tables.length === 0
     ? '<p class="muted">No table was selected.</p>'
@@ -52,6 +53,7 @@ ${tablesHtml(result.tables, anchors)}
   return `<div class="dv-result">
 ${servers}
 ${totals}
+${notes}
 ${stopped}
 ${table}
 ${notEqual.map((t) => tableDetailHtml(t, anchors.get(t) ?? '')).join('\n')}

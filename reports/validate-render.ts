@@ -126,6 +126,7 @@ export function renderValidateMarkdown(report: ValidateReport): string {
   out.push('| | source | target |', '|---|---|---|');
   out.push(`| Server | ${md(sideEngine(result.source))} | ${md(sideEngine(result.target))} |`);
   out.push(`| Endpoint | ${md(sidePlace(result.source))} | ${md(sidePlace(result.target))} |`, '');
+  for (const note of result.notes ?? []) out.push(`> ${md(note)}`, '');
   out.push(`${findingsAndGate(report.summary, report.gate)} Took ${durationText(result.durationMs)}.`, '');
   out.push(
     ...findingsTable(report.findings, [

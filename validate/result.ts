@@ -93,6 +93,8 @@ export interface ValidationResult {
   summary: ValidationSummary;
   /** Why the run stopped before the last table (a server gone, Ctrl-C): the results are partial. */
   stopped?: ErrorInfo;
+  /** What holds for the whole validation rather than one table (a SQLite file's full-text indexes, rebuilt and not compared). */
+  notes?: string[];
   /**
    * `equal`: nothing differs; `different`: something does; `incomplete`: the run stopped, or
    * nothing differs but a table could not be compared.

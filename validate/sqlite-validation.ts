@@ -76,9 +76,6 @@ export async function validateSqlite(options: ValidateSqliteOptions): Promise<Va
       tables.push(result);
       await options.onTable?.(result);
     }
-    if (plan.rebuilt.length > 0) {
-      for (const t of tables) t.notes.push(`full-text indexes of the file, rebuilt in PostgreSQL and not copied, not compared: ${plan.rebuilt.join(', ')}`);
-    }
     await pg.query('COMMIT').catch(() => {});
     tables.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
     const summary = summariseTables(tables);
@@ -90,6 +87,7 @@ export async function validateSqlite(options: ValidateSqliteOptions): Promise<Va
       tables,
       summary,
       ...(stopped ? { stopped } : {}),
+      ...(plan.rebuilt.length > 0 ? { notes: [`full-text indexes of the file, rebuilt in PostgreSQL and not copied, not compared: ${plan.rebuilt.join(', ')}`] } : {}),
       outcome: stopped ? 'incomplete' : summary.different + summary.missing > 0 ? 'different' : summary.errors > 0 ? 'incomplete' : 'equal',
     };
   } catch (error) {
