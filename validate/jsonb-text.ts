@@ -139,14 +139,13 @@ export function jsonString(s: string): string {
   return `${out}"`;
 }
 
-const encoder = new TextEncoder();
-
-/** jsonb's key order: shorter first (in bytes), then by bytes. */
+/** jsonb's key order: shorter first (in UTF-8 bytes), then by bytes. */
 function keyOrder(a: string, b: string): number {
-  const [x, y] = [encoder.encode(a), encoder.encode(b)];
-  if (x.length !== y.length) return x.length - y.length;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
-  return 0;
+  const [la, lb] = [Buffer.byteLength(a, 'utf8'), Buffer.byteLength(b, 'utf8')];
+  if (la !== lb) return la - lb;
+  // ASCII on both sides: code units order as bytes do, without encoding.
+  if (la === a.length && lb === b.length) return a < b ? -1 : a > b ? 1 : 0;
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 function write(v: Json): string {

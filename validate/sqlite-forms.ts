@@ -190,6 +190,25 @@ function microsOfText(text: string): { micros: bigint; zoned: boolean } | undefi
   return { micros: total, zoned: zone !== undefined };
 }
 
+const PLAIN_ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?Z?$/i;
+
+/**
+ * The common case without arithmetic: a UTC or zoneless ISO text of a year 0000 to 9999 with at
+ * most microseconds is its own fields, written as to_char writes them (null: a day that does not
+ * exist, such as February 30). Anything else (a zone offset, nanoseconds, spaces): undefined, for
+ * microsOfText.
+ */
+function plainIsoText(text: string): string | null | undefined {
+  const m = PLAIN_ISO.exec(text);
+  if (!m) return undefined;
+  const [, y = '', mo = '', d = '', h = '00', mi = '00', sec = '00', frac = ''] = m;
+  const [year, month, day] = [Number(y), Number(mo), Number(d)];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  if (days === undefined || day < 1 || day > days || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
+  return `${y}-${mo}-${d} ${h}:${mi}:${sec}.${frac.padEnd(6, '0')}`;
+}
+
 /** `YYYY-MM-DD HH:MI:SS.US` of microseconds since the epoch (UTC), as to_char writes it. */
 export function formatMicros(micros: bigint): string {
   const days = micros >= 0n ? micros / MICROS_PER_DAY : -((-micros + MICROS_PER_DAY - 1n) / MICROS_PER_DAY);
@@ -213,6 +232,8 @@ function timestampForm(zoned: boolean, numbers: DatetimeEncoding): PortableForm 
       if (v === null) return ok(null);
       const numeric = typeof v === 'string' && DECIMAL_TEXT.test(v);
       if (typeof v === 'string' && !numeric) {
+        const fast = plainIsoText(v);
+        if (fast !== undefined) return fast === null ? bad(`${describe(v)} is not a date and time (no such day)`) : ok(fast);
         const t = microsOfText(v);
         return t ? ok(formatMicros(t.micros)) : bad(`${describe(v)} is not a date and time (ISO 8601 text or a number expected)`);
       }

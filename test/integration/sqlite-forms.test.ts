@@ -56,6 +56,9 @@ const CASES: Case[] = [
   { pgType: 'timestamp with time zone', sqliteType: 'INTEGER', sqlite: 1700000000123n, pg: '2023-11-14 22:13:20.123+00', datetime: 'unix-ms' },
   { pgType: 'timestamp without time zone', sqliteType: 'REAL', sqlite: 2460310.5, pg: '2024-01-01 00:00:00', datetime: 'julian-day' },
   { pgType: 'timestamp with time zone', sqliteType: 'TEXT', sqlite: '1969-12-31 23:59:59.999999Z', pg: '1969-12-31 23:59:59.999999+00' },
+  { pgType: 'timestamp without time zone', sqliteType: 'TEXT', sqlite: '2024-02-29T23:59', pg: '2024-02-29 23:59:00' },
+  { pgType: 'timestamp with time zone', sqliteType: 'TEXT', sqlite: '2024-01-02T03:04:05.1234567Z', pg: '2024-01-02 03:04:05.123457+00' },
+  { pgType: 'timestamp without time zone', sqliteType: 'TEXT', sqlite: '2024-05-06', pg: '2024-05-06 00:00:00' },
   { pgType: 'jsonb', sqliteType: 'JSON', sqlite: '{"b": [1.10, 2e1], "a": "é", "b": {"z": null}}', pg: '{"b": [1.10, 2e1], "a": "é", "b": {"z": null}}' },
   { pgType: 'json', sqliteType: 'TEXT', sqlite: '{"b":1,"a":2}', pg: '{"b":1,"a":2}' },
   { pgType: 'jsonb', sqliteType: 'NUMERIC', sqlite: 42n, pg: '42', coerced: true },
@@ -101,6 +104,7 @@ describe('portable forms: PostgreSQL and a SQLite file give one text per value',
     expect(portableForm('boolean')?.fromSqlite(2n)).toEqual({ unreadable: 'the integer 2 is not a boolean (0 or 1)' });
     expect(portableForm('timestamp with time zone')?.fromSqlite('yesterday')).toMatchObject({ unreadable: expect.stringContaining('is not a date and time (ISO 8601 text or a number expected)') });
     expect(portableForm('jsonb')?.fromSqlite('{"a": }')).toEqual({ unreadable: 'the text "{\\"a\\": }" is not JSON: a value expected at character 7' });
+    expect(portableForm('timestamp without time zone')?.fromSqlite('2023-02-29 10:00:00')).toEqual({ unreadable: 'the text "2023-02-29 10:00:00" is not a date and time (no such day)' });
     expect(portableForm('interval')).toBeUndefined();
     expect(['1.500', '-0.0', '00012', '1e3', '-2.5E-3', '.5'].map(normaliseDecimal)).toEqual(['1.5', '0', '12', '1000', '-0.0025', '0.5']);
   });
