@@ -1,3 +1,4 @@
+import { groupBy } from '../core/group-by.js';
 import { scanSlices, sliceDigests, type Digest, type SideReader } from './slice-scan.js';
 import { tableResult, type ChangedRow, type KeyedRow, type MultisetRow, type ShownValue, type TableResult } from './result.js';
 import { bucketDigestSql, bucketRowsSql, rowDetailSql, type Side } from './table-sql.js';
@@ -297,16 +298,6 @@ function byKeyHash(rows: BucketRow[]): Map<string, BucketRow[]> {
 
 function byRowHash(rows: BucketRow[]): Map<string, BucketRow[]> {
   return groupBy(rows, (r) => r.h);
-}
-
-function groupBy(rows: BucketRow[], key: (r: BucketRow) => string): Map<string, BucketRow[]> {
-  const out = new Map<string, BucketRow[]>();
-  for (const r of rows) {
-    const list = out.get(key(r));
-    if (list) list.push(r);
-    else out.set(key(r), [r]);
-  }
-  return out;
 }
 
 function matchMultiset(plan: TablePlan, sourceRows: BucketRow[], targetRows: BucketRow[], result: TableResult, options: CompareOptions): void {

@@ -1,3 +1,4 @@
+import { groupBy } from '../core/group-by.js';
 import type { Session } from '../core/session.js';
 import type { SqliteFile } from '../core/sqlite-file.js';
 import { quoteSqlite } from '../core/sqlite-catalog.js';
@@ -178,16 +179,6 @@ export async function compareCrossTable(plan: CrossTablePlan, file: SqliteFile, 
   return result;
 }
 
-function group(rows: SideRow[], by: (r: SideRow) => bigint): Map<bigint, SideRow[]> {
-  const out = new Map<bigint, SideRow[]>();
-  for (const r of rows) {
-    const list = out.get(by(r));
-    if (list) list.push(r);
-    else out.set(by(r), [r]);
-  }
-  return out;
-}
-
 /** Rows of the differing buckets matched by key (a key value held twice by content), or as a multiset without a key. */
 function match(plan: CrossTablePlan, sourceRows: SideRow[], targetRows: SideRow[], result: TableResult, options: CompareOptions): void {
   const key = (r: SideRow): Record<string, string | null> => Object.fromEntries(plan.key.map((i) => [plan.columns[i]?.pg ?? '', r.texts[i] ?? null]));
@@ -196,7 +187,7 @@ function match(plan: CrossTablePlan, sourceRows: SideRow[], targetRows: SideRow[
     if (rows.length < options.maxListed) rows.push(item);
   };
   if (plan.key.length === 0) {
-    const [s, t] = [group(sourceRows, (r) => r.h), group(targetRows, (r) => r.h)];
+    const [s, t] = [groupBy(sourceRows, (r) => r.h), groupBy(targetRows, (r) => r.h)];
     for (const h of new Set([...s.keys(), ...t.keys()])) {
       const [a = [], b = []] = [s.get(h), t.get(h)];
       if (a.length === b.length) continue;
@@ -207,7 +198,7 @@ function match(plan: CrossTablePlan, sourceRows: SideRow[], targetRows: SideRow[
     }
     return;
   }
-  const [s, t] = [group(sourceRows, (r) => r.kh), group(targetRows, (r) => r.kh)];
+  const [s, t] = [groupBy(sourceRows, (r) => r.kh), groupBy(targetRows, (r) => r.kh)];
   for (const kh of new Set([...s.keys(), ...t.keys()])) {
     const [a = [], b = []] = [s.get(kh), t.get(kh)];
     if (a.length <= 1 && b.length <= 1) {
@@ -228,7 +219,7 @@ function match(plan: CrossTablePlan, sourceRows: SideRow[], targetRows: SideRow[
       }
       continue;
     }
-    const left = group(b, (r) => r.h);
+    const left = groupBy(b, (r) => r.h);
     for (const x of a) {
       const same = left.get(x.h);
       if (same && same.length > 0) same.pop();
