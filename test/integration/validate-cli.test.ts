@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalServer } from '../../scenarios/providers/index.js';
 import { cleanEnv, runCli } from '../support/run-cli.js';
+import { createSleepyDatabase, interruptWhen, sleepingIn } from '../support/sleepy-table.js';
 import { waitFor } from '../support/lab.js';
 import type { ValidationResult } from '../../validate/result.js';
 
@@ -85,32 +86,12 @@ describe('cutover validate', () => {
 
 describe('cutover validate interrupted', () => {
   it('on Ctrl-C mid-table, stops at once (the query in flight too), exits 130 and writes the partial results', async () => {
-    {
-      await using admin = await server.admin();
-      await admin.query(`CREATE ROLE validate_rls LOGIN PASSWORD 'rls-pw'`);
-      await admin.query('CREATE DATABASE c');
-      await using c = await server.admin('c');
-      // A row-level security policy that sleeps: reading "slow" takes a minute for this role.
-      await c.query(`CREATE TABLE fast (id int PRIMARY KEY); INSERT INTO fast VALUES (1);
-        CREATE TABLE slow (id int PRIMARY KEY); INSERT INTO slow VALUES (1);
-        ALTER TABLE slow ENABLE ROW LEVEL SECURITY; CREATE POLICY sleepy ON slow FOR SELECT USING ((SELECT true FROM pg_sleep(60)));
-        GRANT SELECT ON fast, slow TO validate_rls`);
-    }
+    const rls = await createSleepyDatabase(server, 'validate_rls', 'c');
     const json = join(work, 'interrupted.json');
-    const rls = `postgresql://validate_rls:rls-pw@127.0.0.1:${server.port}/c`;
     const started = Date.now();
     await using admin = await server.admin();
-    const sleeping = async (): Promise<boolean> =>
-      (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'cutover validate' AND wait_event = 'PgSleep'`)).length > 0;
-    const r = await runCli(['validate', '--source', rls, '--target', rls, '--json', json], {
-      env,
-      cwd: work,
-      onSpawn: (child) =>
-        void waitFor(sleeping, 'the validation to reach the slow table').then(
-          () => child.kill('SIGINT'),
-          () => child.kill('SIGKILL'),
-        ),
-    });
+    const sleeping = sleepingIn(admin, `application_name = 'cutover validate'`);
+    const r = await runCli(['validate', '--source', rls, '--target', rls, '--json', json], { env, cwd: work, onSpawn: interruptWhen(sleeping) });
     expect(r.code, r.stderr).toBe(130);
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(r.errLines).toContain('cutover: validation stopped: interrupted (SIGINT) (partial results in ' + json + ')');

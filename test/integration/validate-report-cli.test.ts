@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { LocalServer } from '../../scenarios/providers/index.js';
 import { cleanEnv, runCli } from '../support/run-cli.js';
+import { createSleepyDatabase, interruptWhen, sleepingIn } from '../support/sleepy-table.js';
 import { startLabServer, waitFor } from '../support/lab.js';
 import { ARTIFACTS, launchBrowser, openReport, screenshot } from '../support/browser.js';
 import type { ValidationResult } from '../../validate/result.js';
@@ -162,32 +163,12 @@ describe("the run report's Data section in a browser", () => {
 
 describe('cutover validate interrupted', () => {
   it('writes --html and --junit with the partial results on Ctrl-C', async () => {
-    {
-      await using admin = await server.admin();
-      await admin.query(`CREATE ROLE report_rls LOGIN PASSWORD 'rls-pw'`);
-      await admin.query('CREATE DATABASE c');
-      await using c = await server.admin('c');
-      // A row-level security policy that sleeps: reading "slow" takes a minute for this role.
-      await c.query(`CREATE TABLE fast (id int PRIMARY KEY); INSERT INTO fast VALUES (1);
-        CREATE TABLE slow (id int PRIMARY KEY); INSERT INTO slow VALUES (1);
-        ALTER TABLE slow ENABLE ROW LEVEL SECURITY; CREATE POLICY sleepy ON slow FOR SELECT USING ((SELECT true FROM pg_sleep(60)));
-        GRANT SELECT ON fast, slow TO report_rls`);
-    }
+    const rls = await createSleepyDatabase(server, 'report_rls', 'c');
     const html = join(work, 'interrupted.html');
     const junit = join(work, 'interrupted.xml');
-    const rls = `postgresql://report_rls:rls-pw@127.0.0.1:${server.port}/c`;
     await using admin = await server.admin();
-    const sleeping = async (): Promise<boolean> =>
-      (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE usename = 'report_rls' AND wait_event = 'PgSleep'`)).length > 0;
-    const r = await runCli(['validate', '--source', rls, '--target', rls, '--html', html, '--junit', junit], {
-      env,
-      cwd: work,
-      onSpawn: (child) =>
-        void waitFor(sleeping, 'the validation to reach the slow table').then(
-          () => child.kill('SIGINT'),
-          () => child.kill('SIGKILL'),
-        ),
-    });
+    const sleeping = sleepingIn(admin, `usename = 'report_rls'`);
+    const r = await runCli(['validate', '--source', rls, '--target', rls, '--html', html, '--junit', junit], { env, cwd: work, onSpawn: interruptWhen(sleeping) });
     expect(r.code, r.stderr).toBe(130);
     expect(r.errLines).toContain(`cutover: validation stopped: interrupted (SIGINT) (partial results in ${html}, ${junit})`);
     const page = await readFile(html, 'utf8');
