@@ -1,7 +1,7 @@
 import type { PublicEndpoint } from '../core/endpoint.js';
 import { toolVersion } from '../core/tool-version.js';
 import type { ServerIdentity, Snapshot } from '../checks/snapshot.js';
-import type { GatePolicy, GateResult, Verdict } from './gate.js';
+import { applyGate, type GatePolicy, type GateResult, type Verdict } from './gate.js';
 import type { Finding, Severity } from '../checks/finding.js';
 import { checkEntry } from './check-entry.js';
 
@@ -77,6 +77,28 @@ export function withGateOutcomes(findings: readonly Finding[], gate: Pick<GateRe
   const failing = new Set(gate.failing.map((f) => f.id));
   const allowed = new Set(gate.allowed.map((f) => f.id));
   return findings.map((f) => ({ ...f, gate: failing.has(f.id) ? 'failing' : allowed.has(f.id) ? 'allowed' : 'ok' }));
+}
+
+/**
+ * A gated report's common parts (validate's, compat's): who made it and when, the gate applied to
+ * `all` (verdict, policy), the counts for its summary, and each finding with its outcome.
+ */
+export function gatedReport<K extends string>(kind: K, all: readonly Finding[], policy: GatePolicy, generatedAt: string) {
+  const gate = applyGate(all, policy);
+  const findings = withGateOutcomes(all, gate);
+  return {
+    head: { kind, schemaVersion: 1 as const, tool: { name: 'cutover' as const, version: toolVersion() }, generatedAt, verdict: gate.verdict, gate: policy },
+    counts: { findings: countSeverities(findings), failing: gate.failing.length, allowed: gate.allowed.length },
+    findings,
+  };
+}
+
+/** The gate's JUnit properties of a gated report. */
+export function gateProperties(report: { gate: GatePolicy; summary: { failing: number } }): [string, string][] {
+  return [
+    ['gate.failOn', report.gate.failOn.join(',')],
+    ['gate.failing', String(report.summary.failing)],
+  ];
 }
 
 /** Assembles the report model of a diff from the snapshots, the findings and the gate's result. */

@@ -2,7 +2,7 @@ import { sideEngine, sidePlace } from '../validate/result.js';
 import type { ShownValue, TableResult } from '../validate/result.js';
 import { dataFindingKind } from '../validate/data-findings.js';
 import { DATA_RESULT_CSS, durationText, validationResultHtml } from './data-result-html.js';
-import type { ReportFinding } from './diff-report.js';
+import { gateProperties, type ReportFinding } from './diff-report.js';
 import { escapeHtml as h, escapeMarkdown as md } from './escape.js';
 import { htmlPage } from './html-page.js';
 import { renderJunitSuite } from './junit-suite.js';
@@ -68,8 +68,7 @@ export function renderValidateJunit(report: ValidateReport): string {
       ['outcome', result.outcome],
       ['source.server', result.source.version],
       ['target.server', result.target.version],
-      ['gate.failOn', report.gate.failOn.join(',')],
-      ['gate.failing', String(report.summary.failing)],
+      ...gateProperties(report),
     ],
     cases: [
       ...result.tables.map((t) => ({ classname: 'data', name: t.table, timeMs: t.durationMs, findings: byTable.get(t.table) ?? [], ...skipped(t) })),

@@ -1,9 +1,8 @@
-import { toolVersion } from '../core/tool-version.js';
 import type { Severity } from '../checks/finding.js';
 import { dataFindingKind, dataFindings, type DataFindingKind } from '../validate/data-findings.js';
 import type { ValidationResult } from '../validate/result.js';
-import { countSeverities, withGateOutcomes, type ReportFinding } from './diff-report.js';
-import { applyGate, type GatePolicy, type Verdict } from './gate.js';
+import { gatedReport, type ReportFinding } from './diff-report.js';
+import type { GatePolicy, Verdict } from './gate.js';
 
 /** What the `cutover validate` renderers print, computed once: the result, its `data/*` findings and the gate's verdict. */
 export interface ValidateReport {
@@ -23,17 +22,10 @@ const NOT_COMPARED: ReadonlySet<DataFindingKind> = new Set(['error', 'stopped'])
 
 /** Applies the gate policy to a validation's `data/*` findings. */
 export function buildValidateReport(result: ValidationResult, policy: GatePolicy, generatedAt = new Date().toISOString()): ValidateReport {
-  const all = dataFindings(result);
-  const gate = applyGate(all, policy);
-  const findings = withGateOutcomes(all, gate);
+  const { head, counts, findings } = gatedReport('cutover.validate', dataFindings(result), policy, generatedAt);
   return {
-    kind: 'cutover.validate',
-    schemaVersion: 1,
-    tool: { name: 'cutover', version: toolVersion() },
-    generatedAt,
-    verdict: gate.verdict,
-    gate: policy,
-    summary: { findings: countSeverities(findings), failing: gate.failing.length, allowed: gate.allowed.length },
+    ...head,
+    summary: counts,
     findings,
     result,
   };

@@ -1,5 +1,5 @@
 import { describeEndpoint } from '../../core/endpoint.js';
-import type { ReportFinding } from '../diff-report.js';
+import { gateProperties, type ReportFinding } from '../diff-report.js';
 import { escapeMarkdown as md } from '../escape.js';
 import { renderJunitSuite, type JunitCase } from '../junit-suite.js';
 import { findingsAndGate, findingsTable } from '../markdown.js';
@@ -24,8 +24,7 @@ export function renderCompatJunit(report: CompatReport): string {
       ['verdict', report.verdict],
       ['source.server', report.source.version],
       ['target.server', report.target.version],
-      ['gate.failOn', report.gate.failOn.join(',')],
-      ['gate.failing', String(report.summary.failing)],
+      ...gateProperties(report),
     ],
     cases: COMPAT_CHECKS.flatMap((check) => testcases(report, check)),
     failureText,

@@ -1,6 +1,5 @@
-import { toolVersion } from '../../core/tool-version.js';
-import { applyGate, type GatePolicy, type Verdict } from '../gate.js';
-import { countSeverities, withGateOutcomes, type ReportFinding } from '../diff-report.js';
+import type { GatePolicy, Verdict } from '../gate.js';
+import { gatedReport, type ReportFinding } from '../diff-report.js';
 import type { Severity } from '../../checks/finding.js';
 import type { CompatResult } from '../../scenarios/compat/compat-types.js';
 import { PG_UPGRADE_CHECK_ID } from '../../scenarios/compat/pg-upgrade-check.js';
@@ -39,22 +38,14 @@ export interface CompatReport {
 
 /** Applies the gate policy to a rehearsal's findings and assembles the report model. */
 export function buildCompatReport(result: CompatResult, policy: GatePolicy, generatedAt = new Date().toISOString()): CompatReport {
-  const gate = applyGate(result.findings, policy);
-  const findings = withGateOutcomes(result.findings, gate);
+  const { head, counts, findings } = gatedReport('cutover.compat', result.findings, policy, generatedAt);
   return {
-    kind: 'cutover.compat',
-    schemaVersion: 1,
-    tool: { name: 'cutover', version: toolVersion() },
-    generatedAt,
-    verdict: gate.verdict,
-    gate: policy,
+    ...head,
     durationMs: result.durationMs,
     source: result.source,
     target: result.target,
     summary: {
-      findings: countSeverities(findings),
-      failing: gate.failing.length,
-      allowed: gate.allowed.length,
+      ...counts,
       entries: result.entries,
       failedEntries: result.failedEntries,
       roles: result.roles,
