@@ -1,4 +1,4 @@
-import { groupBy } from '../core/group-by.js';
+import { matchRows } from './match-rows.js';
 import { scanSlices, sliceDigests, type Digest, type SideReader } from './slice-scan.js';
 import { tableResult, type ChangedRow, type KeyedRow, type MultisetRow, type ShownValue, type TableResult } from './result.js';
 import { bucketDigestSql, bucketRowsSql, rowDetailSql, type Side } from './table-sql.js';
@@ -235,42 +235,16 @@ function keyRecord(plan: TablePlan, values: (string | null)[]): Record<string, s
 }
 
 async function matchKeyed(plan: TablePlan, sides: Sides, sourceRows: BucketRow[], targetRows: BucketRow[], result: TableResult, options: CompareOptions): Promise<void> {
-  const listKeyed = (list: KeyedRow[], row: BucketRow): void => {
-    if (list.length < options.maxListed) list.push({ key: keyRecord(plan, row.v) });
+  const m = matchRows(sourceRows, targetRows, (r) => r.kh, (r) => r.h);
+  const listed = (list: KeyedRow[], rows: BucketRow[]): void => {
+    for (const row of rows.slice(0, Math.max(0, options.maxListed - list.length))) list.push({ key: keyRecord(plan, row.v) });
   };
-  const missing = (row: BucketRow): void => {
-    result.missing++;
-    listKeyed(result.missingRows, row);
-  };
-  const extra = (row: BucketRow): void => {
-    result.extra++;
-    listKeyed(result.extraRows, row);
-  };
-  const source = byKeyHash(sourceRows);
-  const target = byKeyHash(targetRows);
-  const changed: BucketRow[] = [];
-  for (const kh of new Set([...source.keys(), ...target.keys()])) {
-    const [s = [], t = []] = [source.get(kh), target.get(kh)];
-    const [a, b] = [s[0], t[0]];
-    if (s.length <= 1 && t.length <= 1) {
-      if (!b) missing(a as BucketRow);
-      else if (!a) extra(b);
-      else if (a.h !== b.h) {
-        result.changed++;
-        if (result.changedRows.length + changed.length < options.maxListed) changed.push(a);
-      }
-      continue;
-    }
-    // Several rows with one key value (a --group-by group, or a target without the source's
-    // unique key): matched by content, each copy that has no counterpart missing or extra.
-    const targetLeft = byRowHash(t);
-    for (const row of s) {
-      const same = targetLeft.get(row.h);
-      if (same && same.length > 0) same.pop();
-      else missing(row);
-    }
-    for (const rows of targetLeft.values()) for (const row of rows) extra(row);
-  }
+  result.missing += m.missing.length;
+  listed(result.missingRows, m.missing);
+  result.extra += m.extra.length;
+  listed(result.extraRows, m.extra);
+  result.changed += m.changed.length;
+  const changed = m.changed.slice(0, Math.max(0, options.maxListed - result.changedRows.length)).map(([a]) => a);
   for (let i = 0; i < changed.length; i += KEYS_PER_DETAIL) {
     const chunk = changed.slice(i, i + KEYS_PER_DETAIL);
     const params = chunk.flatMap((r) => r.v);
@@ -290,14 +264,6 @@ async function matchKeyed(plan: TablePlan, sides: Sides, sourceRows: BucketRow[]
       result.changedRows.push({ key: keyRecord(plan, key.v), columns });
     }
   }
-}
-
-function byKeyHash(rows: BucketRow[]): Map<string, BucketRow[]> {
-  return groupBy(rows, (r) => r.kh);
-}
-
-function byRowHash(rows: BucketRow[]): Map<string, BucketRow[]> {
-  return groupBy(rows, (r) => r.h);
 }
 
 function matchMultiset(plan: TablePlan, sourceRows: BucketRow[], targetRows: BucketRow[], result: TableResult, options: CompareOptions): void {

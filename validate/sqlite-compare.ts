@@ -1,4 +1,5 @@
 import { groupBy } from '../core/group-by.js';
+import { matchRows } from './match-rows.js';
 import type { Session } from '../core/session.js';
 import type { SqliteFile } from '../core/sqlite-file.js';
 import { quoteSqlite } from '../core/sqlite-catalog.js';
@@ -198,41 +199,17 @@ function match(plan: CrossTablePlan, sourceRows: SideRow[], targetRows: SideRow[
     }
     return;
   }
-  const [s, t] = [groupBy(sourceRows, (r) => r.kh), groupBy(targetRows, (r) => r.kh)];
-  for (const kh of new Set([...s.keys(), ...t.keys()])) {
-    const [a = [], b = []] = [s.get(kh), t.get(kh)];
-    if (a.length <= 1 && b.length <= 1) {
-      const [x, y] = [a[0], b[0]];
-      if (x && !y) {
-        result.missing++;
-        list(result.missingRows, { key: key(x) });
-      } else if (y && !x) {
-        result.extra++;
-        list(result.extraRows, { key: key(y) });
-      } else if (x && y && x.h !== y.h) {
-        result.changed++;
-        const columns: ChangedRow['columns'] = [];
-        plan.columns.forEach((c, i) => {
-          if (x.texts[i] !== y.texts[i]) columns.push({ column: c.pg, source: shown(x.shown[i], options), target: shown(y.shown[i], options) });
-        });
-        list(result.changedRows, { key: key(x), columns });
-      }
-      continue;
-    }
-    const left = groupBy(b, (r) => r.h);
-    for (const x of a) {
-      const same = left.get(x.h);
-      if (same && same.length > 0) same.pop();
-      else {
-        result.missing++;
-        list(result.missingRows, { key: key(x) });
-      }
-    }
-    for (const rows of left.values()) {
-      for (const y of rows) {
-        result.extra++;
-        list(result.extraRows, { key: key(y) });
-      }
-    }
+  const m = matchRows(sourceRows, targetRows, (r) => r.kh, (r) => r.h);
+  result.missing += m.missing.length;
+  for (const x of m.missing) list(result.missingRows, { key: key(x) });
+  result.extra += m.extra.length;
+  for (const y of m.extra) list(result.extraRows, { key: key(y) });
+  result.changed += m.changed.length;
+  for (const [x, y] of m.changed) {
+    const columns: ChangedRow['columns'] = [];
+    plan.columns.forEach((c, i) => {
+      if (x.texts[i] !== y.texts[i]) columns.push({ column: c.pg, source: shown(x.shown[i], options), target: shown(y.shown[i], options) });
+    });
+    list(result.changedRows, { key: key(x), columns });
   }
 }
