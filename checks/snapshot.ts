@@ -53,6 +53,9 @@ export async function readSnapshot(path: string): Promise<Snapshot> {
     throw new CutoverError('input', `${path}: not a snapshot: invalid JSON (${(error as Error).message})`, { cause: error });
   }
   const s = parsed as Partial<Snapshot>;
+  if (typeof s === 'object' && s !== null && (s.kind as string) === 'sqlite') {
+    throw new CutoverError('input', `${path}: a SQLite file's snapshot (cutover check --db sqlite:…), not a PostgreSQL one: cutover diff compares two PostgreSQL snapshots; a move off SQLite is compared by cutover validate --source sqlite:PATH`);
+  }
   if (typeof s !== 'object' || s === null || s.kind !== 'cutover.snapshot') {
     throw new CutoverError('input', `${path}: not a cutover snapshot (expected "kind": "cutover.snapshot")`);
   }

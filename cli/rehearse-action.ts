@@ -11,6 +11,8 @@ import { appendStepSummary } from './step-summary.js';
 import { loadCliConfig } from './load-config.js';
 import { parseDuration, parsePositive } from '../core/duration.js';
 import { printRunResult } from './run-action.js';
+import { parseSqliteLocation } from '../core/sqlite-location.js';
+import { openSqliteFile } from '../core/sqlite-file.js';
 
 export interface RehearseOptions {
   method: RehearsalMethod;
@@ -27,6 +29,8 @@ export interface RehearseOptions {
   name?: string;
   config?: string;
   maxDowntime?: string;
+  loader?: 'auto' | 'builtin' | 'pgloader';
+  loadCommand?: string;
 }
 
 /** The action of `cutover rehearse`, loaded only when the command runs. */
@@ -44,9 +48,14 @@ export async function runRehearse(options: RehearseOptions, runtime: CliRuntime)
   const durationMs = parseDuration('--duration', options.duration, { minMs: 0, maxMs: 24 * 3_600_000 });
   const maxDowntime = options.maxDowntime === undefined ? undefined : parseDuration('--max-downtime', options.maxDowntime, { minMs: 0 });
   const { scenario, targetMajor } = rehearsalScenario(
-    { method: options.method, from: options.from, to: options.to, fromBindir: options.fromBindir, toBindir: options.toBindir, switchover: options.switchover, mode: options.mode, scale, rate, durationMs, name: options.name },
+    { method: options.method, from: options.from, to: options.to, fromBindir: options.fromBindir, toBindir: options.toBindir, switchover: options.switchover, mode: options.mode, scale, rate, durationMs, name: options.name, ...(options.loader !== undefined ? { loader: options.loader } : {}), ...(options.loadCommand !== undefined ? { loadCommand: options.loadCommand } : {}), cwd: runtime.cwd },
     findLab(runtime.env),
   );
+  // A SQLite file that cannot be read is the flag's error, said before any directory or server exists.
+  if (scenario.blue.provider === 'sqlite' && scenario.blue.file !== undefined && options.from !== undefined) {
+    const location = parseSqliteLocation(options.from, runtime.cwd);
+    if (location) (await openSqliteFile(location, { label: '--from' })).close();
+  }
   const loaded = await loadCliConfig(options.config, runtime.cwd);
   // The compatibility checks look at the upgrade being rehearsed unless the user says otherwise.
   const config = resolveConfig({
@@ -57,7 +66,7 @@ export async function runRehearse(options: RehearseOptions, runtime: CliRuntime)
   const { runDir, manifest } = await runScenario(validateScenario(scenario, 'cutover rehearse'), {
     runsDir: options.runsDir,
     finish: finishRun,
-    method: options.method,
+    method: scenario.blue.provider === 'sqlite' ? 'sqlite' : options.method,
     config,
     log: (line) => runtime.io.err(`cutover: ${line}`),
     signal: runtime.signal,

@@ -16,16 +16,20 @@ export function registerRehearse(program: Command, runtime: CliRuntime): void {
         'the upgrade while a ledgered soak and a probe measure client downtime, verifies every acknowledged write,\n' +
         'runs the post-checks, diffs them and writes a run directory with report.html.\n' +
         'Default: embedded 15 -> 17 by logical blue/green with a hard cut and a one-minute soak.\n' +
+        'With --from sqlite[:PATH]: the SQLite file is loaded into PostgreSQL (the app stopped), validated row by row\n' +
+        'and measured against the rollback matrix, then the soak runs on PostgreSQL.\n' +
         'Exit 0 pass/warn, 1 gate failed, a step failed or a write was lost, unexpected or duplicated, 3 error.',
     )
     .addOption(new Option('--method <method>', 'how to upgrade').choices(['logical', 'pg-upgrade', 'dump-restore', 'minor']).default('logical'))
-    .option('--from <version>', `version to start from (${VERSIONS}); default 15, or 16.4 for --method minor`)
+    .option('--from <version>', `version to start from (${VERSIONS}); default 15, or 16.4 for --method minor. sqlite:PATH moves that SQLite file into PostgreSQL --to instead (sqlite alone: a built-in sample app database)`)
     .option('--to <version>', 'version to upgrade to; default 17, or 16 for --method minor')
     .option('--from-bindir <dir>', "blue's binaries from this installation instead (bindir with initdb, pg_ctl, postgres)")
     .option('--to-bindir <dir>', "the target's binaries from this installation instead (full tools for pg-upgrade, dump-restore)")
     .addOption(new Option('--switchover <style>', 'how clients move to green (logical)').choices(['hard', 'pause']).default('hard'))
     .addOption(new Option('--mode <mode>', 'pg_upgrade transfer mode').choices(['link', 'copy']).default('link'))
-    .option('--scale <n>', 'dataset scale (1 = 10,000 notifications)', '1')
+    .option('--scale <n>', 'dataset scale (1 = 10,000 notifications; with --from sqlite, 5,000 resources of the sample)', '1')
+    .addOption(new Option('--loader <loader>', 'with --from sqlite: what loads the file (auto: pgloader when installed, else the built-in loader)').choices(['auto', 'builtin', 'pgloader']))
+    .option('--load-command <command>', 'with --from sqlite: your own loader instead, run by /bin/sh -c with CUTOVER_SQLITE_PATH and DATABASE_URL set')
     .option('--rate <n>', 'attempts per second of the soak that runs through the upgrade', '50')
     .option('--duration <d>', 'soak time outside the upgrade step: half before it, half after it (30s, 1m, or ms)', '1m')
     .option('--runs-dir <dir>', 'parent directory of run directories', 'runs')

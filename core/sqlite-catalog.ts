@@ -115,3 +115,64 @@ function uniqueKey(file: SqliteFile, table: string, columns: SqliteColumn[]): st
 export function quoteSqlite(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
+
+/** An index of a table, as `PRAGMA index_list` and `index_xinfo` describe it. */
+export interface SqliteIndex {
+  name: string;
+  unique: boolean;
+  /** Made by `CREATE INDEX`, or implied by a `UNIQUE` constraint or the primary key (`sqlite_autoindex_*`). */
+  origin: 'index' | 'unique' | 'primary-key';
+  /** Key columns in order; an expression is `(expression)`. */
+  columns: string[];
+  /** Has a `WHERE` clause. */
+  partial: boolean;
+}
+
+/** A foreign key of a table (`PRAGMA foreign_key_list`): its columns and the parent's. */
+export interface SqliteForeignKey {
+  /** SQLite's id of the key within its table, as `PRAGMA foreign_key_check` names it. */
+  id: number;
+  /** The parent table. */
+  table: string;
+  from: string[];
+  /** The parent's columns; empty when the key names none (the parent's primary key is meant). */
+  to: string[];
+  onDelete: string;
+  onUpdate: string;
+}
+
+const INDEX_ORIGINS = { c: 'index', u: 'unique', pk: 'primary-key' } as const;
+
+/** A table's indexes, in SQLite's order. */
+export function readSqliteIndexes(file: SqliteFile, table: string): SqliteIndex[] {
+  const list = file.db.prepare(`PRAGMA index_list(${quoteSqlite(table)})`).all() as { name: string; unique: number; origin: string; partial: number }[];
+  return list.map((index) => {
+    const columns = file.db.prepare(`PRAGMA index_xinfo(${quoteSqlite(index.name)})`).all() as { seqno: number; cid: number; name: string | null; key: number }[];
+    return {
+      name: index.name,
+      unique: index.unique === 1,
+      origin: INDEX_ORIGINS[index.origin as keyof typeof INDEX_ORIGINS] ?? 'index',
+      columns: columns.filter((c) => c.key === 1).sort((a, b) => a.seqno - b.seqno).map((c) => c.name ?? '(expression)'),
+      partial: index.partial === 1,
+    };
+  });
+}
+
+/** A table's foreign keys, by id. */
+export function readSqliteForeignKeys(file: SqliteFile, table: string): SqliteForeignKey[] {
+  const rows = file.db.prepare(`PRAGMA foreign_key_list(${quoteSqlite(table)})`).all() as { id: number; seq: number; table: string; from: string; to: string | null; on_update: string; on_delete: string }[];
+  const byId = new Map<number, SqliteForeignKey>();
+  for (const r of [...rows].sort((a, b) => a.id - b.id || a.seq - b.seq)) {
+    const key = byId.get(r.id) ?? { id: r.id, table: r.table, from: [], to: [], onDelete: r.on_delete, onUpdate: r.on_update };
+    key.from.push(r.from);
+    if (r.to !== null) key.to.push(r.to);
+    byId.set(r.id, key);
+  }
+  return [...byId.values()];
+}
+
+/** Each column's position in the declared primary key (1-based), 0 when not in it. */
+export function readSqlitePrimaryKey(file: SqliteFile, table: string): Map<string, number> {
+  const info = file.db.prepare(`PRAGMA table_xinfo(${quoteSqlite(table)})`).all() as XInfoRow[];
+  return new Map(info.map((c) => [c.name, c.pk]));
+}

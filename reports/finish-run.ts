@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import { CATALOG } from '../checks/catalog.js';
 import { dataFindings } from '../validate/data-findings.js';
-import { FINDINGS_FILE, POST_SNAPSHOT_FILE, PRE_SNAPSHOT_FILE, RUN_FILE } from '../run/run-files.js';
+import { FINDINGS_FILE, POST_SNAPSHOT_FILE, PRE_SNAPSHOT_FILE, RUN_FILE, SQLITE_SNAPSHOT_FILE } from '../run/run-files.js';
+import { readSqliteSnapshot } from '../checks/sqlite/sqlite-snapshot.js';
+import { migrationFindings } from '../validate/migration-findings.js';
+import { migrationSpecSchema, type MigrationSpec } from '../validate/migration-spec.js';
+import type { RunManifest } from '../run/manifest.js';
+import { sqliteRunReport } from './sqlite-run-gate.js';
 import { join } from 'node:path';
 import { errorRecord } from '../core/errors.js';
 import { readSnapshot } from '../checks/snapshot.js';
@@ -24,7 +29,19 @@ export const finishRun: FinishRun = async (o: RunToFinish): Promise<void> => {
   let gateVerdict: 'pass' | 'warn' | 'fail' | undefined;
   // Data validation's findings (data/*) go through the same gate as the checks'.
   const dataFound = (manifest.data ?? []).flatMap((d) => dataFindings(d.result));
-  if (existsSync(prePath) && existsSync(postPath)) {
+  const sqlitePath = join(runDir, SQLITE_SNAPSHOT_FILE);
+  if (existsSync(sqlitePath) && existsSync(postPath)) {
+    // A move off SQLite: the file's checks, the server's, the data and the rollback matrix, gated together.
+    try {
+      const matrix = manifest.migration ? migrationFindings(manifest.migration.result, migrationSpecOf(manifest)) : [];
+      const report = sqliteRunReport(await readSqliteSnapshot(sqlitePath), await readSnapshot(postPath), o.config, [...dataFound, ...matrix]);
+      await writeJsonAtomic(join(runDir, FINDINGS_FILE), report);
+      manifest.files.findings = FINDINGS_FILE;
+      gateVerdict = report.verdict;
+    } catch (error) {
+      manifest.error ??= errorRecord(error, 'diff');
+    }
+  } else if (existsSync(prePath) && existsSync(postPath)) {
     try {
       const report = diffAndGate(await readSnapshot(prePath), await readSnapshot(postPath), o.config, CATALOG, dataFound);
       await writeJsonAtomic(join(runDir, FINDINGS_FILE), report);
@@ -57,3 +74,10 @@ export const finishRun: FinishRun = async (o: RunToFinish): Promise<void> => {
     await writeJsonAtomic(join(runDir, RUN_FILE), manifest);
   }
 };
+
+/** The rollback matrix's thresholds as the run's scenario set them (run.json keeps the scenario), else the runbook's defaults. */
+function migrationSpecOf(manifest: RunManifest): MigrationSpec {
+  const scenario = manifest.config.scenario;
+  const raw = typeof scenario === 'object' && scenario !== null && 'migration' in scenario ? scenario.migration : undefined;
+  return migrationSpecSchema.parse(raw ?? {});
+}

@@ -14,6 +14,7 @@ import { checkDiffSectionHtml, extensionsSectionHtml, planDiffsSectionHtml, rowC
 import type { SnapshotSide } from './sections/check-data.js';
 import type { PlanDiffsOptions } from './sections/plan-diffs-section.js';
 import { dataSectionHtml } from './sections/data-section.js';
+import { migrationSectionHtml } from './migration-html.js';
 import { DATA_RESULT_CSS } from './data-result-html.js';
 
 /** Everything one report page can show; each part is optional and its section says when it is missing. */
@@ -45,8 +46,9 @@ export interface ReportInput {
 export function renderReportPage(input: ReportInput): string {
   const { run, diff, pre, post } = input;
   const verdict = run?.verdict ?? diff?.verdict ?? 'error';
-  const versions = diff ? `${diff.pre.server.version} → ${diff.post.server.version}` : (run?.name ?? '');
-  const title = `cutover: ${verdict} — ${run ? run.name : versions}`;
+  // A move off SQLite names the file's library on the left: `SQLite 3.53.2 → PostgreSQL 17.10`.
+  const versions = diff ? (run?.source ? `${diff.pre.server.version} → PostgreSQL ${diff.post.server.version}` : `PostgreSQL ${diff.pre.server.version} → ${diff.post.server.version}`) : (run?.name ?? '');
+  const title = `cutover: ${verdict} — ${run ? run.name : diff ? `${diff.pre.server.version} → ${diff.post.server.version}` : ''}`;
   const parts: { id: string; label: string; html: string }[] = [];
   if (run) {
     if (input.stopped) parts.push({ id: 'stopped', label: 'Stopped', html: stoppedHarnessHtml(input.stopped) });
@@ -59,6 +61,8 @@ export function renderReportPage(input: ReportInput): string {
   if (input.cloudwatchHtml) parts.push({ id: 'cloudwatch', label: 'CloudWatch', html: input.cloudwatchHtml });
   // Shown only when the run validated data (run.json's `data`).
   if (run?.data) parts.push({ id: 'data', label: 'Data', html: dataSectionHtml(run.data) });
+  // A move off SQLite: the rollback matrix, each figure beside the finding it decided.
+  if (run?.migration) parts.push({ id: 'migration', label: 'Migration', html: migrationSectionHtml(run.migration.result, (diff?.findings ?? []).filter((f) => f.checkId === 'migration')) });
   if (diff) {
     parts.push({ id: 'check-diff', label: 'Check diff', html: checkDiffSectionHtml(diff, pre, post) });
     parts.push({ id: 'plan-diffs', label: 'Plans', html: planDiffsSectionHtml(pre, post, input.timeRatio !== undefined ? { timeRatio: input.timeRatio } : planOptions(run)) });
@@ -74,7 +78,7 @@ export function renderReportPage(input: ReportInput): string {
   if (run) parts.push({ id: 'metadata', label: 'Metadata', html: runMetadataHtml(run) });
   const nav = `<nav class="toc">${parts.map((p) => `<a href="#${p.id}">${h(p.label)}</a>`).join('')}</nav>`;
   const intro = diff
-    ? `<p class="muted">Generated ${h(diff.generatedAt)} by cutover ${h(diff.tool.version)}${run ? ` for run ${h(run.name)} (${h(run.method)})` : ''}: PostgreSQL ${h(versions)}. The gate fails on ${h(diff.gate.failOn.join(', ') || 'nothing')}: ${diff.summary.failing} failing, ${diff.summary.allowed} allowed.</p>`
+    ? `<p class="muted">Generated ${h(diff.generatedAt)} by cutover ${h(diff.tool.version)}${run ? ` for run ${h(run.name)} (${h(run.method)})` : ''}: ${h(versions)}. The gate fails on ${h(diff.gate.failOn.join(', ') || 'nothing')}: ${diff.summary.failing} failing, ${diff.summary.allowed} allowed.</p>`
     : run
       ? `<p class="muted">Run ${h(run.name)} (${h(run.method)}) by cutover ${h(run.tool.version)}. ${h(input.stopped ? stoppedSentence(input.stopped) : noDiffWhy(run, input.findingsUnreadable))}</p>`
       : '';

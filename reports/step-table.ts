@@ -27,6 +27,8 @@ function switchoverFacts(step: StepRecord): string[] {
 function otherIssues(step: StepRecord): string {
   const parts: string[] = [];
   parts.push(...switchoverFacts(step));
+  // A move off SQLite stops the app during the copy: its freeze is the step's duration, not an outage the soak saw.
+  if (step.details?.writeFreeze === true && step.status === 'ok') parts.push(`write freeze: the application is stopped during the copy (${step.durationMs} ms)`);
   for (const o of step.outages ?? []) {
     const classes = Object.entries(o.errorClasses).map(([k, v]) => `${k} ×${v}`).join(', ');
     if (classes) parts.push(`outage ${o.durationMs} ms: ${classes}`);

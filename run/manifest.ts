@@ -1,6 +1,7 @@
 import type { PublicEndpoint } from '../core/endpoint.js';
 import type { ErrorRecord } from '../core/errors.js';
 import type { ValidationResult } from '../validate/result.js';
+import type { MigrationResult } from '../validate/migration-checks.js';
 import type { SoakRecord } from '../load/soak-record.js';
 
 /** The run.json schema this version writes and reads (`readRunManifest` refuses another). */
@@ -72,6 +73,25 @@ export interface DataValidationRecord {
   result: ValidationResult;
 }
 
+/** The rollback matrix of a move off SQLite (validate/migration-checks.ts), measured by its `sqlite-migrate` step. */
+export interface MigrationRecord {
+  /** The step it belongs to (1-based). */
+  step: number;
+  /** What loaded the file: `builtin`, `pgloader 3.6.9`, `command`. */
+  loader: string;
+  result: MigrationResult;
+}
+
+/** The SQLite file a run moved off (blue), as run.json names it. */
+export interface SourceRecord {
+  engine: 'sqlite';
+  /** Absolute path; a built-in sample's lies in the run directory. */
+  file: string;
+  sizeBytes: number;
+  /** cutover's built-in sample, written by the run. */
+  sample: boolean;
+}
+
 /** `run.json`: the manifest of one run directory. */
 export interface RunManifest {
   kind: 'cutover.run';
@@ -95,6 +115,10 @@ export interface RunManifest {
   soak?: SoakRecord;
   /** Data validations of the run, in the order they ran (absent when the run validated no data). */
   data?: DataValidationRecord[];
+  /** A move off SQLite: the file moved off. */
+  source?: SourceRecord;
+  /** A move off SQLite: its rollback matrix. */
+  migration?: MigrationRecord;
   /** Data directories kept because a step failed (a failed rehearsal never destroys blue), by role. */
   keptData?: Record<string, string>;
   /** Why the run could not finish its plan (an error outside the steps), as `StepRecord.error`. */

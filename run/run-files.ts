@@ -15,6 +15,8 @@ export const RUN_FILE = 'run.json';
 export const LEDGER_DIR = 'ledger/';
 export const PRE_SNAPSHOT_FILE = 'pre.snapshot.json';
 export const POST_SNAPSHOT_FILE = 'post.snapshot.json';
+/** A move off SQLite: the checks of the SQLite file (checks/sqlite/), in place of the pre-checks on a PostgreSQL blue. */
+export const SQLITE_SNAPSHOT_FILE = 'sqlite.snapshot.json';
 export const FINDINGS_FILE = 'findings.json';
 export const REPORT_FILE = 'report.html';
 export const SUMMARY_FILE = 'summary.md';

@@ -11,10 +11,12 @@ import type { ProviderSpec, Scenario } from './scenario-types.js';
  * Every problem is reported at once.
  */
 export async function checkScenarioRules(scenario: Scenario, source = 'scenario'): Promise<void> {
-  const specs: Record<string, ProviderSpec | undefined> = { blue: scenario.blue, green: scenario.green };
-  const majors: Record<string, number | undefined> = { blue: await specMajor(scenario.blue), green: scenario.green ? await specMajor(scenario.green) : undefined };
-  let writer = 'blue';
-  const problems: string[] = [];
+  // A SQLite blue is no server: steps see no PostgreSQL in that role.
+  const blue = scenario.blue.provider === 'sqlite' ? undefined : scenario.blue;
+  const specs: Record<string, ProviderSpec | undefined> = { blue, green: scenario.green };
+  const majors: Record<string, number | undefined> = { blue: blue ? await specMajor(blue) : undefined, green: scenario.green ? await specMajor(scenario.green) : undefined };
+  let writer = blue ? 'blue' : 'green';
+  const problems: string[] = sqliteRules(scenario, source);
   for (const [i, spec] of scenario.steps.entries()) {
     const step = parseStep(spec, i, source);
     const plan: StepPlan = { writer, majors, specs };
@@ -24,4 +26,26 @@ export async function checkScenarioRules(scenario: Scenario, source = 'scenario'
   }
   const [first] = problems;
   if (first !== undefined) throw new CutoverError('config', first, { message: problems.join('\n'), problems });
+}
+
+/** The actions a scenario whose blue is a SQLite file may run besides `sqlite-migrate`: nothing else upgrades a file. */
+const SQLITE_COMPANIONS: ReadonlySet<string> = new Set(['sqlite-migrate', 'wait', 'command']);
+
+/** A SQLite blue: a green to load into, one `sqlite-migrate` step first, no step that needs a PostgreSQL blue. */
+function sqliteRules(scenario: Scenario, source: string): string[] {
+  const problems: string[] = [];
+  const migrates = scenario.steps.filter((s) => s.action === 'sqlite-migrate').length;
+  if (scenario.blue.provider !== 'sqlite') {
+    if (migrates > 0) problems.push(`${source}: step "sqlite-migrate" needs blue to be a SQLite file ({ provider: sqlite, file: PATH }), got provider "${scenario.blue.provider}"`);
+    return problems;
+  }
+  if (scenario.blue.file !== undefined && scenario.blue.sample !== undefined) problems.push(`${source}: field "blue": expected either "file" or "sample", got both`);
+  if (!scenario.green) problems.push(`${source}: field "green": a SQLite blue needs the PostgreSQL it moves to (e.g. { provider: embedded, version: '17' }), got none`);
+  if (scenario.steps[0]?.action !== 'sqlite-migrate' || migrates !== 1) {
+    problems.push(`${source}: field "steps": a SQLite blue needs exactly one "sqlite-migrate" step, first (writes start on green after it), got ${scenario.steps.map((s) => s.action).join(', ')}`);
+  }
+  for (const [i, step] of scenario.steps.entries()) {
+    if (!SQLITE_COMPANIONS.has(step.action)) problems.push(`${source}: step ${i + 1} (${step.action}): not possible with a SQLite blue; expected one of ${[...SQLITE_COMPANIONS].join(', ')}`);
+  }
+  return problems;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { UserConfig } from '../core/config.js';
 import { awsSchema } from './aws/aws-config.js';
 import { parseTablePattern } from '../validate/table-patterns.js';
+import { migrationSpecSchema } from '../validate/migration-spec.js';
 
 /** Where a role's server comes from. `version` of embedded: `15`, `16.4`, `16`, `17` (npm packages). */
 export const providerSpecSchema = z.discriminatedUnion('provider', [
@@ -12,6 +13,24 @@ export const providerSpecSchema = z.discriminatedUnion('provider', [
   z.object({ provider: z.literal('external'), url: z.string().min(1) }).strict(),
 ]);
 export type ProviderSpec = z.infer<typeof providerSpecSchema>;
+
+/**
+ * A SQLite file as blue (an application moving off SQLite): never provisioned, opened read-only.
+ * `file` is its path (relative to the working directory); without it, cutover's built-in sample
+ * (`sample.resources` rows of resources, default 5,000) is written into the run directory.
+ */
+export const sqliteSourceSchema = z
+  .object({
+    provider: z.literal('sqlite'),
+    file: z.string().min(1).optional(),
+    sample: z.object({ resources: z.number().int().positive().max(10_000_000).default(5_000) }).strict().optional(),
+  })
+  .strict();
+export type SqliteSourceSpec = z.infer<typeof sqliteSourceSchema>;
+
+/** Blue: a PostgreSQL server (provisioned or external), or a SQLite file an application moves off. */
+export const blueSpecSchema = z.discriminatedUnion('provider', [...providerSpecSchema.options, sqliteSourceSchema]);
+export type BlueSpec = z.infer<typeof blueSpecSchema>;
 
 /** One step as a scenario file writes it: `{ action: 'pg-upgrade', mode: 'link' }`; the action checks the rest. */
 export const stepSpecSchema = z
@@ -64,8 +83,8 @@ export type DataSpec = z.output<typeof dataSpecSchema>;
 export const scenarioSchema = z
   .object({
     name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore'),
-    /** The server being upgraded. */
-    blue: providerSpecSchema,
+    /** The server being upgraded, or the SQLite file an application moves off (then `green` is the PostgreSQL it moves to). */
+    blue: blueSpecSchema,
     /** The new server of a blue/green or dump/restore; absent for in-place methods. */
     green: providerSpecSchema.optional(),
     /** The database the dataset, checks and soak use. Default `app` (created on provisioned servers). */
@@ -91,6 +110,8 @@ export const scenarioSchema = z
     config: z.custom<UserConfig>((v) => typeof v === 'object' && v !== null).optional(),
     /** CloudWatch: the RDS/Aurora resources whose metrics join the report, and publishing the soak (docs/cloudwatch.md). */
     aws: awsSchema.optional(),
+    /** A move off SQLite: the rollback matrix's thresholds, required columns, timed queries and searches (validate/migration-spec.ts). */
+    migration: migrationSpecSchema.optional(),
     /** Data validation of the steps (rows compared, blue against green, or digests around an in-place upgrade): docs/scenarios.md. */
     data: dataSpecSchema.optional(),
     steps: z.array(stepSpecSchema).min(1),
@@ -99,6 +120,11 @@ export const scenarioSchema = z
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;
+
+/** A scenario whose blue is a SQLite file: it migrates, it does not upgrade. */
+export function sqliteBlue(scenario: Pick<Scenario, 'blue'>): SqliteSourceSpec | undefined {
+  return scenario.blue.provider === 'sqlite' ? scenario.blue : undefined;
+}
 
 /** Declares a scenario in a `*.scenario.ts` file (default export), typed. */
 export function defineScenario(scenario: ScenarioInput): ScenarioInput {

@@ -3,10 +3,12 @@
 #   scripts/lab.sh            real PostgreSQL 15, 17, 18, pgvector, PgBouncer (the upgrade lab)
 #   scripts/report-deps.sh    Chromium for the report's browser tests, cairo/pango for PNG charts
 #   scripts/moto.sh           the AWS API emulator (moto's server) for the AWS tests
+#   scripts/pgloader.sh       pgloader (Debian), the SQLite -> PostgreSQL loader the pgloader tests run
 # Must run as root on a fresh machine (apt). Each part is skipped when already cached.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/lab.sh
 bash scripts/report-deps.sh
 bash scripts/moto.sh >/dev/null
+bash scripts/pgloader.sh
 echo "test-deps: ready"

@@ -1,5 +1,6 @@
 import type { Finding, FindingInput } from '../checks/finding.js';
 import type { TableResult, ValidationResult } from './result.js';
+import { parseTypeLostNote } from './sqlite-plan.js';
 
 /** The check id of data validation's findings: `data/<schema.table>/<kind>`, as gate allow-lists name them. */
 export const DATA_CHECK_ID = 'data';
@@ -7,10 +8,12 @@ export const DATA_CHECK_ID = 'data';
 /**
  * The kinds of data finding. Differences fail (`missing`, `extra`, `changed`, `columns`,
  * `table-missing`); a table that could not be compared fails too (`error`, and `stopped` for a
- * run that ended part-way), since an unread table is no evidence of equal data; notes are `info`
- * (`not-localised`: compared as a multiset; `schema-note`: columns compared by value across types).
+ * run that ended part-way), since an unread table is no evidence of equal data; `type-lost` warns
+ * (a SQLite column's declared type, BOOLEAN, DATETIME, JSON, UUID, REAL, not kept by its
+ * PostgreSQL type, whatever its values); notes are `info` (`not-localised`: compared as a
+ * multiset; `schema-note`: columns compared by value across types).
  */
-export type DataFindingKind = 'missing' | 'extra' | 'changed' | 'columns' | 'table-missing' | 'error' | 'stopped' | 'not-localised' | 'schema-note';
+export type DataFindingKind = 'missing' | 'extra' | 'changed' | 'columns' | 'table-missing' | 'error' | 'stopped' | 'type-lost' | 'not-localised' | 'schema-note';
 
 /** Keys listed in a finding's details; the result holds up to its own cap, the counts are exact. */
 const KEYS_IN_DETAILS = 10;
@@ -23,7 +26,7 @@ const MULTISET_NOTE = /compared as a multiset$/;
 /** The kind of a data finding from its id (`data/<table>/<kind>`, `data/stopped`). */
 export function dataFindingKind(finding: Pick<Finding, 'id'>): DataFindingKind | undefined {
   const kind = finding.id.slice(finding.id.lastIndexOf('/') + 1);
-  return (['missing', 'extra', 'changed', 'columns', 'table-missing', 'error', 'stopped', 'not-localised', 'schema-note'] as const).find((k) => k === kind);
+  return (['missing', 'extra', 'changed', 'columns', 'table-missing', 'error', 'stopped', 'type-lost', 'not-localised', 'schema-note'] as const).find((k) => k === kind);
 }
 
 /**
@@ -77,8 +80,13 @@ function tableFindings(t: TableResult, stopped: boolean): FindingInput[] {
   }
   const oneSided = t.notes.filter((n) => ONE_SIDED_COLUMN.test(n));
   if (oneSided.length > 0) add('columns', 'fail', oneSided.join('; '), { notes: oneSided });
+  const lost = t.notes.flatMap((n) => parseTypeLostNote(n) ?? []);
+  if (lost.length > 0) {
+    const columns = lost.map((l) => ({ column: l.column, declared: l.declared, targetType: l.pgType, lost: l.lost }));
+    add('type-lost', 'warn', `declared type not kept in PostgreSQL: ${lost.map((l) => `${l.column} (${l.declared} -> ${l.pgType}: ${l.lost})`).join('; ')}`, { columns });
+  }
   if (!t.localised) add('not-localised', 'info', 'no primary key or unique NOT NULL index on both sides: compared as a multiset, differences not localised to keys');
-  const remarks = t.notes.filter((n) => !ONE_SIDED_COLUMN.test(n) && !MULTISET_NOTE.test(n));
+  const remarks = t.notes.filter((n) => !ONE_SIDED_COLUMN.test(n) && !MULTISET_NOTE.test(n) && !parseTypeLostNote(n));
   if (remarks.length > 0) add('schema-note', 'info', remarks.join('; '), { notes: remarks });
   return out;
 }

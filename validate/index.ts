@@ -5,3 +5,7 @@ export { MAX_JOBS } from './side-sessions.js';
 export { canonicalForm, compareForms, builtInForms, SESSION_SETTINGS, type CanonicalForm, type TypeInfo } from './canonical.js';
 export { tableResult, summariseTables, keyText, sideEngine, sidePlace } from './result.js';
 export type { ValidationSide, ValidationResult, TableResult, ValidationSummary, ChangedRow, KeyedRow, MultisetRow, ShownValue } from './result.js';
+export { validateSqlite, type ValidateSqliteOptions } from './sqlite-validation.js';
+export { checkMigration, type CheckMigrationOptions, type MigrationResult } from './migration-checks.js';
+export { migrationFindings, MIGRATION_CHECK_ID } from './migration-findings.js';
+export { migrationSpecSchema, type MigrationSpec, type MigrationSpecInput } from './migration-spec.js';

@@ -49,6 +49,7 @@ export interface TableResult {
   changedRows: ChangedRow[];
   /** For a table without a key: the distinct rows whose multiplicity differs (up to the cap). */
   multisetRows: MultisetRow[];
+  /** Remarks on the comparison; from a SQLite file, one `type lost` note per column whose declared intent PostgreSQL lost (validate/sqlite-plan.ts). */
   notes: string[];
   reason?: string;
   error?: ErrorInfo;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { DataValidationRecord } from '../../run/manifest.js';
+import type { DataValidationRecord, MigrationRecord } from '../../run/manifest.js';
+import type { SqliteLocation } from '../../core/sqlite-location.js';
 import type { Cluster, Topology } from '../topology/cluster.js';
 import type { EndpointSwitch } from '../endpoint-switch/switch-types.js';
 import type { ProviderSpec, Scenario } from '../scenario-types.js';
@@ -66,6 +67,10 @@ export interface ActionContext {
    * Absent where no run collects them (an action run on its own in a test).
    */
   recordData?(record: Omit<DataValidationRecord, 'step'>): void;
+  /** The SQLite file a move off SQLite reads (blue), opened read-only; absent when blue is PostgreSQL. */
+  source?: SqliteLocation;
+  /** Records the rollback matrix a move off SQLite measured (`migration` in run.json; the runner adds the step's number). */
+  recordMigration?(record: Omit<MigrationRecord, 'step'>): void;
 }
 
 /** One kind of step: validated parameters, then `run`. Throwing fails the step (the run stops cleanly). */

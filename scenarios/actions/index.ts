@@ -8,6 +8,7 @@ import { rdsBluegreenCreateAction } from './rds-bluegreen-create.js';
 import { rdsBluegreenDeleteAction } from './rds-bluegreen-delete.js';
 import { rdsBluegreenSwitchoverAction } from './rds-bluegreen-switchover.js';
 import { rdsBluegreenWaitAction } from './rds-bluegreen-wait.js';
+import { sqliteMigrateAction } from './sqlite-migrate.js';
 import { waitAction } from './wait.js';
 
 export { defineAction, type ActionContext, type ActionDefinition, type ProvisionOptions } from './action-types.js';
@@ -25,4 +26,5 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition<unknown>>> = {
   'rds-bluegreen-wait': rdsBluegreenWaitAction,
   'rds-bluegreen-switchover': rdsBluegreenSwitchoverAction,
   'rds-bluegreen-delete': rdsBluegreenDeleteAction,
+  'sqlite-migrate': sqliteMigrateAction,
 };

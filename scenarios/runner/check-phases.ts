@@ -8,10 +8,15 @@ import type { StoredDigests } from '../../validate/stored-digests.js';
 import { inPlaceStep, recomputeDigests, storeDigests } from '../data/run-digests.js';
 import { noteOnFailedStep } from './failed-step-note.js';
 import { checkAbort, topologyOf, type RunContext } from './run-context.js';
+import { runSqliteSuite } from '../../checks/sqlite/sqlite-suite.js';
+import { writeJsonAtomic } from '../../run/run-directory.js';
+import { SQLITE_SNAPSHOT_FILE } from '../../run/run-files.js';
+import type { SqliteSource } from '../sqlite/sqlite-source.js';
 
 /** The pre-checks on blue, into `pre.snapshot.json`. */
 export async function preChecks(run: RunContext): Promise<ManifestPart> {
   checkAbort(run.signal);
+  if (run.held.sqlite) return sqlitePreChecks(run, run.held.sqlite);
   const topology = topologyOf(run);
   const blue = topology.get('blue');
   run.log(`pre-checks on blue (${describe(blue)})`);
@@ -65,4 +70,14 @@ function summarise(s: Snapshot): string {
   const counts = { ok: 0, skipped: 0, error: 0 };
   for (const c of Object.values(s.checks)) counts[c.status]++;
   return `${counts.ok} ok, ${counts.skipped} skipped, ${counts.error} error`;
+}
+
+/** A move off SQLite: the checks of the file (integrity, foreign keys, tables, row counts), into `sqlite.snapshot.json`. */
+async function sqlitePreChecks(run: RunContext, source: SqliteSource): Promise<ManifestPart> {
+  run.log(`pre-checks on blue (SQLite file ${source.location.path})`);
+  const snapshot = await runSqliteSuite(source.location, { label: 'blue', signal: run.signal });
+  await writeJsonAtomic(join(run.runDir, SQLITE_SNAPSHOT_FILE), snapshot);
+  const rows = snapshot.tables.reduce((n, t) => n + t.rows, 0);
+  run.log(`pre-checks: SQLite ${snapshot.sqliteVersion}, ${snapshot.tables.length} table(s), ${rows} rows, integrity ${snapshot.integrity.ok ? 'ok' : 'FAILED'}, ${snapshot.foreignKeyViolations.count} foreign key violation(s)`);
+  return { files: { sqliteSnapshot: SQLITE_SNAPSHOT_FILE } };
 }

@@ -9,6 +9,9 @@ import { clearForeignAttributeOptions } from '../upgrade/attribute-options.js';
 import { checkAbort, endpointsOf, topologyOf, type RunContext } from './run-context.js';
 import type { RunServices } from './run-step.js';
 import { seedDataset } from './seed-dataset.js';
+import type { SqliteSourceSpec } from '../scenario-types.js';
+import { resolveSqliteSource } from '../sqlite/sqlite-source.js';
+import { CutoverError } from '../../core/errors.js';
 
 /**
  * Provisions a server in a role (blue here, green in a step), adds it to the run's topology and
@@ -33,6 +36,7 @@ export function provisioner(run: RunContext): RunServices['provision'] {
 export async function provisionAndSeed(run: RunContext): Promise<ManifestPart> {
   const { scenario, workload, log, held } = run;
   checkAbort(run.signal);
+  if (scenario.blue.provider === 'sqlite') return provisionForSqlite(run, scenario.blue);
   const blue = await provisioner(run)('blue', scenario.blue);
   topologyOf(run);
   let part: ManifestPart = {};
@@ -54,4 +58,25 @@ export async function provisionAndSeed(run: RunContext): Promise<ManifestPart> {
     if (cleared) log(`dataset: removed ${cleared} unknown column option(s) this PostgreSQL build sets (e.g. pg_attver), which no other release restores`);
   }
   return part;
+}
+
+/**
+ * A move off SQLite: blue is the file (the built-in sample written into the run directory when the
+ * scenario names none), green the PostgreSQL it moves to, provisioned now and the run's writer.
+ * The soak's schema is prepared on green; no dataset is seeded (the file is the data).
+ */
+async function provisionForSqlite(run: RunContext, spec: SqliteSourceSpec): Promise<ManifestPart> {
+  const { scenario, workload, log, held } = run;
+  const source = await resolveSqliteSource(spec, run.runDir);
+  held.sqlite = source;
+  log(source.sample ? `blue: cutover's sample SQLite database (${(source.tables ?? []).map((t) => `${t.name} ${t.rows}`).join(', ')} rows) in ${source.location.path}` : `blue: SQLite file ${source.location.path}`);
+  await run.commit({ source: { engine: 'sqlite', file: source.location.path, sizeBytes: source.sizeBytes, sample: source.sample } });
+  if (!scenario.green) throw new CutoverError('config', 'scenario: field "green": a SQLite blue needs the PostgreSQL it moves to');
+  const green = await provisioner(run)('green', scenario.green);
+  if (workload) {
+    await using app = await green.admin();
+    await prepareWorkload(app, workload, SCENARIO_SOAK.schema);
+    for (const statement of writersTableDdl(SCENARIO_SOAK.schema)) await app.query(statement);
+  }
+  return source.sample ? { files: { source: 'source.sqlite' } } : {};
 }

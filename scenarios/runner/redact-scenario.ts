@@ -1,12 +1,12 @@
 import { redactUrl } from '../../core/redact-url.js';
-import type { ProviderSpec, Scenario } from '../scenario-types.js';
+import type { BlueSpec, Scenario } from '../scenario-types.js';
 
 /**
  * The scenario as run.json keeps it: passwords in URLs replaced by `***`, and the values of the
  * environment a command step sets (API keys, tokens) never written.
  */
 export function redactScenario(scenario: Scenario): Record<string, unknown> {
-  const spec = (s: ProviderSpec | undefined) => (s?.provider === 'external' ? { ...s, url: redactUrl(s.url) } : s);
+  const spec = (s: BlueSpec | undefined) => (s?.provider === 'external' ? { ...s, url: redactUrl(s.url) } : s);
   return {
     ...scenario,
     blue: spec(scenario.blue),

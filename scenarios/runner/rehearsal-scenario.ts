@@ -2,6 +2,7 @@ import { CutoverError } from '../../core/errors.js';
 import { EMBEDDED_PACKAGES, embeddedFullVersion, embeddedVersions } from '../providers/embedded-binaries.js';
 import type { LabInstallations } from '../providers/lab-installations.js';
 import type { ProviderSpec, ScenarioInput, StepSpec } from '../scenario-types.js';
+import { parseSqliteLocation } from '../../core/sqlite-location.js';
 
 export type RehearsalMethod = 'logical' | 'pg-upgrade' | 'dump-restore' | 'minor';
 
@@ -26,7 +27,15 @@ export interface RehearsalFlags {
   /** Soak time outside the upgrade step, split half before it and half after it. */
   durationMs: number;
   name?: string;
+  /** A move off SQLite (`--from sqlite[:PATH]`): which loader, or the user's own command. */
+  loader?: 'auto' | 'builtin' | 'pgloader';
+  loadCommand?: string;
+  /** Where relative paths are taken from. */
+  cwd?: string;
 }
+
+/** `--from sqlite` (the built-in sample) or `--from sqlite:PATH` / `file:PATH`: a move off SQLite. */
+const SQLITE_FROM = /^(sqlite|file)(:|$)/i;
 
 /**
  * The scenario `cutover rehearse` runs, from its flags: blue (and green) providers, the dataset,
@@ -34,6 +43,10 @@ export interface RehearsalFlags {
  * take the target from the upgrade lab (or --to-bindir) and blue from the lab too when it has it.
  */
 export function rehearsalScenario(flags: RehearsalFlags, lab: LabInstallations | undefined): { scenario: ScenarioInput; targetMajor: number } {
+  if (flags.from !== undefined && SQLITE_FROM.test(flags.from)) return sqliteRehearsal(flags, flags.from, lab);
+  if (flags.loader !== undefined || flags.loadCommand !== undefined) {
+    throw new CutoverError('usage', `${flags.loader !== undefined ? '--loader' : '--load-command'}: only for a move off SQLite (--from sqlite or --from sqlite:PATH), got --from ${flags.from ?? '15 (the default)'}`);
+  }
   const { method } = flags;
   const from = flags.from ?? (method === 'minor' ? '16.4' : '15');
   const to = flags.to ?? (method === 'minor' ? '16' : '17');
@@ -103,4 +116,30 @@ function majorOf(version: string, flag: string): number {
   const major = Number(version.split('.')[0]);
   if (!Number.isInteger(major) || major < 10) throw new CutoverError('usage', `${flag}: expected a PostgreSQL version such as 15, 16.4 or 17, got "${version}"`);
   return major;
+}
+
+/**
+ * `--from sqlite[:PATH]`: the application's SQLite file (or cutover's sample, with `--scale` × 5,000
+ * resources) moved into PostgreSQL `--to` (default 17, embedded) by the chosen loader, then the
+ * soak for `--duration` on green, the application's writes having stopped during the copy.
+ */
+function sqliteRehearsal(flags: RehearsalFlags, from: string, lab: LabInstallations | undefined): { scenario: ScenarioInput; targetMajor: number } {
+  const to = flags.to ?? '17';
+  const target = provider({ flag: '--to', version: to, bindir: flags.toBindir, lab, method: flags.method });
+  const location = parseSqliteLocation(from, flags.cwd ?? process.cwd());
+  const file = location && location.text.replace(/^(sqlite|file):(\/\/)?/i, '') !== '' ? location.path : undefined;
+  const label = target.provider === 'embedded' ? embeddedFullVersion(to) : to;
+  const name = flags.name ?? `sqlite-to-${label}`;
+  const migrate: StepSpec = flags.loadCommand ? { action: 'sqlite-migrate', command: flags.loadCommand } : { action: 'sqlite-migrate', loader: flags.loader ?? 'auto' };
+  return {
+    targetMajor: majorOf(to, '--to'),
+    scenario: {
+      name: name.replace(/[^A-Za-z0-9._-]+/g, '-'),
+      blue: file ? { provider: 'sqlite', file } : { provider: 'sqlite', sample: { resources: Math.max(1, Math.round(5_000 * flags.scale)) } },
+      green: target,
+      dataset: false,
+      soak: { rate: flags.rate, workload: 'notifications', driver: 'node' },
+      steps: [migrate, ...(flags.durationMs > 0 ? [{ action: 'wait', duration: flags.durationMs }] : [])],
+    },
+  };
 }

@@ -13,6 +13,7 @@ import type { Scenario } from '../scenario-types.js';
 import type { ProvisionedCluster } from '../topology/provision.js';
 import type { RunTopology } from '../topology/topology.js';
 import type { StoredDigests } from '../../validate/stored-digests.js';
+import type { SqliteSource } from '../sqlite/sqlite-source.js';
 
 /** What every phase of a run is given: the scenario, validated, and the run's directory, log and manifest so far. */
 export interface RunContext {
@@ -49,6 +50,8 @@ export interface RunHeld {
   resumePoints: { step: number; point: ResumePoint }[];
   /** Per-bucket data digests the pre-checks stored on blue, recomputed after an in-place upgrade. */
   digests?: StoredDigests;
+  /** A move off SQLite: the file blue is (green is the run's first server). */
+  sqlite?: SqliteSource;
 }
 
 /** The run's servers; once blue is provisioned, always there. */

@@ -15,6 +15,8 @@ import { checkAbort, topologyOf, type RunContext } from './run-context.js';
  */
 export async function openSwitch(run: RunContext): Promise<ManifestPart> {
   const { scenario } = run;
+  // A move off SQLite has no server to switch from: the soak starts on green after the load.
+  if (run.held.sqlite) return {};
   const blue = topologyOf(run).get('blue');
   const wantsSwitch = blue.local !== undefined && (scenario.green !== undefined || run.steps.some((s) => s.definition.usesEndpointSwitch));
   if (!wantsSwitch) return {};
@@ -27,9 +29,12 @@ export async function openSwitch(run: RunContext): Promise<ManifestPart> {
 export function startSoak(run: RunContext): ManifestPart {
   const { scenario, workload, held, log } = run;
   checkAbort(run.signal);
-  if (!workload || !scenario.soak) return {};
+  if (!workload || !scenario.soak || held.soak) return {};
+  // A move off SQLite stops the application during the copy: writes start on green after its load (steps-phase.ts).
+  if (held.sqlite && !run.manifest.steps.some((s) => s.action === 'sqlite-migrate' && s.status === 'ok')) return {};
   log(`soak: ${workload.name} at ${scenario.soak.rate}/s through the steps`);
-  const endpoint = held.endpointSwitch?.endpoint(scenario.database) ?? topologyOf(run).get('blue').endpoint();
+  const topology = topologyOf(run);
+  const endpoint = held.endpointSwitch?.endpoint(scenario.database) ?? topology.get(topology.writer).endpoint();
   const onSecond = held.cloudwatch?.onSecond;
   const soak = startSoakThrough({
     runDir: run.runDir,
@@ -103,10 +108,14 @@ function withLateWrites(
   return { steps: updated, ids };
 }
 
-/** Skipped steps get no figures: the soak did not run through them. */
+/**
+ * Skipped steps get no figures: the soak did not run through them; nor does a write freeze (a move
+ * off SQLite stops the application during the copy, before the soak starts): its "0 ms downtime"
+ * would be a figure nothing measured.
+ */
 function withoutSkippedFigures(steps: readonly StepRecord[]): StepRecord[] {
   return steps.map((s) => {
-    if (s.status !== 'skipped') return s;
+    if (s.status !== 'skipped' && s.details?.writeFreeze !== true) return s;
     const { outages: _outages, downtimeResolutionMs: _resolution, ...rest } = s;
     return { ...rest, downtimeMs: null, failedAttempts: null, lost: null, unexpected: null, duplicated: null };
   });

@@ -1,4 +1,5 @@
-import type { DataValidationRecord, StepRecord } from '../../run/manifest.js';
+import type { DataValidationRecord, MigrationRecord, StepRecord } from '../../run/manifest.js';
+import { loadServing, startSoak } from './soak-phases.js';
 import type { ManifestPart } from '../../run/manifest-part.js';
 import type { Cluster } from '../topology/cluster.js';
 import { captureResumePoint } from '../late-writes.js';
@@ -17,7 +18,8 @@ export async function runSteps(run: RunContext): Promise<ManifestPart> {
   const topology = topologyOf(run);
   // Data validations the steps ran, in order (run.json `data`).
   const data: DataValidationRecord[] = [...(run.manifest.data ?? [])];
-  const services = stepServices(run, data);
+  let migration: MigrationRecord | undefined = run.manifest.migration;
+  const services = stepServices(run, data, (record) => void (migration = record));
   const steps: StepRecord[] = [...run.manifest.steps];
   let failed: StepRecord | undefined;
   for (const step of run.steps) {
@@ -33,7 +35,7 @@ export async function runSteps(run: RunContext): Promise<ManifestPart> {
     if (record.status === 'failed' && signal.aborted) record.status = 'interrupted';
     steps.push(record);
     // The endpoints too: versions change at a restart.
-    await run.commit({ steps: [...steps], endpoints: endpointsOf(run.held.topology), ...(data.length ? { data: [...data] } : {}) });
+    await run.commit({ steps: [...steps], endpoints: endpointsOf(run.held.topology), ...(data.length ? { data: [...data] } : {}), ...(migration ? { migration } : {}) });
     if (record.status === 'failed' || record.status === 'interrupted') {
       log(`${label} ${record.status}: ${record.error?.message ?? 'unknown error'}`);
       // An interruption is not the step's failure: the run reports it as interrupted.
@@ -41,13 +43,21 @@ export async function runSteps(run: RunContext): Promise<ManifestPart> {
       failed = record;
     } else {
       log(`${label}: ok in ${record.durationMs} ms`);
+      // A move off SQLite: the application starts again on green once it is loaded, and the soak with it.
+      if (step.definition.name === 'sqlite-migrate') await startSoakAfterLoad(run);
     }
   }
-  return { steps, ...(data.length ? { data } : {}) };
+  return { steps, ...(data.length ? { data } : {}), ...(migration ? { migration } : {}) };
+}
+
+/** Starts the soak on green and waits for its first success; what it records reaches run.json at once. */
+async function startSoakAfterLoad(run: RunContext): Promise<void> {
+  await run.commit(startSoak(run));
+  await run.commit(await loadServing(run));
 }
 
 /** What the runner lends every step: servers, the switch, the log, and where writes go now. */
-function stepServices(run: RunContext, data: DataValidationRecord[]): RunServices {
+function stepServices(run: RunContext, data: DataValidationRecord[], onMigration: (record: MigrationRecord) => void): RunServices {
   const { scenario, runDir, log, signal, held } = run;
   const topology = topologyOf(run);
   return {
@@ -55,6 +65,7 @@ function stepServices(run: RunContext, data: DataValidationRecord[]): RunService
     provision: provisioner(run),
     topology,
     ...(held.endpointSwitch ? { endpointSwitch: held.endpointSwitch } : {}),
+    ...(held.sqlite ? { source: held.sqlite.location } : {}),
     runDir,
     log,
     signal,
@@ -68,6 +79,10 @@ function stepServices(run: RunContext, data: DataValidationRecord[]): RunService
       // The step calling this is still running: its record will be the next one (1-based: its length + 1).
       // Committed with the step's record (one write of run.json at a time).
       data.push({ step: run.manifest.steps.length + 1, ...record });
+    },
+    recordMigration(record) {
+      // As recordData: the calling step's record is the next one.
+      onMigration({ step: run.manifest.steps.length + 1, ...record });
     },
     async markResume(cluster: Cluster, previous?: Cluster) {
       // The step calling this is still running: its record will be the next one.
