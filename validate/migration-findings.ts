@@ -24,7 +24,7 @@ export function migrationFindings(result: MigrationResult, spec: MigrationSpec):
     ...result.tables.flatMap((x) => rowCountFinding(x, t.rowCountFailAbovePct)),
     ...result.foreignKeys.flatMap(foreignKeyFinding),
     ...result.required.flatMap(nullsFinding),
-    ...result.queries.map((q) => latencyFinding(q, t.latencyFailAbovePct)),
+    ...result.queries.map((q) => latencyFinding(q, t.latencyFailAbovePct, t.latencyMinDifferenceMs)),
     ...result.search.map(searchFinding),
     ...(result.integrity ? integrityFindings(result.integrity) : []),
   ];
@@ -68,20 +68,21 @@ function nullsFinding(c: MigrationRequiredColumn): FindingInput[] {
   return [{ key: `${column}/nulls`, severity: 'fail', message: `${column} (${origin}): ${count(c.nulls)} ${rows(c.nulls)} with NULL on the target`, object: column, details }];
 }
 
-function latencyFinding(q: MigrationQuery, failAbovePct: number): FindingInput {
+function latencyFinding(q: MigrationQuery, failAbovePct: number, minDifferenceMs: number): FindingInput {
   const key = `query/${q.name}/latency`;
   const s = q.sqlite.medianMs;
   const p = q.postgres.medianMs;
-  const limitMs = s === null ? null : round(s * (1 + failAbovePct / 100));
-  const details = { sqliteMedianMs: s, postgresMedianMs: p, ratio: q.ratio, failAbovePct, limitMs, sqliteRuns: q.sqlite.runs, postgresRuns: q.postgres.runs };
+  // The larger of the two: +failAbovePct %, or +minDifferenceMs for queries too quick for a percentage to mean anything.
+  const limitMs = s === null ? null : round(Math.max(s * (1 + failAbovePct / 100), s + minDifferenceMs));
+  const details = { sqliteMedianMs: s, postgresMedianMs: p, ratio: q.ratio, failAbovePct, minDifferenceMs, limitMs, sqliteRuns: q.sqlite.runs, postgresRuns: q.postgres.runs };
   const failed = [q.sqlite.error ? `SQLite: ${why(q.sqlite.error)}` : '', q.postgres.error ? `PostgreSQL: ${why(q.postgres.error)}` : ''].filter(Boolean);
   if (s === null || p === null || limitMs === null || failed.length > 0) {
     const measured = `${q.sqlite.runs} ${runsWord(q.sqlite.runs)} on SQLite, ${q.postgres.runs} on PostgreSQL`;
     return { key, severity: 'fail', message: `query ${q.name}: latency not measured (${measured})${failed.length ? `: ${failed.join('; ')}` : ''}`, object: q.name, details: { ...details, ...(q.sqlite.error ? { sqliteError: q.sqlite.error } : {}), ...(q.postgres.error ? { postgresError: q.postgres.error } : {}) } };
   }
   const figures = `median ${ms(p)} on PostgreSQL, ${ms(s)} on SQLite${q.ratio === null ? '' : ` (${round(q.ratio)}×)`}`;
-  if (p > limitMs) return { key, severity: 'fail', message: `query ${q.name}: ${figures}: more than ${pct(failAbovePct)} slower (limit ${ms(limitMs)}): roll back`, object: q.name, details };
-  return { key, severity: 'info', message: `query ${q.name}: ${figures}: within ${pct(failAbovePct)} (limit ${ms(limitMs)})`, object: q.name, details };
+  if (p > limitMs) return { key, severity: 'fail', message: `query ${q.name}: ${figures}: more than ${pct(failAbovePct)} (and ${ms(minDifferenceMs)}) slower (limit ${ms(limitMs)}): roll back`, object: q.name, details };
+  return { key, severity: 'info', message: `query ${q.name}: ${figures}: within ${pct(failAbovePct)} or ${ms(minDifferenceMs)} (limit ${ms(limitMs)})`, object: q.name, details };
 }
 
 function searchFinding(x: MigrationSearch): FindingInput {

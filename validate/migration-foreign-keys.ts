@@ -51,7 +51,9 @@ export async function checkForeignKeys(ctx: MigrationContext): Promise<Migration
 }
 
 async function countOrphans(ctx: MigrationContext, k: PlannedKey['base'], child: CatalogTable, parent: CatalogTable): Promise<Pick<MigrationForeignKey, 'orphans' | 'orphanKeys'>> {
-  const shown = [...new Set([...child.key, ...k.columns])];
+  // The row's key: the target's, else the file's (a loader that made no keys, as pgloader does), so that orphans are told apart.
+  const fileKey = (ctx.sqlite.tables.find((t) => t.name.toLowerCase() === child.name.toLowerCase())?.key ?? []).flatMap((c) => targetColumn(child, c)?.name ?? []);
+  const shown = [...new Set([...(child.key.length ? child.key : fileKey), ...k.columns])];
   const select = shown.map((c, i) => `c.${quoteIdent(c)}::text AS ${quoteIdent(`k${i}`)}`).join(', ');
   const notNull = k.columns.map((c) => `c.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
   const join = k.columns.map((c, i) => `p.${quoteIdent(k.referencedColumns[i] ?? '')} = c.${quoteIdent(c)}`).join(' AND ');

@@ -7,6 +7,12 @@ export const MIGRATION_DEFAULTS = {
   rowCountFailAbovePct: 1,
   /** How much slower (%) PostgreSQL's median may be than SQLite's before a query fails. */
   latencyFailAbovePct: 50,
+  /**
+   * Milliseconds PostgreSQL may be slower whatever the percentage: an in-process SQLite answers a
+   * point query in microseconds, a server over a socket never does, and 50% of 20 µs is no
+   * regression a user feels.
+   */
+  latencyMinDifferenceMs: 1,
   /** Timed runs of each query on each side, after one warm-up run. */
   runs: 5,
   /** Ids compared at the top of a search's results. */
@@ -63,6 +69,8 @@ export const migrationSpecSchema = z.strictObject({
     .strictObject({
       /** How much slower (%) PostgreSQL's median may be than SQLite's. */
       failAbovePct: z.number().min(0, 'expected a percentage of 0 or more').default(MIGRATION_DEFAULTS.latencyFailAbovePct),
+      /** Milliseconds PostgreSQL may be slower whatever the percentage (the limit is the larger of the two). */
+      minDifferenceMs: z.number().min(0, 'expected milliseconds, 0 or more').default(MIGRATION_DEFAULTS.latencyMinDifferenceMs),
       /** Timed runs per query and side, after one warm-up run. */
       runs: z.number().int().min(1, 'expected at least 1 run').max(1000, 'expected at most 1000 runs').default(MIGRATION_DEFAULTS.runs),
     })
@@ -84,6 +92,7 @@ export type MigrationSpec = z.output<typeof migrationSpecSchema>;
 export interface MigrationThresholds {
   rowCountFailAbovePct: number;
   latencyFailAbovePct: number;
+  latencyMinDifferenceMs: number;
   runs: number;
 }
 
@@ -92,6 +101,7 @@ export function migrationThresholds(spec: MigrationSpec): MigrationThresholds {
   return {
     rowCountFailAbovePct: spec.rowCount?.failAbovePct ?? MIGRATION_DEFAULTS.rowCountFailAbovePct,
     latencyFailAbovePct: spec.latency?.failAbovePct ?? MIGRATION_DEFAULTS.latencyFailAbovePct,
+    latencyMinDifferenceMs: spec.latency?.minDifferenceMs ?? MIGRATION_DEFAULTS.latencyMinDifferenceMs,
     runs: spec.latency?.runs ?? MIGRATION_DEFAULTS.runs,
   };
 }

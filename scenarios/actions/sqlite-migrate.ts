@@ -46,7 +46,8 @@ export const sqliteMigrateAction = defineAction({
       validate: z.boolean().default(true).describe('Validate the rows and measure the rollback matrix after the load.'),
     })
     .strict(),
-  title: (p) => `move off SQLite (${p.command ? 'your command' : p.loader === 'auto' ? 'pgloader or built-in loader' : p.loader === 'builtin' ? 'built-in loader' : 'pgloader'})`,
+  // `auto` is named by what it will run here: pgloader when it is on PATH.
+  title: (p) => `move off SQLite (${p.command ? 'your command' : p.loader === 'builtin' || (p.loader === 'auto' && !findPgloader()) ? 'built-in loader' : 'pgloader'})`,
   validate(scenario, p) {
     if (scenario.blue.provider !== 'sqlite') return [`needs blue to be a SQLite file ({ provider: sqlite, file: PATH }), got provider "${scenario.blue.provider}"`];
     if (p.loader === 'pgloader' && !p.command && !findPgloader()) return ['loader "pgloader": pgloader is not on PATH; install it (Debian: apt-get install pgloader) or use loader: builtin'];
@@ -89,7 +90,11 @@ async function load(ctx: ActionContext, p: Params, source: SqliteLocation, targe
     const dir = await ctx.artifactDir();
     const logFile = join(dir, 'pgloader.log');
     ctx.detail('log', relative(ctx.runDir, logFile));
-    const ran = await withTimeout(ctx, p.timeout, (signal) => runPgloader({ source, target, schema: p.schema, logFile, binary: pgloader, signal, log: ctx.log }));
+    // The terminal gets pgloader's errors and its total; its whole output is in pgloader.log.
+    const log = (line: string): void => {
+      if (/\b(ERROR|FATAL|WARNING)\b|Total import time/.test(line)) ctx.log(`pgloader: ${line.trim()}`);
+    };
+    const ran = await withTimeout(ctx, p.timeout, (signal) => runPgloader({ source, target, schema: p.schema, logFile, binary: pgloader, signal, log }));
     ctx.detail('loader', `pgloader ${ran.version}`);
     ctx.detail('tables', ran.tables);
     return { loader: `pgloader ${ran.version}`, datetime: {} };

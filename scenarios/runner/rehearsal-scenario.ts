@@ -3,6 +3,7 @@ import { EMBEDDED_PACKAGES, embeddedFullVersion, embeddedVersions } from '../pro
 import type { LabInstallations } from '../providers/lab-installations.js';
 import type { ProviderSpec, ScenarioInput, StepSpec } from '../scenario-types.js';
 import { parseSqliteLocation } from '../../core/sqlite-location.js';
+import { SAMPLE_MIGRATION } from '../sqlite/sample-queries.js';
 
 export type RehearsalMethod = 'logical' | 'pg-upgrade' | 'dump-restore' | 'minor';
 
@@ -140,6 +141,8 @@ function sqliteRehearsal(flags: RehearsalFlags, from: string, lab: LabInstallati
       dataset: false,
       soak: { rate: flags.rate, workload: 'notifications', driver: 'node' },
       steps: [migrate, ...(flags.durationMs > 0 ? [{ action: 'wait', duration: flags.durationMs }] : [])],
+      // The sample's own queries and searches, timed and compared on both engines.
+      ...(file ? {} : { migration: SAMPLE_MIGRATION }),
     },
   };
 }

@@ -22,6 +22,9 @@ import { DEFAULT_COMPARE, initialBits } from '../../validate/compare-table.js';
 import { crossDigestSql, fileDigests } from '../../validate/sqlite-compare.js';
 import { planCrossValidation } from '../../validate/sqlite-plan.js';
 import { openSnapshotSession } from '../../validate/snapshot-session.js';
+import type { SqliteLocation } from '../../core/sqlite-location.js';
+import { loadSqlite } from '../../scenarios/sqlite/builtin-loader.js';
+import { findPgloader, runPgloader } from '../../scenarios/sqlite/pgloader-loader.js';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
@@ -105,7 +108,36 @@ export async function benchSqlite(rows: number, repeat: number): Promise<void> {
     line('  its database half: the digest query in PostgreSQL (the halves run at the same time)', halves.server);
     line('every row of the file read into Node (no forms, no hashing)', sqliteScan);
     line('PostgreSQL `count(*) WHERE t IS NOT NULL` (reads every column)', pgFloor);
+    await benchLoaders(server, location, work);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The load itself, the `sqlite-migrate` step's write freeze: cutover's built-in loader beside
+ * pgloader (its peer, when installed) on the same file, each into an empty database, once each
+ * (a load is not repeatable into the same database).
+ */
+async function benchLoaders(server: LocalServer, location: SqliteLocation, work: string): Promise<void> {
+  {
+    await using admin = await server.admin();
+    await admin.query('CREATE DATABASE load_builtin');
+    await admin.query('CREATE DATABASE load_pgloader');
+  }
+  const t0 = performance.now();
+  const builtin = await loadSqlite({ source: location, target: server.endpoint('load_builtin') });
+  const builtinMs = performance.now() - t0;
+  const rows = builtin.tables.reduce((n, t) => n + t.rows, 0);
+  console.log('\n| load (the write freeze) | time | rows/s | ÷ built-in loader |\n|---|---:|---:|---:|');
+  const line = (name: string, ms: number, loaded: number): void => console.log(`| ${name} | ${seconds(ms)} | ${Math.round(loaded / (ms / 1000)).toLocaleString('en-US')} | ${(ms / builtinMs).toFixed(2)} |`);
+  line('**cutover built-in loader** (keys, indexes, ANALYZE)', builtinMs, rows);
+  const pgloader = findPgloader();
+  if (!pgloader) {
+    console.log('| pgloader | not installed (scripts/pgloader.sh) | | |');
+    return;
+  }
+  const t1 = performance.now();
+  const ran = await runPgloader({ source: location, target: server.endpoint('load_pgloader'), logFile: join(work, 'pgloader.log'), binary: pgloader });
+  line(`pgloader ${ran.version} (no keys: it creates none from SQLite)`, performance.now() - t1, ran.tables.reduce((n, t) => n + t.rows, 0));
 }

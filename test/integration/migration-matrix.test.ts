@@ -192,7 +192,7 @@ describe('the rollback matrix of a move off SQLite', () => {
     expect(d.postgresMedianMs).toBeGreaterThan(d.limitMs);
     expect(d.ratio).toBeGreaterThan(1.5);
     expect(d.failAbovePct).toBe(50);
-    expect(slow.message).toMatch(/^query slow: median [\d.]+ ms on PostgreSQL, [\d.]+ ms on SQLite \([\d.]+×\): more than 50% slower \(limit [\d.]+ ms\): roll back$/);
+    expect(slow.message).toMatch(/^query slow: median [\d.]+ ms on PostgreSQL, [\d.]+ ms on SQLite \([\d.]+×\): more than 50% \(and 1 ms\) slower \(limit [\d.]+ ms\): roll back$/);
     const fast = finding('migration/query/fast/latency');
     expect((fast.details as { ratio: number }).ratio).toBeLessThan(1.5);
     const q = result.queries.find((x) => x.name === 'slow');

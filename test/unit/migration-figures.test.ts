@@ -48,7 +48,7 @@ describe('migration spec', () => {
     expect(migrationSpecSchema.default({}).parse(undefined)).toEqual({});
     expect(migrationSpecSchema.parse({ rowCount: {}, latency: { runs: 3 }, search: [{ name: 's', sqlite: 'SELECT 1', postgres: 'SELECT 1' }] })).toEqual({
       rowCount: { failAbovePct: 1 },
-      latency: { failAbovePct: 50, runs: 3 },
+      latency: { failAbovePct: 50, minDifferenceMs: 1, runs: 3 },
       search: [{ name: 's', sqlite: 'SELECT 1', postgres: 'SELECT 1', k: 10 }],
     });
   });
@@ -89,7 +89,7 @@ describe('migration findings', () => {
     ],
     foreignKeys: [],
     required: [],
-    queries: [query('same', 10, 15), query('slow', 10, 15.01), query('none', null, 3), query('zero', 0, 0.2)],
+    queries: [query('same', 10, 15), query('slow', 10, 15.01), query('none', null, 3), query('zero', 0, 0.2), query('quick', 0.01, 1.02)],
     search: [
       { name: 'half', k: 2, overlap: 0.5, shared: 2, union: 4, topKAgreement: 0.5, rankAgreement: 0, sqliteCount: 3, postgresCount: 3, sqliteTopK: ['1', '2'], postgresTopK: ['2', '3'] },
       { name: 'low', k: 2, overlap: 0.4, shared: 2, union: 5, topKAgreement: 0, rankAgreement: 0, sqliteCount: 3, postgresCount: 4, sqliteTopK: ['1', '2'], postgresTopK: ['3', '4'] },
@@ -105,13 +105,16 @@ describe('migration findings', () => {
       ['migration/query/same/latency', 'info'],
       ['migration/query/slow/latency', 'fail'],
       ['migration/query/none/latency', 'fail'],
-      ['migration/query/zero/latency', 'fail'],
+      // Too quick for a percentage: the limit is +1 ms.
+      ['migration/query/zero/latency', 'info'],
+      ['migration/query/quick/latency', 'fail'],
       ['migration/search/half', 'info'],
       ['migration/search/low', 'warn'],
     ]);
     const by = (id: string) => findings.find((f) => f.id === id);
     expect(by('migration/public.b/row-count')).toMatchObject({ checkId: 'migration', message: 'public.b: 1,000 rows on SQLite, 990 on PostgreSQL: 1% mismatch (up to 1%: investigate)', details: { mismatchPct: 1, failAbovePct: 1 } });
     expect(by('migration/query/slow/latency')?.details).toMatchObject({ postgresMedianMs: 15.01, sqliteMedianMs: 10, limitMs: 15, failAbovePct: 50 });
+    expect(by('migration/query/quick/latency')?.details).toMatchObject({ limitMs: 1.01, minDifferenceMs: 1 });
     expect(by('migration/query/none/latency')?.message).toBe('query none: latency not measured (0 runs on SQLite, 5 on PostgreSQL)');
     expect(by('migration/search/low')?.message).toContain('(overlap below 0.5: the results mostly differ)');
     expect(by('migration/search/low')?.details).toMatchObject({ overlap: 0.4, warnBelow: 0.5 });
