@@ -73,6 +73,12 @@ function sqliteError(error: unknown, name: string, location: SqliteLocation, opt
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
   const where = `(${location.path})`;
+  // The file is not at fault: better-sqlite3's compiled module was built for another Node.js (node_modules installed under another version).
+  if (code === 'ERR_DLOPEN_FAILED') {
+    const abi = /NODE_MODULE_VERSION (\d+)[\s\S]*NODE_MODULE_VERSION (\d+)/.exec(message);
+    const why = abi ? `it was compiled for NODE_MODULE_VERSION ${abi[1]}, this Node.js ${process.version} needs ${abi[2]}` : (message.split('\n')[0] ?? message);
+    return new CutoverError('internal', `${name}: cannot be read: the SQLite library (better-sqlite3's native module) does not load: ${why}; rebuild it for this Node.js: npm rebuild better-sqlite3`, { cause: error });
+  }
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
     return new CutoverError('connect', `${name}: locked by another process (SQLite: ${message}) after waiting ${formatMs(options.busyTimeoutMs ?? 5_000)} ${where}`, { cause: error });
   }
