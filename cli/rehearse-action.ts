@@ -15,7 +15,9 @@ import { parseSqliteLocation } from '../core/sqlite-location.js';
 import { openSqliteFile } from '../core/sqlite-file.js';
 
 export interface RehearseOptions {
-  method: RehearsalMethod;
+  method?: RehearsalMethod;
+  fromImage?: string;
+  toImage?: string;
   from?: string;
   to?: string;
   fromBindir?: string;
@@ -36,9 +38,10 @@ export interface RehearseOptions {
 /** The action of `cutover rehearse`, loaded only when the command runs. */
 export async function runRehearse(options: RehearseOptions, runtime: CliRuntime): Promise<number> {
   // Validate everything before any server starts.
-  const action = METHOD_ACTIONS[options.method];
+  const method: RehearsalMethod = options.method ?? (options.fromImage !== undefined ? 'image-swap' : 'logical');
+  const action = METHOD_ACTIONS[method];
   if (!Object.hasOwn(ACTIONS, action)) {
-    throw new CutoverError('usage', `--method ${options.method}: not available in this build (its action "${action}" is missing); expected one of ${availableMethods().join(', ')}`);
+    throw new CutoverError('usage', `--method ${method}: not available in this build (its action "${action}" is missing); expected one of ${availableMethods().join(', ')}`);
   }
   const scale = Number(options.scale);
   if (!Number.isFinite(scale) || scale <= 0 || scale > 10_000) {
@@ -48,7 +51,7 @@ export async function runRehearse(options: RehearseOptions, runtime: CliRuntime)
   const durationMs = parseDuration('--duration', options.duration, { minMs: 0, maxMs: 24 * 3_600_000 });
   const maxDowntime = options.maxDowntime === undefined ? undefined : parseDuration('--max-downtime', options.maxDowntime, { minMs: 0 });
   const { scenario, targetMajor } = rehearsalScenario(
-    { method: options.method, from: options.from, to: options.to, fromBindir: options.fromBindir, toBindir: options.toBindir, switchover: options.switchover, mode: options.mode, scale, rate, durationMs, name: options.name, ...(options.loader !== undefined ? { loader: options.loader } : {}), ...(options.loadCommand !== undefined ? { loadCommand: options.loadCommand } : {}), cwd: runtime.cwd },
+    { method, ...(options.fromImage !== undefined ? { fromImage: options.fromImage } : {}), ...(options.toImage !== undefined ? { toImage: options.toImage } : {}), from: options.from, to: options.to, fromBindir: options.fromBindir, toBindir: options.toBindir, switchover: options.switchover, mode: options.mode, scale, rate, durationMs, name: options.name, ...(options.loader !== undefined ? { loader: options.loader } : {}), ...(options.loadCommand !== undefined ? { loadCommand: options.loadCommand } : {}), cwd: runtime.cwd },
     findLab(runtime.env),
   );
   // A SQLite file that cannot be read is the flag's error, said before any directory or server exists.
@@ -60,13 +63,13 @@ export async function runRehearse(options: RehearseOptions, runtime: CliRuntime)
   // The compatibility checks look at the upgrade being rehearsed unless the user says otherwise.
   const config = resolveConfig({
     ...loaded.config,
-    upgrade: { targetMajor: loaded.config.upgrade.targetMajor ?? targetMajor },
+    upgrade: { targetMajor: loaded.config.upgrade.targetMajor ?? (targetMajor || undefined) },
     gate: { ...loaded.config.gate, ...(maxDowntime !== undefined ? { maxDowntime } : {}) },
   });
   const { runDir, manifest } = await runScenario(validateScenario(scenario, 'cutover rehearse'), {
     runsDir: options.runsDir,
     finish: finishRun,
-    method: scenario.blue.provider === 'sqlite' ? 'sqlite' : options.method,
+    method: scenario.blue.provider === 'sqlite' ? 'sqlite' : method,
     config,
     log: (line) => runtime.io.err(`cutover: ${line}`),
     signal: runtime.signal,

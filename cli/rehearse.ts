@@ -20,9 +20,11 @@ export function registerRehearse(program: Command, runtime: CliRuntime): void {
         'and measured against the rollback matrix, then the soak runs on PostgreSQL.\n' +
         'Exit 0 pass/warn, 1 gate failed, a step failed or a write was lost, unexpected or duplicated, 3 error.',
     )
-    .addOption(new Option('--method <method>', 'how to upgrade').choices(['logical', 'pg-upgrade', 'dump-restore', 'minor']).default('logical'))
+    .addOption(new Option('--method <method>', 'how to upgrade (default logical; image-swap with --from-image)').choices(['logical', 'pg-upgrade', 'dump-restore', 'minor', 'image-swap']))
     .option('--from <version>', `version to start from (${VERSIONS}); default 15, or 16.4 for --method minor. sqlite:PATH moves that SQLite file into PostgreSQL --to instead (sqlite alone: a built-in sample app database)`)
     .option('--to <version>', 'version to upgrade to; default 17, or 16 for --method minor')
+    .option('--from-image <image>', 'blue is a container of this image on a Docker engine (postgres:16.4, pgvector/pgvector:pg16, your own image)')
+    .option('--to-image <image>', 'the image to upgrade to: swapped onto blue\'s volume (image-swap, the default), or green for --method logical or dump-restore')
     .option('--from-bindir <dir>', "blue's binaries from this installation instead (bindir with initdb, pg_ctl, postgres)")
     .option('--to-bindir <dir>', "the target's binaries from this installation instead (full tools for pg-upgrade, dump-restore)")
     .addOption(new Option('--switchover <style>', 'how clients move to green (logical)').choices(['hard', 'pause']).default('hard'))

@@ -23,7 +23,8 @@ export function runMetadataHtml(run: RunManifest): string {
     rows.push(row('Command line', `<code>${h(redactArgv(argv).map(shellWord).join(' '))}</code>`));
   }
   for (const [role, e] of Object.entries(run.endpoints)) {
-    rows.push(row(`Endpoint: ${role}`, `${h(describeEndpoint(e))}${e.version ? ` — PostgreSQL ${h(e.version)}` : ''}`));
+    const image = e.image ? ` in image <code>${h(e.image)}</code>${e.extensions?.length ? `<div class="muted">extensions the image offers: ${h(e.extensions.join(', '))}</div>` : ''}` : '';
+    rows.push(row(`Endpoint: ${role}`, `${h(describeEndpoint(e))}${e.version ? ` — PostgreSQL ${h(e.version)}` : ''}${image}`));
   }
   const dataset = (run.config.scenario as { dataset?: { name?: unknown; scale?: unknown } } | undefined)?.dataset;
   if (dataset?.name) rows.push(row('Dataset', `${h(dataset.name)}${dataset.scale !== undefined ? ` at scale ${h(dataset.scale)}` : ''}`));

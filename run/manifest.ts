@@ -108,7 +108,8 @@ export interface RunManifest {
   method: string;
   /** The configuration and options of the run; secrets are never written. */
   config: Record<string, unknown>;
-  endpoints: Record<string, PublicEndpoint & { version?: string }>;
+  /** Each role's server; a container's also names its image and the extensions the image offers (`name version`). */
+  endpoints: Record<string, PublicEndpoint & { version?: string; image?: string; extensions?: string[] }>;
   steps: StepRecord[];
   files: Record<string, string>;
   /** The soak that ran through the steps: its setup, then its figures (load/soak-record.ts). */

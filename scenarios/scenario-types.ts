@@ -11,6 +11,22 @@ export const providerSpecSchema = z.discriminatedUnion('provider', [
   z.object({ provider: z.literal('bindir'), bindir: z.string().min(1) }).strict(),
   /** Nothing provisioned: a URL (libpq rules; the password may come from PGPASSWORD or ~/.pgpass). */
   z.object({ provider: z.literal('external'), url: z.string().min(1) }).strict(),
+  /**
+   * A container of any image following the official postgres image's conventions (`postgres:16.4`,
+   * `pgvector/pgvector:pg17`, a team's own), on a Docker engine, through testcontainers.
+   */
+  z
+    .object({
+      provider: z.literal('container'),
+      image: z.string().min(1),
+      /** Extra environment (`POSTGRES_USER`, `POSTGRES_INITDB_ARGS`, `PGDATA`...); POSTGRES_PASSWORD is cutover's. */
+      env: z.record(z.string(), z.string()).optional(),
+      /** The container's command (default `postgres`); cutover appends its port and settings as `-c` options. */
+      command: z.array(z.string().min(1)).min(1).optional(),
+      /** A Docker volume of yours for the data (kept after the run); default one of cutover's own, removed unless the run fails. */
+      volume: z.string().min(1).optional(),
+    })
+    .strict(),
 ]);
 export type ProviderSpec = z.infer<typeof providerSpecSchema>;
 

@@ -35,7 +35,7 @@ export const dumpRestoreAction = defineAction({
     .strict(),
   title: (p, topology) => `dump/restore from ${topology.clusters.get(topology.writer)?.version || '?'} (${p.jobs} jobs)`,
   movesWriterTo: 'green',
-  validate: (_scenario, _p, plan) => upgradeProblems(plan, { green: ['embedded', 'bindir', 'external'], provisionedWriter: false }),
+  validate: (_scenario, _p, plan) => upgradeProblems(plan, { green: ['embedded', 'bindir', 'container', 'external'], provisionedWriter: false }),
   async run(ctx, p) {
     const blue = ctx.topology.get(ctx.topology.writer);
     const spec = ctx.scenario.green;
@@ -78,8 +78,8 @@ export const dumpRestoreAction = defineAction({
       await dumpDatabase({ bindir, endpoint: blueEndpoint, dir, jobs: p.jobs, artifactDir, signal: ctx.signal });
 
       ctx.phase('restore');
-      const superuser = green.local?.superuser;
-      const ownPassword = green.local?.password;
+      const superuser = green.local?.superuser ?? green.container?.superuser;
+      const ownPassword = green.local?.password ?? green.container?.password;
       // When blue's password was unknown, the globals replace green's superuser's: set it back.
       const afterSql =
         superuser && ownPassword && ownPassword !== blueEndpoint.password ? `ALTER ROLE ${quoteIdentifier(superuser)} PASSWORD ${quoteLiteral(ownPassword)};\n` : undefined;

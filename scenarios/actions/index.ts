@@ -9,6 +9,7 @@ import { rdsBluegreenDeleteAction } from './rds-bluegreen-delete.js';
 import { rdsBluegreenSwitchoverAction } from './rds-bluegreen-switchover.js';
 import { rdsBluegreenWaitAction } from './rds-bluegreen-wait.js';
 import { sqliteMigrateAction } from './sqlite-migrate.js';
+import { imageSwapAction } from './image-swap.js';
 import { waitAction } from './wait.js';
 
 export { defineAction, type ActionContext, type ActionDefinition, type ProvisionOptions } from './action-types.js';
@@ -27,4 +28,5 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition<unknown>>> = {
   'rds-bluegreen-switchover': rdsBluegreenSwitchoverAction,
   'rds-bluegreen-delete': rdsBluegreenDeleteAction,
   'sqlite-migrate': sqliteMigrateAction,
+  'image-swap': imageSwapAction,
 };

@@ -39,7 +39,7 @@ export const logicalBluegreenAction = defineAction({
     `logical blue/green from ${topology.clusters.get(topology.writer)?.version || '?'}${p.waitForCatchUp ? '' : ' (without waiting for catch-up)'}${p.dropAtSwitch ? ', replication dropped at the switch' : ''}`,
   movesWriterTo: 'green',
   // The endpoint switch the switchover needs stands only in front of a blue cutover provisioned.
-  validate: (_scenario, _p, plan) => upgradeProblems(plan, { green: ['embedded', 'bindir'], provisionedWriter: true }),
+  validate: (_scenario, _p, plan) => upgradeProblems(plan, { green: ['embedded', 'bindir', 'container'], provisionedWriter: true }),
   async run(ctx, p) {
     const blue = ctx.topology.get(ctx.topology.writer);
     const sw = ctx.endpointSwitch;
@@ -51,9 +51,9 @@ export const logicalBluegreenAction = defineAction({
     }
     const greenSpec = ctx.scenario.green;
     if (!greenSpec || greenSpec.provider === 'external') {
-      throw new CutoverError('usage', `logical-bluegreen: expected scenario field "green" to be an embedded or bindir provider, got ${greenSpec ? '"external"' : 'none'}`);
+      throw new CutoverError('usage', `logical-bluegreen: expected scenario field "green" to be an embedded, bindir or container provider, got ${greenSpec ? '"external"' : 'none'}`);
     }
-    const password = blue.local?.password ?? blue.endpoint().password;
+    const password = blue.local?.password ?? blue.container?.password ?? blue.endpoint().password;
     // Green gets blue's superuser password: blue's roles come over with it, and clients keep theirs.
     const green = await ctx.provision('green', greenSpec, password ? { password } : {});
     if (green.major <= blue.major) {

@@ -35,6 +35,7 @@ export const minorRestartAction = defineAction({
     const spec = plan.specs[role];
     if (!spec) return [`field "role": expected one of ${Object.keys(plan.specs).filter((r) => plan.specs[r]).map((r) => `"${r}"`).join(', ')}, got "${role}"`];
     if (spec.provider === 'external') return [`role "${role}" is an external server; expected one cutover provisions (embedded or bindir)`];
+    if (spec.provider === 'container') return [`role "${role}" is a container; its minor upgrade is a new image on the same volume: action image-swap`];
     const from = plan.majors[role];
     const to = p.to.includes('/') ? await bindirMajor(p.to) : versionMajor(p.to);
     if (from === undefined || to === undefined || from === to) return [];

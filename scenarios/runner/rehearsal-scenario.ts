@@ -5,7 +5,7 @@ import type { ProviderSpec, ScenarioInput, StepSpec } from '../scenario-types.js
 import { parseSqliteLocation } from '../../core/sqlite-location.js';
 import { SAMPLE_MIGRATION } from '../sqlite/sample-queries.js';
 
-export type RehearsalMethod = 'logical' | 'pg-upgrade' | 'dump-restore' | 'minor';
+export type RehearsalMethod = 'logical' | 'pg-upgrade' | 'dump-restore' | 'minor' | 'image-swap';
 
 /** The action each method of `cutover rehearse` runs as its upgrade step. */
 export const METHOD_ACTIONS: Record<RehearsalMethod, string> = {
@@ -13,6 +13,7 @@ export const METHOD_ACTIONS: Record<RehearsalMethod, string> = {
   'pg-upgrade': 'pg-upgrade',
   'dump-restore': 'dump-restore',
   minor: 'minor-restart',
+  'image-swap': 'image-swap',
 };
 
 export interface RehearsalFlags {
@@ -28,6 +29,9 @@ export interface RehearsalFlags {
   /** Soak time outside the upgrade step, split half before it and half after it. */
   durationMs: number;
   name?: string;
+  /** Containers (`--from-image`, `--to-image`): blue runs the first, the upgrade goes to the second. */
+  fromImage?: string;
+  toImage?: string;
   /** A move off SQLite (`--from sqlite[:PATH]`): which loader, or the user's own command. */
   loader?: 'auto' | 'builtin' | 'pgloader';
   loadCommand?: string;
@@ -45,6 +49,7 @@ const SQLITE_FROM = /^(sqlite|file)(:|$)/i;
  */
 export function rehearsalScenario(flags: RehearsalFlags, lab: LabInstallations | undefined): { scenario: ScenarioInput; targetMajor: number } {
   if (flags.from !== undefined && SQLITE_FROM.test(flags.from)) return sqliteRehearsal(flags, flags.from, lab);
+  if (flags.fromImage !== undefined || flags.toImage !== undefined || flags.method === 'image-swap') return imageRehearsal(flags);
   if (flags.loader !== undefined || flags.loadCommand !== undefined) {
     throw new CutoverError('usage', `${flags.loader !== undefined ? '--loader' : '--load-command'}: only for a move off SQLite (--from sqlite or --from sqlite:PATH), got --from ${flags.from ?? '15 (the default)'}`);
   }
@@ -143,6 +148,41 @@ function sqliteRehearsal(flags: RehearsalFlags, from: string, lab: LabInstallati
       steps: [migrate, ...(flags.durationMs > 0 ? [{ action: 'wait', duration: flags.durationMs }] : [])],
       // The sample's own queries and searches, timed and compared on both engines.
       ...(file ? {} : { migration: SAMPLE_MIGRATION }),
+    },
+  };
+}
+
+/**
+ * `--from-image A --to-image B`: blue is a container of A (its dataset seeded, the soak through
+ * the switch). `image-swap` (the default) stops it and starts B on the same volume: the Docker
+ * user's minor upgrade; `--method logical` or `dump-restore` moves to a green container of B.
+ */
+function imageRehearsal(flags: RehearsalFlags): { scenario: ScenarioInput; targetMajor: number } {
+  const { fromImage, toImage, method } = flags;
+  if (fromImage === undefined || toImage === undefined) {
+    throw new CutoverError('usage', `${fromImage === undefined ? '--from-image' : '--to-image'}: expected an image (e.g. postgres:16.4), got none; containers need both --from-image and --to-image`);
+  }
+  if (flags.from !== undefined || flags.to !== undefined || flags.fromBindir !== undefined || flags.toBindir !== undefined) {
+    throw new CutoverError('usage', '--from/--to/--from-bindir/--to-bindir: not with --from-image/--to-image (the images carry their versions)');
+  }
+  if (method !== 'image-swap' && method !== 'logical' && method !== 'dump-restore') {
+    throw new CutoverError('usage', `--method ${method}: expected image-swap, logical or dump-restore with --from-image/--to-image, got "${method}"`);
+  }
+  const step: StepSpec = method === 'image-swap' ? { action: 'image-swap', image: toImage } : { action: METHOD_ACTIONS[method] };
+  const half = Math.round(flags.durationMs / 2);
+  const wait: StepSpec[] = half > 0 ? [{ action: 'wait', duration: half }] : [];
+  const name = flags.name ?? `${method}-${fromImage}-to-${toImage}`;
+  return {
+    // Unknown until the images run: the compatibility checks take the configuration's, if any.
+    targetMajor: 0,
+    scenario: {
+      name: name.replace(/[^A-Za-z0-9._-]+/g, '-'),
+      blue: { provider: 'container', image: fromImage },
+      ...(method === 'image-swap' ? {} : { green: { provider: 'container', image: toImage } }),
+      dataset: { name: 'notifications', scale: flags.scale },
+      soak: { rate: flags.rate, workload: 'notifications', driver: 'node' },
+      switchover: flags.switchover,
+      steps: [...wait, step, ...wait],
     },
   };
 }

@@ -12,6 +12,7 @@ import type { ResumePoint } from '../late-writes.js';
 import type { Scenario } from '../scenario-types.js';
 import type { ProvisionedCluster } from '../topology/provision.js';
 import type { RunTopology } from '../topology/topology.js';
+import type { Cluster } from '../topology/cluster.js';
 import type { StoredDigests } from '../../validate/stored-digests.js';
 import type { SqliteSource } from '../sqlite/sqlite-source.js';
 
@@ -65,9 +66,9 @@ export function topologyOf(run: RunContext): RunTopology {
 export function endpointsOf(topology: RunTopology | undefined): RunManifest['endpoints'] {
   const endpoints: RunManifest['endpoints'] = {};
   if (!topology) return endpoints;
-  for (const [role, c] of topology.clusters) endpoints[role] = { ...publicEndpoint(c.endpoint()), version: c.version };
+  for (const [role, c] of topology.clusters) endpoints[role] = { ...publicEndpoint(c.endpoint()), version: c.version, ...imageOf(c) };
   const writer = topology.get(topology.writer);
-  endpoints.writer = { ...publicEndpoint(writer.endpoint()), version: writer.version };
+  endpoints.writer = { ...publicEndpoint(writer.endpoint()), version: writer.version, ...imageOf(writer) };
   return endpoints;
 }
 
@@ -79,4 +80,11 @@ export function failedStepIndex(manifest: Readonly<RunManifest>): number | undef
 
 export function checkAbort(signal: AbortSignal): void {
   if (signal.aborted) throw new CutoverError('interrupted', 'interrupted');
+}
+
+/** A container's image and the extensions it offers, for run.json and the report. */
+function imageOf(c: Cluster): { image?: string; extensions?: string[] } {
+  if (!c.container) return {};
+  const offered = (c as Cluster & { extensions?: { name: string; version: string }[] }).extensions ?? [];
+  return { image: c.container.image, extensions: offered.map((e) => `${e.name} ${e.version}`.trim()) };
 }

@@ -21,6 +21,7 @@ import { redactScenario } from './redact-scenario.js';
 import type { RunContext } from './run-context.js';
 import { drainAndVerify, loadServing, openSwitch, startSoak } from './soak-phases.js';
 import { runSteps } from './steps-phase.js';
+import { preflightContainers } from '../providers/container-preflight.js';
 
 export interface RunScenarioOptions {
   /** Parent of the run directory. */
@@ -66,6 +67,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   await checkScenarioRules(scenario);
   const checks = options.config ?? resolveConfig(scenario.config ?? {}, 'scenario: field "config"');
   const workload = soakWorkload(scenario);
+  await preflightContainers(scenario, log);
 
   const name = options.name ?? scenario.name;
   const runDir = await createRunDirectory({ name, parent: options.runsDir });

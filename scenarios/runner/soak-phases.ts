@@ -18,7 +18,8 @@ export async function openSwitch(run: RunContext): Promise<ManifestPart> {
   // A move off SQLite has no server to switch from: the soak starts on green after the load.
   if (run.held.sqlite) return {};
   const blue = topologyOf(run).get('blue');
-  const wantsSwitch = blue.local !== undefined && (scenario.green !== undefined || run.steps.some((s) => s.definition.usesEndpointSwitch));
+  // A server cutover runs (locally or in a container) gets the switch; an external one is switched by its owner.
+  const wantsSwitch = (blue.local !== undefined || blue.container !== undefined) && (scenario.green !== undefined || run.steps.some((s) => s.definition.usesEndpointSwitch));
   if (!wantsSwitch) return {};
   const endpointSwitch = await openEndpointSwitch({ style: scenario.switchover, target: blue.endpoint(), log: run.log });
   run.held.endpointSwitch = endpointSwitch;

@@ -1,9 +1,10 @@
 import type { Endpoint } from '../../core/endpoint.js';
 import type { Session } from '../../core/session.js';
 import type { LocalServer } from '../providers/local-server.js';
+import type { ContainerServer } from '../providers/container-server.js';
 
 /** Where a role's server comes from: npm binaries, a local installation, or nothing (a URL). */
-export type ProviderKind = 'embedded' | 'bindir' | 'external';
+export type ProviderKind = 'embedded' | 'bindir' | 'external' | 'container';
 
 /**
  * One server of a run in a role (`blue`, `green`, a replica), whatever provided it. Actions reach
@@ -27,6 +28,8 @@ export interface Cluster {
   admin(database?: string): Promise<Session>;
   /** The local server, when cutover provisioned it (embedded, bindir); undefined for external. */
   readonly local?: LocalServer;
+  /** The container, when the server runs in one (provider `container`). */
+  readonly container?: ContainerServer;
   /** The bindir of a full installation of this major (pg_dump, pg_upgrade...), when one is known. */
   readonly toolsBindir?: string;
   /** Reads the version again (after a restart on new binaries). */

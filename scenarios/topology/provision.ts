@@ -13,6 +13,7 @@ import type { ProviderSpec } from '../scenario-types.js';
 import type { Cluster } from './cluster.js';
 import { externalCluster } from './external-cluster.js';
 import { localCluster } from './local-cluster.js';
+import { provisionContainer } from './container-cluster.js';
 
 /**
  * Settings of every provisioned server: logical decoding on (the logical method needs it on
@@ -49,6 +50,7 @@ export async function provisionCluster(role: string, spec: ProviderSpec, o: Prov
     o.log(`${role}: external PostgreSQL ${cluster.version}`);
     return cluster;
   }
+  if (spec.provider === 'container') return provisionContainer(role, spec, { ...o, settings: { ...PROVISION_SETTINGS, ...o.settings } });
   const start = o.start ?? true;
   const what = spec.provider === 'embedded' ? `embedded PostgreSQL ${embeddedFullVersion(spec.version)}` : `PostgreSQL from ${spec.bindir}`;
   o.log(`provision ${role}: ${what}`);
