@@ -19,6 +19,10 @@ export interface ProvisionOptions {
    * pg_dumpall's globals) gets blue's password with them; cutover must know it to connect.
    */
   password?: string;
+  /** A container's data volume (pg-upgrade between images: green starts on blue's volume). */
+  volume?: string;
+  /** A container's extra environment (its PGDATA on that volume). */
+  env?: Record<string, string>;
 }
 
 /**

@@ -9,7 +9,7 @@ import { freePort } from './free-port.js';
 import type { SettingValue } from './local-server.js';
 
 /** Where the data volume is mounted, and the data directory inside it (a subdirectory, as the official image advises for mounts). */
-const VOLUME_MOUNT = '/var/lib/postgresql/data';
+export const VOLUME_MOUNT = '/var/lib/postgresql/data';
 const DEFAULT_PGDATA = `${VOLUME_MOUNT}/pgdata`;
 const SUPERUSER = 'postgres';
 /** How long a container may take to accept connections (initdb included). */
@@ -82,6 +82,11 @@ export class ContainerServer {
       throw error;
     }
     return server;
+  }
+
+  /** The data directory inside the container (its PGDATA, on the volume). */
+  get dataDir(): string {
+    return this.o.env?.PGDATA ?? DEFAULT_PGDATA;
   }
 
   /** The container's id, while one runs. */

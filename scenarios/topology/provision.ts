@@ -50,7 +50,10 @@ export async function provisionCluster(role: string, spec: ProviderSpec, o: Prov
     o.log(`${role}: external PostgreSQL ${cluster.version}`);
     return cluster;
   }
-  if (spec.provider === 'container') return provisionContainer(role, spec, { ...o, settings: { ...PROVISION_SETTINGS, ...o.settings } });
+  if (spec.provider === 'container') {
+    const merged = { ...spec, ...(o.env ? { env: { ...spec.env, ...o.env } } : {}), ...(o.volume ? { volume: o.volume } : {}) };
+    return provisionContainer(role, merged, { ...o, settings: { ...PROVISION_SETTINGS, ...o.settings } });
+  }
   const start = o.start ?? true;
   const what = spec.provider === 'embedded' ? `embedded PostgreSQL ${embeddedFullVersion(spec.version)}` : `PostgreSQL from ${spec.bindir}`;
   o.log(`provision ${role}: ${what}`);
