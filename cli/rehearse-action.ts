@@ -18,6 +18,7 @@ export interface RehearseOptions {
   method?: RehearsalMethod;
   fromImage?: string;
   toImage?: string;
+  upgradeImage?: string;
   from?: string;
   to?: string;
   fromBindir?: string;
@@ -51,7 +52,7 @@ export async function runRehearse(options: RehearseOptions, runtime: CliRuntime)
   const durationMs = parseDuration('--duration', options.duration, { minMs: 0, maxMs: 24 * 3_600_000 });
   const maxDowntime = options.maxDowntime === undefined ? undefined : parseDuration('--max-downtime', options.maxDowntime, { minMs: 0 });
   const { scenario, targetMajor } = rehearsalScenario(
-    { method, ...(options.fromImage !== undefined ? { fromImage: options.fromImage } : {}), ...(options.toImage !== undefined ? { toImage: options.toImage } : {}), from: options.from, to: options.to, fromBindir: options.fromBindir, toBindir: options.toBindir, switchover: options.switchover, mode: options.mode, scale, rate, durationMs, name: options.name, ...(options.loader !== undefined ? { loader: options.loader } : {}), ...(options.loadCommand !== undefined ? { loadCommand: options.loadCommand } : {}), cwd: runtime.cwd },
+    { method, ...(options.fromImage !== undefined ? { fromImage: options.fromImage } : {}), ...(options.toImage !== undefined ? { toImage: options.toImage } : {}), ...(options.upgradeImage !== undefined ? { upgradeImage: options.upgradeImage } : {}), from: options.from, to: options.to, fromBindir: options.fromBindir, toBindir: options.toBindir, switchover: options.switchover, mode: options.mode, scale, rate, durationMs, name: options.name, ...(options.loader !== undefined ? { loader: options.loader } : {}), ...(options.loadCommand !== undefined ? { loadCommand: options.loadCommand } : {}), cwd: runtime.cwd },
     findLab(runtime.env),
   );
   // A SQLite file that cannot be read is the flag's error, said before any directory or server exists.

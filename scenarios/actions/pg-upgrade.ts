@@ -12,6 +12,7 @@ import { runPgUpgrade } from '../upgrade/pg-upgrade-run.js';
 import { recoverBlue } from '../upgrade/recover-blue.js';
 import { hasTools } from '../upgrade/tool-bindir.js';
 import { upgradeProblems } from './upgrade-rules.js';
+import { upgradeContainers } from './pg-upgrade-containers.js';
 import { defineAction, type ActionContext } from './action-types.js';
 import { dataSettings } from '../data/data-settings.js';
 import { validateStepData } from '../data/step-validation.js';
@@ -34,14 +35,29 @@ export const pgUpgradeAction = defineAction({
     .object({
       mode: z.enum(['link', 'copy']).default('link').describe('`link`: hard links, seconds whatever the size, blue unusable after; `copy`: blue kept intact.'),
       jobs: z.number().int().positive().max(64).optional().describe('Parallel jobs of pg_upgrade and vacuumdb.'),
+      image: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Containers: the pg_upgrade image holding both majors (like tianon/postgres-upgrade:15-to-17), run once on blue\'s volume; green (provider: container) then starts on the upgraded data.'),
     })
     .strict(),
   title: (p, topology) => `pg_upgrade --${p.mode} from ${topology.clusters.get(topology.writer)?.version || '?'}`,
   movesWriterTo: 'green',
   // The npm binaries have no pg_upgrade: green is a full installation (the lab has them: scripts/lab.sh).
-  validate: (_scenario, _p, plan) => upgradeProblems(plan, { green: ['bindir'], provisionedWriter: true }),
+  validate: (_scenario, p, plan) => {
+    if (plan.specs[plan.writer]?.provider !== 'container') {
+      return [...upgradeProblems(plan, { green: ['bindir'], provisionedWriter: true }), ...(p.image ? [`field "image": only for a container blue (the pg_upgrade image runs on its volume), got blue provider "${plan.specs[plan.writer]?.provider}"`] : [])];
+    }
+    return [...upgradeProblems(plan, { green: ['container'], provisionedWriter: true }), ...(p.image ? [] : ['field "image": a container blue needs the pg_upgrade image holding both majors (e.g. tianon/postgres-upgrade:15-to-17), got none'])];
+  },
   async run(ctx, p) {
     const blue = ctx.topology.get(ctx.topology.writer);
+    if (blue.container) {
+      if (!p.image) throw new CutoverError('usage', 'pg-upgrade: field "image": a container blue needs the pg_upgrade image holding both majors, got none');
+      await upgradeContainers(ctx, { mode: p.mode, image: p.image, ...(p.jobs ? { jobs: p.jobs } : {}) }, blue.container);
+      return;
+    }
     const blueServer = blue.local;
     if (!blueServer) {
       throw new CutoverError('usage', `pg-upgrade: role "${blue.role}" is an external server; expected one cutover provisioned (embedded or bindir) — upgrade external servers with a command step`);

@@ -15,7 +15,7 @@ import { dataAskedFor, dataSettings, rehearsalJobs } from './data-settings.js';
 /** The first in-place step (0-based), when the scenario's data validation covers one. */
 export function inPlaceStep(scenario: Scenario, steps: readonly ParsedStep[]): number | undefined {
   if (!dataAskedFor(scenario)) return undefined;
-  const i = steps.findIndex((s) => s.definition.name === 'minor-restart' || (s.definition.name === 'pg-upgrade' && (s.params as { mode?: string }).mode === 'link'));
+  const i = steps.findIndex((s) => s.definition.name === 'minor-restart' || s.definition.name === 'image-swap' || (s.definition.name === 'pg-upgrade' && (s.params as { mode?: string }).mode === 'link'));
   return i < 0 ? undefined : i;
 }
 

@@ -9,7 +9,7 @@ import { dockerRuntime, ensureImage } from './docker-runtime.js';
 export async function preflightContainers(scenario: Scenario, log: (line: string) => void): Promise<void> {
   const images = new Set<string>();
   for (const spec of [scenario.blue, scenario.green]) if (spec?.provider === 'container') images.add(spec.image);
-  for (const step of scenario.steps) if (step.action === 'image-swap' && typeof step.image === 'string') images.add(step.image);
+  for (const step of scenario.steps) if ((step.action === 'image-swap' || step.action === 'pg-upgrade') && typeof step.image === 'string') images.add(step.image);
   if (!images.size) return;
   const client = await dockerRuntime();
   for (const image of images) await ensureImage(client, image, log);

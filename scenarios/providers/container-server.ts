@@ -125,7 +125,26 @@ export class ContainerServer {
   /** Removes the container, and the volume when it is cutover's own and not kept. Idempotent. */
   async close(): Promise<void> {
     await this.stop().catch(() => {});
-    if (this.ownVolume && !this.keep) await this.client.container.dockerode.getVolume(this.volume).remove().catch(() => {});
+    if (this.ownVolume && !this.keep) await this.removeVolume();
+  }
+
+  /**
+   * Removes the volume once no container uses it: another role's server may run on it still
+   * (green after a pg-upgrade between images) and the run closes its servers side by side.
+   */
+  private async removeVolume(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        await this.client.container.dockerode.getVolume(this.volume).remove();
+        return;
+      } catch (error) {
+        const status = (error as { statusCode?: number }).statusCode;
+        // 404: gone already; anything but "in use" (409) will not change by waiting.
+        if (status !== 409 || Date.now() > deadline) return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   /** Runs `image` on the volume and waits until the server accepts a connection. */

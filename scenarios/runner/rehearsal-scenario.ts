@@ -32,6 +32,8 @@ export interface RehearsalFlags {
   /** Containers (`--from-image`, `--to-image`): blue runs the first, the upgrade goes to the second. */
   fromImage?: string;
   toImage?: string;
+  /** `--method pg-upgrade` between images: the pg_upgrade image holding both majors. */
+  upgradeImage?: string;
   /** A move off SQLite (`--from sqlite[:PATH]`): which loader, or the user's own command. */
   loader?: 'auto' | 'builtin' | 'pgloader';
   loadCommand?: string;
@@ -165,10 +167,14 @@ function imageRehearsal(flags: RehearsalFlags): { scenario: ScenarioInput; targe
   if (flags.from !== undefined || flags.to !== undefined || flags.fromBindir !== undefined || flags.toBindir !== undefined) {
     throw new CutoverError('usage', '--from/--to/--from-bindir/--to-bindir: not with --from-image/--to-image (the images carry their versions)');
   }
-  if (method !== 'image-swap' && method !== 'logical' && method !== 'dump-restore') {
-    throw new CutoverError('usage', `--method ${method}: expected image-swap, logical or dump-restore with --from-image/--to-image, got "${method}"`);
+  if (method !== 'image-swap' && method !== 'logical' && method !== 'dump-restore' && method !== 'pg-upgrade') {
+    throw new CutoverError('usage', `--method ${method}: expected image-swap, logical, dump-restore or pg-upgrade with --from-image/--to-image, got "${method}"`);
   }
-  const step: StepSpec = method === 'image-swap' ? { action: 'image-swap', image: toImage } : { action: METHOD_ACTIONS[method] };
+  if ((method === 'pg-upgrade') !== (flags.upgradeImage !== undefined)) {
+    throw new CutoverError('usage', method === 'pg-upgrade' ? '--upgrade-image: --method pg-upgrade between images needs the pg_upgrade image holding both majors (e.g. tianon/postgres-upgrade:15-to-17), got none' : `--upgrade-image: only with --method pg-upgrade, got --method ${method}`);
+  }
+  const step: StepSpec =
+    method === 'image-swap' ? { action: 'image-swap', image: toImage } : method === 'pg-upgrade' ? { action: 'pg-upgrade', mode: flags.mode, image: flags.upgradeImage } : { action: METHOD_ACTIONS[method] };
   const half = Math.round(flags.durationMs / 2);
   const wait: StepSpec[] = half > 0 ? [{ action: 'wait', duration: half }] : [];
   const name = flags.name ?? `${method}-${fromImage}-to-${toImage}`;

@@ -113,13 +113,50 @@ describe.skipIf(why !== '')(`container provider on a real Docker engine${why ? `
 
   it('rehearses a logical blue/green from a 15 container to a pgvector 17 container', async () => {
     const runsDir = join(work, 'logical');
-    const r = await runCli(['rehearse', '--method', 'logical', '--from-image', TEST_IMAGES.pg15, '--to-image', TEST_IMAGES.pgvector17, '--duration', '4s', '--runs-dir', runsDir], { env, cwd: work });
+    const r = await runCli(['rehearse', '--method', 'logical', '--from-image', TEST_IMAGES.pg15, '--to-image', TEST_IMAGES.pgvector17, '--duration', '2s', '--runs-dir', runsDir], { env, cwd: work });
     expect(r.code, r.stderr).toBe(0);
     const run = runOf(runsDir);
     expect(run.steps.map((s) => s.action)).toEqual(['wait', 'logical-bluegreen', 'wait']);
     expect(run.steps[1]).toMatchObject({ status: 'ok', lost: 0, unexpected: 0, duplicated: 0 });
     expect(run.endpoints.writer).toMatchObject({ image: TEST_IMAGES.pgvector17, version: TEST_IMAGES.pg17Version });
     expect(run.data?.[0]?.result.outcome).toBe('equal');
+  });
+
+  it('rehearses a dump and restore from a 15 container into a 17 container', async () => {
+    const runsDir = join(work, 'dump-restore');
+    const r = await runCli(['rehearse', '--method', 'dump-restore', '--from-image', TEST_IMAGES.pg15, '--to-image', TEST_IMAGES.pg17, '--duration', '2s', '--runs-dir', runsDir], { env, cwd: work });
+    expect(r.code, r.stderr).toBe(0);
+    const run = runOf(runsDir);
+    expect(run.steps.map((s) => s.action)).toEqual(['wait', 'dump-restore', 'wait']);
+    expect(run.steps[1]).toMatchObject({ status: 'ok', lost: 0, unexpected: 0, duplicated: 0 });
+    expect(run.endpoints.writer).toMatchObject({ image: TEST_IMAGES.pg17, version: TEST_IMAGES.pg17Version });
+    expect(run.data?.[0]?.result.outcome).toBe('equal');
+  });
+
+  it('rehearses pg_upgrade --link 15 -> 17 between images sharing the volume, pgvector in both', async () => {
+    const runsDir = join(work, 'pg-upgrade');
+    const r = await runCli(
+      ['rehearse', '--method', 'pg-upgrade', '--from-image', TEST_IMAGES.pg15, '--to-image', TEST_IMAGES.pgvector17, '--upgrade-image', TEST_IMAGES.upgrade, '--duration', '2s', '--runs-dir', runsDir],
+      { env, cwd: work },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const run = runOf(runsDir);
+    expect(run.steps.map((s) => s.action)).toEqual(['wait', 'pg-upgrade', 'wait']);
+    expect(run.steps[1]).toMatchObject({
+      status: 'ok',
+      lost: 0,
+      unexpected: 0,
+      duplicated: 0,
+      details: { mode: 'link', from: TEST_IMAGES.pg15Version, to: TEST_IMAGES.pg17Version, upgradeImage: TEST_IMAGES.upgrade, fromImage: TEST_IMAGES.pg15, toImage: TEST_IMAGES.pgvector17 },
+    });
+    expect(run.steps[1]?.downtimeMs).toBeGreaterThan(0);
+    expect(run.endpoints.writer).toMatchObject({ image: TEST_IMAGES.pgvector17, version: TEST_IMAGES.pg17Version });
+    expect(run.endpoints.writer?.extensions).toContain(`vector ${TEST_IMAGES.vectorVersion}`);
+    // The seeded embeddings came through pg_upgrade: the post-checks found the extension in use on green.
+    const post = JSON.parse(readFileSync(join(runsDir, readdirSync(runsDir)[0] as string, 'post.snapshot.json'), 'utf8')) as { checks: Record<string, { data?: unknown }> };
+    expect(JSON.stringify(post.checks['server.extensions'] ?? post.checks)).toContain('"vector"');
+    expect(labelled('ps')).toEqual([]);
+    expect(labelled('volume')).toEqual([]);
   });
 
   it('after a SIGKILL of cutover mid-rehearsal, the next run removes the containers and volume it left', async () => {
