@@ -11,7 +11,7 @@ export function upgradeProblems(plan: StepPlan, o: { green: readonly string[]; p
   const problems: string[] = [];
   const writerSpec = plan.specs[plan.writer];
   if (o.provisionedWriter && writerSpec?.provider === 'external') {
-    problems.push(`role "${plan.writer}" is an external server; expected one cutover provisions (embedded or bindir) — upgrade external servers with a command step`);
+    problems.push(`role "${plan.writer}" is an external server; expected one cutover provisions (embedded, bindir or container) — upgrade external servers with a command step`);
   }
   const green = plan.specs.green;
   if (!green) {

@@ -68,8 +68,8 @@ describe('a scenario that cannot succeed is refused before anything starts', () 
     const r = await runCli(['run', path], { env, cwd: dir });
     expect(r.code, r.stderr).toBe(2);
     expect(r.errLines).toEqual([
-      `cutover: ${path}: step 1 (logical-bluegreen): role "blue" is an external server; expected one cutover provisions (embedded or bindir) — upgrade external servers with a command step`,
-      `cutover: ${path}: step 1 (logical-bluegreen): the scenario needs "green": expected an embedded or bindir provider (the new version), got none`,
+      `cutover: ${path}: step 1 (logical-bluegreen): role "blue" is an external server; expected one cutover provisions (embedded, bindir or container) — upgrade external servers with a command step`,
+      `cutover: ${path}: step 1 (logical-bluegreen): the scenario needs "green": expected an embedded, bindir or container provider (the new version), got none`,
     ]);
   });
 });
