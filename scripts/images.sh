@@ -76,19 +76,9 @@ log() { printf 'images: %s\n' "$*"; }
 die() { printf 'images: ERROR: %s\n' "$*" >&2; exit 1; }
 sha() { sha256sum | cut -c1-16; }
 
-# run_logged NAME COMMAND...: COMMAND's output goes to $LOGS/NAME.log; on failure its tail is shown.
-run_logged() {
-  local name=$1 rc=0
-  shift
-  local logfile="$LOGS/$name.log"
-  printf '+ %s\n' "$*" >"$logfile"
-  "$@" >>"$logfile" 2>&1 </dev/null || rc=$?
-  if ((rc != 0)); then
-    printf 'images: ERROR: %s failed (exit %d); last lines of %s:\n' "$name" "$rc" "$logfile" >&2
-    tail -n 40 "$logfile" | sed 's/^/images: | /' >&2
-    exit 1
-  fi
-}
+LOG_PREFIX=images
+# run_logged NAME COMMAND... (scripts/lib/run-logged.sh)
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/run-logged.sh"
 
 # Installs the host tools a build needs (debootstrap, patchelf), only when one is missing.
 host_tools() {

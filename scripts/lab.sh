@@ -69,20 +69,9 @@ is_root() { [[ "$(id -u)" == 0 ]]; }
 now() { printf '%s\n' "${EPOCHREALTIME:-$(date +%s.%N)}"; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
-# run_logged NAME COMMAND...: runs COMMAND with its output in $LOGS/NAME.log; on failure shows the
-# log's tail and stops.
-run_logged() {
-  local name=$1 rc=0
-  shift
-  local logfile="$LOGS/$name.log"
-  printf '+ %s\n' "$*" >"$logfile"
-  "$@" >>"$logfile" 2>&1 </dev/null || rc=$?
-  if ((rc != 0)); then
-    printf 'lab: ERROR: %s failed (exit %d); last lines of %s:\n' "$name" "$rc" "$logfile" >&2
-    tail -n 40 "$logfile" | sed 's/^/lab: | /' >&2
-    exit 1
-  fi
-}
+LOG_PREFIX=lab
+# run_logged NAME COMMAND... (scripts/lib/run-logged.sh)
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/run-logged.sh"
 
 # Single-quotes a value for lab.env when it needs it (test/support/lab.ts strips the quotes).
 env_line() {
