@@ -4,6 +4,18 @@
  */
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
 
+/** libpq's `target_session_attrs`: which of several hosts a connection settles on. */
+export type TargetSessionAttrs = 'any' | 'read-write' | 'read-only' | 'primary' | 'standby' | 'prefer-standby';
+
+/** libpq's `load_balance_hosts` (PostgreSQL 16+): try the hosts in order, or in a random order. */
+export type LoadBalanceHosts = 'disable' | 'random';
+
+/** One host of a multi-host connection string. */
+export interface HostAddress {
+  host: string;
+  port: number;
+}
+
 export interface Endpoint {
   host: string;
   port: number;
@@ -16,6 +28,15 @@ export interface Endpoint {
   sslcert?: string;
   sslkey?: string;
   connectTimeoutMs?: number;
+  /**
+   * Every host libpq would try, in order, when the string named more than one (`host=a,b,c`,
+   * `postgresql://a:5432,b:5433/db`); `host`/`port` are the first of them. Absent for one host.
+   */
+  hosts?: HostAddress[];
+  /** Default `any`. */
+  targetSessionAttrs?: TargetSessionAttrs;
+  /** Default `disable`. */
+  loadBalanceHosts?: LoadBalanceHosts;
 }
 
 /** What may be written to a snapshot, a log or a report. */

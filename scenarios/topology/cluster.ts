@@ -43,6 +43,12 @@ export interface Topology {
   readonly clusters: ReadonlyMap<string, Cluster>;
   /** Role of the server that takes the writes now (moves at a switchover). */
   writer: string;
+  /**
+   * Where clients connect when the topology has several servers that may each become the primary
+   * (standbys, a Patroni cluster): a multi-host endpoint with `targetSessionAttrs: 'read-write'`,
+   * which follows the primary through a failover. The soak connects there when it is set.
+   */
+  clientEndpoint?: (database?: string) => Endpoint;
   /** The cluster of a role, or a clear error naming the roles there are. */
   get(role: string): Cluster;
   has(role: string): boolean;

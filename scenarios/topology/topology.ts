@@ -1,10 +1,12 @@
 import { CutoverError } from '../../core/errors.js';
 import type { Cluster, Topology } from './cluster.js';
+import type { Endpoint } from '../../core/endpoint.js';
 
 /** The servers of one run by role. */
 export class RunTopology implements Topology {
   private readonly byRole = new Map<string, Cluster>();
   writer: string;
+  clientEndpoint?: (database?: string) => Endpoint;
 
   constructor(blue: Cluster) {
     this.byRole.set(blue.role, blue);
