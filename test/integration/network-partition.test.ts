@@ -89,6 +89,13 @@ describe.skipIf(why !== undefined)(`a network partition of the primary${why ? ` 
   it(`link dropped for ${CUT_MS / 1000} s: one timeout window from the cut to within TCP's timers of the return, nothing leaked, 0 lost`, async () => {
     const s = server as LocalServer;
     const link = ns as NetworkNamespace;
+    // The primary really is in there: its postmaster in the namespace, answering on its address only.
+    expect(link.holds(await s.postmasterPid())).toBe(true);
+    expect(link.holds(process.pid)).toBe(false);
+    {
+      await using admin = await s.admin();
+      expect(await admin.query('SELECT host(inet_server_addr()) AS addr, host(inet_client_addr()) AS client')).toEqual([{ addr: link.address, client: link.hostAddress }]);
+    }
     const records: AttemptRecord[] = [];
     const controller = new AbortController();
     const load = runDriver({

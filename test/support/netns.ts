@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { runCommand, type RunResult } from '../../core/child-process.js';
@@ -52,6 +52,11 @@ export class NetworkNamespace implements AsyncDisposable {
       throw error;
     }
     return ns;
+  }
+
+  /** Whether process `pid` runs inside this namespace (its /proc/<pid>/ns/net is this namespace's file). */
+  holds(pid: number): boolean {
+    return statSync(`/proc/${pid}/ns/net`).ino === statSync(`/run/netns/${this.name}`).ino;
   }
 
   get isCut(): boolean {
