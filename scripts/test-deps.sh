@@ -4,6 +4,7 @@
 #   scripts/report-deps.sh    Chromium for the report's browser tests, cairo/pango for PNG charts
 #   scripts/moto.sh           the AWS API emulator (moto's server) for the AWS tests
 #   scripts/pgloader.sh       pgloader (Debian), the SQLite -> PostgreSQL loader the pgloader tests run
+#   scripts/netns-deps.sh     iproute2, iptables, setpriv (Debian): the network-partition test's namespace
 #   scripts/docker.sh         a Docker engine (Debian's docker.io; dockerd started without bridge or
 #                             iptables) for the container provider's tests; .ci/run stops it at the end
 #   scripts/images.sh         the PostgreSQL images those tests run (postgres:15, :17.10, :17.11,
@@ -16,6 +17,7 @@ bash scripts/lab.sh
 bash scripts/report-deps.sh
 bash scripts/moto.sh >/dev/null
 bash scripts/pgloader.sh
+bash scripts/netns-deps.sh
 bash scripts/docker.sh
 bash scripts/images.sh
 echo "test-deps: ready"

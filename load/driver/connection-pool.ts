@@ -313,8 +313,10 @@ export class ConnectionPool implements AsyncDisposable {
     // Part of opening the connection: bounded like the handshake, and cut when the pool closes.
     const cut = () => client.connection.stream.destroy();
     signal.addEventListener('abort', cut, { once: true });
-    // 0, as for node-postgres' connectionTimeoutMillis, waits without limit.
-    const timer = this.options.connectTimeoutMs > 0 ? setTimeout(cut, this.options.connectTimeoutMs) : undefined;
+    // 0, as for node-postgres' connectionTimeoutMillis, waits without limit. Cut with an error
+    // that says so (as node-postgres' own 'timeout expired'): a hang is a timeout, not a reset.
+    const hung = () => client.connection.stream.destroy(new Error('timeout expired: no answer to the first query'));
+    const timer = this.options.connectTimeoutMs > 0 ? setTimeout(hung, this.options.connectTimeoutMs) : undefined;
     try {
       const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       return rows[0]?.pid !== announced;

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { CutoverError } from '../../core/errors.js';
 import type { Endpoint } from '../../core/endpoint.js';
 import { openSession, type Session } from '../../core/session.js';
@@ -36,6 +37,12 @@ export interface LocalServerOptions {
   hba?: string[];
   /** Seconds to wait for start and stop. */
   timeoutSeconds?: number;
+  /**
+   * Runs the server inside an existing network namespace (Linux, as root): started through
+   * `ip netns exec`, listening only on `address` (the namespace's end of its link), which is
+   * where every connection goes. Host connections from the namespace's own subnets are accepted.
+   */
+  netns?: { name: string; address: string };
 }
 
 const SUPERUSER = 'postgres';
@@ -47,7 +54,7 @@ const SUPERUSER = 'postgres';
  */
 export class LocalServer implements AsyncDisposable {
   readonly name: string;
-  readonly host = '127.0.0.1';
+  readonly host: string;
   readonly superuser = SUPERUSER;
   readonly password: string;
   readonly baseDir: string;
@@ -56,6 +63,7 @@ export class LocalServer implements AsyncDisposable {
   port: number;
   bindir: string;
   private readonly user: ServerUser | undefined;
+  private readonly netns: string | undefined;
   private readonly removeOnClose: boolean;
   private readonly timeoutSeconds: number;
   private watchdog: Watchdog | undefined;
@@ -70,8 +78,11 @@ export class LocalServer implements AsyncDisposable {
     password: string;
     removeOnClose: boolean;
     timeoutSeconds: number;
+    netns?: { name: string; address: string };
   }) {
     this.name = init.name;
+    this.host = init.netns?.address ?? '127.0.0.1';
+    this.netns = init.netns?.name;
     this.bindir = init.bindir;
     this.baseDir = init.baseDir;
     this.dataDir = join(init.baseDir, 'data');
@@ -98,6 +109,7 @@ export class LocalServer implements AsyncDisposable {
   /** Initialises a new cluster without starting it. */
   static async init(options: LocalServerOptions = {}): Promise<LocalServer> {
     const bindir = resolveBindir(options);
+    if (options.netns) checkNetns(options.netns);
     const baseDir = options.baseDir
       ? options.baseDir
       : await mkdtemp(join(tmpdir(), `cutover-${(options.name ?? 'pg').replace(/[^a-z0-9-]/gi, '')}-`));
@@ -110,6 +122,7 @@ export class LocalServer implements AsyncDisposable {
       password: options.password ?? randomBytes(12).toString('hex'),
       removeOnClose: !options.baseDir && !options.keep,
       timeoutSeconds: options.timeoutSeconds ?? 60,
+      netns: options.netns,
     });
     await server.initdb(options);
     return server;
@@ -145,10 +158,12 @@ export class LocalServer implements AsyncDisposable {
       ...(options.settings ?? {}),
     };
     await appendFile(join(this.dataDir, 'postgresql.conf'), `\n# cutover\n${formatSettings(settings)}`);
-    if (options.hba?.length) {
+    // initdb's host lines name loopback only; inside a namespace clients come over its link.
+    const hba = [...(options.hba ?? []), ...(this.netns ? ['host all all samenet scram-sha-256'] : [])];
+    if (hba.length) {
       const hbaFile = join(this.dataDir, 'pg_hba.conf');
       const current = await readFile(hbaFile, 'utf8');
-      await writeFile(hbaFile, `${options.hba.join('\n')}\n${current}`);
+      await writeFile(hbaFile, `${hba.join('\n')}\n${current}`);
     }
   }
 
@@ -164,7 +179,7 @@ export class LocalServer implements AsyncDisposable {
       },
       removeDir: this.removeOnClose ? this.baseDir : undefined,
     });
-    const result = await runCommand(
+    const result = await this.runLaunch(
       join(this.bindir, 'pg_ctl'),
       ['-D', this.dataDir, '-l', this.logFile, '-w', '-t', String(this.timeoutSeconds), '-o', `-p ${this.port}`, 'start'],
       this.runOptions(this.timeoutSeconds * 1000 + 10_000),
@@ -271,6 +286,18 @@ export class LocalServer implements AsyncDisposable {
     return this.close();
   }
 
+  /**
+   * Runs the command that launches the server: as is, or inside the network namespace, where
+   * `ip netns exec` (root) enters it and setpriv then drops to the server's user, as the
+   * uid/gid of runOptions would.
+   */
+  private runLaunch(file: string, args: string[], options: RunOptions) {
+    if (!this.netns) return runCommand(file, args, options);
+    const { uid, gid, ...asRoot } = options;
+    const drop = uid === undefined ? [] : ['setpriv', `--reuid=${uid}`, `--regid=${gid ?? uid}`, '--clear-groups', '--'];
+    return runCommand('ip', ['netns', 'exec', this.netns, ...drop, file, ...args], asRoot);
+  }
+
   private runOptions(timeoutMs: number): RunOptions {
     return {
       timeoutMs,
@@ -290,6 +317,15 @@ function resolveBindir(options: { bindir?: string; version?: string }): string {
     return options.bindir;
   }
   return embeddedBindir(options.version ?? '17');
+}
+
+/** `ip netns exec` needs root, and the address is where the server listens: both checked up front. */
+function checkNetns(netns: { name: string; address: string }): void {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    throw new CutoverError('usage', `netns: expected the harness to run as root (ip netns exec needs it), got uid ${process.getuid?.() ?? 'unknown'}`);
+  }
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(netns.name)) throw new CutoverError('usage', `netns.name: expected a network namespace name, got ${JSON.stringify(netns.name)}`);
+  if (isIP(netns.address) === 0) throw new CutoverError('usage', `netns.address: expected the IP address of the namespace's end of its link, got ${JSON.stringify(netns.address)}`);
 }
 
 function formatSettings(settings: Record<string, SettingValue>): string {
