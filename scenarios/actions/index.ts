@@ -1,4 +1,5 @@
 import type { ActionDefinition } from './action-types.js';
+import { checkAction } from './check.js';
 import { commandAction } from './command.js';
 import { dumpRestoreAction } from './dump-restore.js';
 import { extensionUpdateAction } from './extension-update.js';
@@ -31,4 +32,5 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition<unknown>>> = {
   'sqlite-migrate': sqliteMigrateAction,
   'image-swap': imageSwapAction,
   'extension-update': extensionUpdateAction,
+  check: checkAction,
 };
