@@ -22,7 +22,7 @@ export const extensionUpdateAction = defineAction({
       to: z.string().min(1).optional().describe('`UPDATE TO` this version (with exactly one name); default the installation\'s default_version.'),
     })
     .strict()
-    .refine((p) => p.to === undefined || p.names?.length === 1, { message: 'field "to": a target version needs exactly one extension in "names"', path: ['to'] }),
+    .refine((p) => p.to === undefined || p.names?.length === 1, { message: 'expected with exactly one extension in "names" (a version is one extension\'s)', path: ['to'] }),
   title: (p) => `ALTER EXTENSION ${p.names?.join(', ') ?? '(every pending)'} UPDATE${p.to ? ` TO ${p.to}` : ''}`,
   async run(ctx, p) {
     const writer = ctx.topology.get(ctx.topology.writer);

@@ -56,7 +56,7 @@ export const pgUpgradeAction = defineAction({
         .describe('Run `ALTER EXTENSION … UPDATE` for every extension with a newer default version after the upgrade; `false` leaves it to an `extension-update` step.'),
     })
     .strict()
-    .refine((p) => p.role === undefined || p.to !== undefined, { message: 'field "role": only with "to" (the scenario\'s green keeps the role green)', path: ['role'] }),
+    .refine((p) => p.role === undefined || p.to !== undefined, { message: 'expected only with "to" (a hop\'s own server; the scenario\'s green keeps the role green)', path: ['role'] }),
   title: (p, topology) => `pg_upgrade --${p.mode} from ${topology.clusters.get(topology.writer)?.version || '?'}${p.to ? ` into ${p.role ?? 'green'}` : ''}`,
   movesWriterTo: 'green',
   writerAfter: (p) => (p.to ? (p.role ?? 'green') : 'green'),
