@@ -99,6 +99,11 @@ describe.skipIf(!ready)(`chained upgrade through the CLI${ready ? '' : ' (skippe
       expect(indexes.map((i) => i.method).sort()).toEqual(['hnsw', 'ivfflat']);
       expect(indexes.every((i) => i.valid && i.ready)).toBe(true);
       expect(existsSync(join(runDir ?? '', 'report.html'))).toBe(true);
+      // The step table names what each row did.
+      const summary = await readFile(join(runDir ?? '', 'summary.md'), 'utf8');
+      for (const [i, h] of hops.entries()) expect(summary).toContain(`PostgreSQL ${String(details(h).from)} → ${String(details(h).to)} (now pg${16 + i})`);
+      expect(summary).toContain(`checks on ${String(details(hops[0]).to)}: `);
+      expect(summary).toMatch(/app: vector \d+\.\d+\.\d+/);
     } finally {
       await rm(home, { recursive: true, force: true });
     }
