@@ -21,7 +21,9 @@ export function upgradeFacts(step: StepRecord): string[] {
   }
   if (step.action === 'check' && typeof d.checks === 'object' && d.checks !== null) {
     const c = d.checks as { ok?: unknown; skipped?: unknown; error?: unknown };
-    return [`checks on ${String(d.server ?? '?')}: ${String(c.ok)} ok, ${String(c.skipped)} skipped, ${String(c.error)} error`];
+    const diff = d.diff as { against?: unknown; fail?: unknown; warn?: unknown; error?: unknown } | undefined;
+    const since = diff?.against === undefined ? '' : diff.error !== undefined ? `; not compared with ${String(diff.against)}: ${String(diff.error)}` : `; since ${String(diff.against)}: ${String(diff.fail)} fail, ${String(diff.warn)} warn`;
+    return [`checks on ${String(d.server ?? '?')}: ${String(c.ok)} ok, ${String(c.skipped)} skipped, ${String(c.error)} error${since}`];
   }
   return [];
 }

@@ -85,6 +85,12 @@ describe.skipIf(!ready)(`chained upgrade through the CLI${ready ? '' : ' (skippe
         const snapshot = await readSnapshot(join(runDir ?? '', String(details(c).snapshot)));
         expect(snapshot.server.major).toBe(16 + i);
         expect(snapshot.checks['extensions.pgvector']?.status).toBe('ok');
+        // What the hop changed: this snapshot against the one before it (the pre-checks', then the previous check's).
+        const diff = details(c).diff as { against: string; findings: string; fail: number; warn: number; verdict: string };
+        expect(diff.against).toBe(i === 0 ? 'pre.snapshot.json' : String(details(checks[i - 1]).snapshot));
+        expect(existsSync(join(runDir ?? '', diff.findings))).toBe(true);
+        console.log(`checks on ${String(details(c).server)}: since ${diff.against}: ${diff.fail} fail, ${diff.warn} warn (${diff.verdict})`);
+        expect(diff.fail).toBe(0);
       }
 
       // The ledger, verified on 18: nothing acknowledged was lost.

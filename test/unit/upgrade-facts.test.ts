@@ -32,7 +32,7 @@ describe('step table of a chained upgrade', () => {
             { database: 'other', extension: 'vector', before: '0.8.0', after: '0.8.0', outcome: 'already-current' },
           ],
         }),
-        row('checks on 16', 'check', { server: '16.14', checks: { ok: 10, skipped: 2, error: 0 } }),
+        row('checks on 16', 'check', { server: '16.14', checks: { ok: 10, skipped: 2, error: 0 }, diff: { against: 'pre.snapshot.json', fail: 0, warn: 1, info: 12 } }),
         row('nothing pending', 'extension-update', { extensions: [] }),
         row('pg_upgrade', 'pg-upgrade', { role: 'green', from: '15.20', to: '17.11' }),
       ]),
@@ -41,7 +41,7 @@ describe('step table of a chained upgrade', () => {
     expect(cells).toEqual([
       'PostgreSQL 15.20 → 16.14 (now pg16)',
       'app: vector 0.7.4 → 0.8.0; other: vector 0.8.0 (already current)',
-      'checks on 16.14: 10 ok, 2 skipped, 0 error',
+      'checks on 16.14: 10 ok, 2 skipped, 0 error; since pre.snapshot.json: 0 fail, 1 warn',
       'no extension had an update',
       'PostgreSQL 15.20 → 17.11',
     ]);
