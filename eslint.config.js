@@ -12,8 +12,8 @@ export default tseslint.config(
     },
   },
   {
-    // Plain Node scripts CI runs before anything is built.
-    files: ['scripts/**/*.mjs'],
+    // Plain Node scripts CI runs before anything is built, and example scenario files.
+    files: ['scripts/**/*.mjs', 'scenarios/examples/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {

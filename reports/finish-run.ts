@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { errorRecord } from '../core/errors.js';
 import { readSnapshot } from '../checks/snapshot.js';
 import { diffAndGate } from './diff-and-gate.js';
+import { diffCheckSteps } from './check-step-diffs.js';
 import { renderRunDirectory } from './render-run.js';
 import { writeJsonAtomic } from '../run/run-directory.js';
 import { soakPassed } from '../load/analysis/soak-summary.js';
@@ -51,6 +52,8 @@ export const finishRun: FinishRun = async (o: RunToFinish): Promise<void> => {
       manifest.error ??= errorRecord(error, 'diff');
     }
   }
+  // Check steps between hops: what each stretch changed (informative, not gated).
+  await diffCheckSteps(runDir, manifest, o.config);
   const stepFailed = manifest.steps.some((s) => s.status === 'failed');
   // An acknowledged write lost, or a write that should not exist, fails the run whatever the checks say.
   const soakFailed = manifest.soak?.summary !== undefined && !soakPassed(manifest.soak.summary);

@@ -2,6 +2,7 @@ import { errorRecordLines } from '../core/errors.js';
 import type { RunManifest, StepRecord } from '../run/manifest.js';
 import { escapeHtml as h, escapeMarkdown as md } from './escape.js';
 import { errorRecordHtml } from './html-error.js';
+import { upgradeFacts } from './upgrade-facts.js';
 
 const dash = '—';
 
@@ -27,6 +28,7 @@ function switchoverFacts(step: StepRecord): string[] {
 function otherIssues(step: StepRecord): string {
   const parts: string[] = [];
   parts.push(...switchoverFacts(step));
+  parts.push(...upgradeFacts(step));
   // A move off SQLite stops the app during the copy: its freeze is the step's duration, not an outage the soak saw.
   if (step.details?.writeFreeze === true && step.status === 'ok') parts.push(`write freeze: the application is stopped during the copy (${step.durationMs} ms)`);
   for (const o of step.outages ?? []) {

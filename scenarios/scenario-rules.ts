@@ -22,7 +22,12 @@ export async function checkScenarioRules(scenario: Scenario, source = 'scenario'
     const plan: StepPlan = { writer, majors, specs };
     const found = (await step.definition.validate?.(scenario, step.params, plan)) ?? [];
     for (const problem of found) problems.push(`${source}: step ${i + 1} (${step.definition.name}): ${problem}`);
-    if (step.definition.movesWriterTo) writer = step.definition.movesWriterTo;
+    const added = step.definition.addsServer?.(step.params);
+    if (added) {
+      specs[added.role] = added.spec;
+      majors[added.role] = await specMajor(added.spec);
+    }
+    writer = step.definition.writerAfter?.(step.params) ?? step.definition.movesWriterTo ?? writer;
   }
   const [first] = problems;
   if (first !== undefined) throw new CutoverError('config', first, { message: problems.join('\n'), problems });

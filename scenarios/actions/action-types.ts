@@ -5,6 +5,7 @@ import type { Cluster, Topology } from '../topology/cluster.js';
 import type { EndpointSwitch } from '../endpoint-switch/switch-types.js';
 import type { ProviderSpec, Scenario } from '../scenario-types.js';
 import type { SettingValue } from '../providers/local-server.js';
+import type { ResolvedConfig } from '../../core/config.js';
 
 /** How an action asks for a new server (the green of an upgrade), from the scenario's provider spec. */
 export interface ProvisionOptions {
@@ -71,6 +72,8 @@ export interface ActionContext {
    * Absent where no run collects them (an action run on its own in a test).
    */
   recordData?(record: Omit<DataValidationRecord, 'step'>): void;
+  /** The run's checks configuration (a `check` step runs the suite with it); absent outside a run. */
+  checks?: ResolvedConfig;
   /** The SQLite file a move off SQLite reads (blue), opened read-only; absent when blue is PostgreSQL. */
   source?: SqliteLocation;
   /** Records the rollback matrix a move off SQLite measured (`migration` in run.json; the runner adds the step's number). */
@@ -97,6 +100,13 @@ export interface ActionDefinition<P = unknown> {
   validate?(scenario: Scenario, params: P, plan: StepPlan): string[] | Promise<string[]>;
   /** The role the writes go to after this step (a switchover to green), so later steps are validated against it. */
   movesWriterTo?: string;
+  /** As `movesWriterTo`, when the step's parameters name the role (a pg-upgrade hop's `role`); wins over it. */
+  writerAfter?(params: P): string;
+  /**
+   * A server this step brings in a role of its own from its parameters (a pg-upgrade hop's `to`),
+   * added to the plan so that later steps are validated against it.
+   */
+  addsServer?(params: P): { role: string; spec: ProviderSpec } | undefined;
 }
 
 /** What is known of a scenario's servers before anything starts, as a step's `validate` sees them. */

@@ -1,6 +1,8 @@
 import type { ActionDefinition } from './action-types.js';
+import { checkAction } from './check.js';
 import { commandAction } from './command.js';
 import { dumpRestoreAction } from './dump-restore.js';
+import { extensionUpdateAction } from './extension-update.js';
 import { logicalBluegreenAction } from './logical-bluegreen.js';
 import { minorRestartAction } from './minor-restart.js';
 import { pgUpgradeAction } from './pg-upgrade.js';
@@ -29,4 +31,6 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition<unknown>>> = {
   'rds-bluegreen-delete': rdsBluegreenDeleteAction,
   'sqlite-migrate': sqliteMigrateAction,
   'image-swap': imageSwapAction,
+  'extension-update': extensionUpdateAction,
+  check: checkAction,
 };

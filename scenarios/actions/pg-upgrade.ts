@@ -11,9 +11,9 @@ import { oldBindirOf } from '../upgrade/old-bindir.js';
 import { runPgUpgrade } from '../upgrade/pg-upgrade-run.js';
 import { recoverBlue } from '../upgrade/recover-blue.js';
 import { hasTools } from '../upgrade/tool-bindir.js';
-import { upgradeProblems } from './upgrade-rules.js';
+import { bindirMajor, upgradeProblems } from './upgrade-rules.js';
 import { upgradeContainers } from './pg-upgrade-containers.js';
-import { defineAction, type ActionContext } from './action-types.js';
+import { defineAction, type ActionContext, type StepPlan } from './action-types.js';
 import { dataSettings } from '../data/data-settings.js';
 import { validateStepData } from '../data/step-validation.js';
 import { freePort } from '../providers/free-port.js';
@@ -40,12 +40,30 @@ export const pgUpgradeAction = defineAction({
         .min(1)
         .optional()
         .describe('Containers: the pg_upgrade image holding both majors (like tianon/postgres-upgrade:15-to-17), run once on blue\'s volume; green (provider: container) then starts on the upgraded data.'),
+      to: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('The bindir of the installation to upgrade into (with pg_upgrade), instead of the scenario\'s `green`: one hop of a chained upgrade (15 -> 16 -> 17 -> 18, one step each).'),
+      role: z
+        .string()
+        .regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits, - and _, starting with a letter')
+        .optional()
+        .describe('With `to`: the role of the upgraded server (default `green`); each hop of a chain names its own (`pg16`, `pg17`...).'),
+      updateExtensions: z
+        .boolean()
+        .default(true)
+        .describe('Run `ALTER EXTENSION … UPDATE` for every extension with a newer default version after the upgrade; `false` leaves it to an `extension-update` step.'),
     })
-    .strict(),
-  title: (p, topology) => `pg_upgrade --${p.mode} from ${topology.clusters.get(topology.writer)?.version || '?'}`,
+    .strict()
+    .refine((p) => p.role === undefined || p.to !== undefined, { message: 'expected only with "to" (a hop\'s own server; the scenario\'s green keeps the role green)', path: ['role'] }),
+  title: (p, topology) => `pg_upgrade --${p.mode} from ${topology.clusters.get(topology.writer)?.version || '?'}${p.to ? ` into ${p.role ?? 'green'}` : ''}`,
   movesWriterTo: 'green',
+  writerAfter: (p) => (p.to ? (p.role ?? 'green') : 'green'),
+  addsServer: (p) => (p.to ? { role: p.role ?? 'green', spec: { provider: 'bindir', bindir: p.to } } : undefined),
   // The npm binaries have no pg_upgrade: green is a full installation (the lab has them: scripts/lab.sh).
-  validate: (_scenario, p, plan) => {
+  validate: async (_scenario, p, plan) => {
+    if (p.to !== undefined) return hopProblems(p.to, p.role ?? 'green', p.image, plan);
     if (plan.specs[plan.writer]?.provider !== 'container') {
       return [...upgradeProblems(plan, { green: ['bindir'], provisionedWriter: true }), ...(p.image ? [`field "image": only for a container blue (the pg_upgrade image runs on its volume), got blue provider "${plan.specs[plan.writer]?.provider}"`] : [])];
     }
@@ -62,13 +80,15 @@ export const pgUpgradeAction = defineAction({
     if (!blueServer) {
       throw new CutoverError('usage', `pg-upgrade: role "${blue.role}" is an external server; expected one cutover provisioned (embedded or bindir) — upgrade external servers with a command step`);
     }
-    const newBindir = greenBindir(ctx.scenario.green);
+    const newBindir = p.to !== undefined ? hopBindir(p.to) : greenBindir(ctx.scenario.green);
+    const role = p.to !== undefined ? (p.role ?? 'green') : 'green';
     const target = await bindirVersion(newBindir);
     if (blue.major && target.major <= blue.major) {
       throw new CutoverError('usage', `pg-upgrade: green must be a newer major than blue (${blue.major}); ${newBindir} is PostgreSQL ${target.version}`);
     }
     const { identity, preload } = await blueFacts(blue);
     const initdbArgs = greenInitdbArgs(identity, target.major);
+    ctx.detail('role', role);
     ctx.detail('mode', p.mode);
     ctx.detail('from', blue.version);
     ctx.detail('to', target.version);
@@ -81,7 +101,7 @@ export const pgUpgradeAction = defineAction({
     }
     ctx.phase('provision');
     // Same port and password as blue: the new cluster carries blue's roles, and clients reconnect unchanged.
-    const green = await ctx.provision('green', { provider: 'bindir', bindir: newBindir }, {
+    const green = await ctx.provision(role, { provider: 'bindir', bindir: newBindir }, {
       start: false,
       port: blueServer.port,
       initdbArgs,
@@ -127,10 +147,12 @@ export const pgUpgradeAction = defineAction({
     ctx.phase('analyze');
     await analyzeInStages({ bindir: newBindir, endpoint: green.endpoint('postgres'), all: true, ...(p.jobs ? { jobs: p.jobs } : {}), artifactDir, signal: ctx.signal });
 
-    ctx.phase('extensions');
-    const updates = await updateExtensions(green);
-    ctx.detail('extensionUpdates', updates);
-    for (const u of updates) ctx.log(`pg-upgrade: ${u.database}: ALTER EXTENSION ${u.extension} UPDATE (${u.from} -> ${u.to})`);
+    if (p.updateExtensions) {
+      ctx.phase('extensions');
+      const updates = await updateExtensions(green);
+      ctx.detail('extensionUpdates', updates);
+      for (const u of updates) ctx.log(`pg-upgrade: ${u.database}: ALTER EXTENSION ${u.extension} UPDATE (${u.from} -> ${u.to})`);
+    }
 
     // --copy leaves blue's data directory intact: started on another port, it is compared with
     // green (default on). --link leaves no blue: the run compares digests instead (scenarios/data/).
@@ -169,6 +191,33 @@ function greenBindir(spec: ProviderSpec | undefined): string {
     throw new CutoverError('config', `pg-upgrade: green.bindir must hold ${GREEN_TOOLS.join(', ')}; "${spec.bindir}" lacks some of them`);
   }
   return spec.bindir;
+}
+
+/** One hop's installation (`to`): a bindir with pg_upgrade. */
+function hopBindir(bindir: string): string {
+  if (!hasTools(bindir, GREEN_TOOLS)) {
+    throw new CutoverError('config', `pg-upgrade: field "to" must be the bindir of a full installation holding ${GREEN_TOOLS.join(', ')}; "${bindir}" lacks some of them`);
+  }
+  return bindir;
+}
+
+/** The rules of a hop (`to`): a local writer, a role of its own, an installation of a newer major. */
+async function hopProblems(to: string, role: string, image: string | undefined, plan: StepPlan): Promise<string[]> {
+  const problems: string[] = [];
+  const writer = plan.specs[plan.writer];
+  if (writer?.provider === 'external' || writer?.provider === 'container') {
+    problems.push(`field "to": a hop into a bindir needs a writer cutover provisions (embedded or bindir); role "${plan.writer}" is provider "${writer.provider}"`);
+  }
+  if (image) problems.push('field "image": only for a container blue, not with "to"');
+  if (plan.specs[role] !== undefined) {
+    const taken = Object.keys(plan.specs).filter((r) => plan.specs[r] !== undefined);
+    problems.push(`field "role": expected a role of this hop's own (e.g. "pg17"); "${role}" is taken (roles so far: ${taken.join(', ')})`);
+  }
+  const target = await bindirMajor(to);
+  const from = plan.majors[plan.writer];
+  if (target === undefined) problems.push(`field "to": expected the bindir of a PostgreSQL installation (postgres, pg_upgrade), got "${to}"`);
+  else if (from !== undefined && target <= from) problems.push(`field "to": expected a newer major than ${plan.writer} (PostgreSQL ${from}), got "${to}" (PostgreSQL ${target})`);
+  return problems;
 }
 
 /** Blue's checksums, encoding, locale and preloaded libraries, which the new cluster must share. */

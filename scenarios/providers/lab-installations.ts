@@ -12,7 +12,7 @@ export interface LabInstallations {
   readonly file: string;
   /** Every variable of `lab.env`. */
   readonly env: Readonly<Record<string, string>>;
-  /** The bindir of the lab's full installation of a major (15, 17, 18), when it has one. */
+  /** The bindir of the lab's full installation of a major (15, 16, 17, 18), when it has one. */
   bindir(major: number): string | undefined;
   /** The lab's PgBouncer binary, when it has one. */
   pgbouncer(): string | undefined;

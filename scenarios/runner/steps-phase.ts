@@ -62,6 +62,7 @@ function stepServices(run: RunContext, data: DataValidationRecord[], onMigration
   const topology = topologyOf(run);
   return {
     scenario,
+    checks: held.checks,
     provision: provisioner(run),
     topology,
     ...(held.endpointSwitch ? { endpointSwitch: held.endpointSwitch } : {}),

@@ -1,5 +1,7 @@
+import type { Session } from '../../core/session.js';
 import type { Cluster } from '../topology/cluster.js';
 import { quoteIdentifier } from '../../load/sql-ident.js';
+import { quoteLiteral } from './sql-literal.js';
 
 /** One `ALTER EXTENSION … UPDATE` applied after an upgrade. */
 export interface ExtensionUpdate {
@@ -9,29 +11,75 @@ export interface ExtensionUpdate {
   to: string;
 }
 
+/** An extension installed in a database, with the version the installation's control file defaults to. */
+export interface InstalledExtension {
+  name: string;
+  installed: string;
+  /** `pg_available_extensions.default_version`; null when the installation has no control file for it. */
+  available: string | null;
+}
+
+/** What one `ALTER EXTENSION … UPDATE` did in one database, read back from the catalog. */
+export interface ExtensionUpdateOutcome {
+  database: string;
+  extension: string;
+  /** `extversion` before the statement. */
+  before: string;
+  /** `extversion` after it. */
+  after: string;
+  /** `updated` when the version changed; `already-current` when it was at the target already (a no-op). */
+  outcome: 'updated' | 'already-current';
+}
+
+/** The databases of a server that accept connections, by name. */
+export async function connectableDatabases(cluster: Cluster): Promise<string[]> {
+  await using admin = await cluster.admin('postgres');
+  const rows = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datallowconn ORDER BY datname`);
+  return rows.map((r) => r.datname);
+}
+
+/** The extensions installed in the session's database, with their default version on this installation. */
+export async function installedExtensions(session: Session): Promise<InstalledExtension[]> {
+  const rows = await session.query<{ name: string; installed: string; available: string | null }>(
+    `SELECT e.extname AS name, e.extversion AS installed, a.default_version AS available
+       FROM pg_extension e LEFT JOIN pg_available_extensions a ON a.name = e.extname
+      ORDER BY e.extname`,
+  );
+  return rows.map((r) => ({ name: r.name, installed: r.installed, available: r.available }));
+}
+
+/** Whether the installation offers a newer default version than the one installed. */
+export function hasPendingUpdate(e: InstalledExtension): boolean {
+  return e.available !== null && e.installed !== e.available;
+}
+
+/**
+ * `ALTER EXTENSION name UPDATE [TO version]` in the session's database, and the version before and
+ * after as the catalog says. Throws with the server's reason (no update path, unknown version).
+ */
+export async function alterExtensionUpdate(session: Session, database: string, name: string, to?: string): Promise<ExtensionUpdateOutcome> {
+  const version = async () => {
+    const [row] = await session.query<{ v: string }>(`SELECT extversion AS v FROM pg_extension WHERE extname = $1`, [name]);
+    return row?.v ?? '';
+  };
+  const before = await version();
+  await session.query(`ALTER EXTENSION ${quoteIdentifier(name)} UPDATE${to === undefined ? '' : ` TO ${quoteLiteral(to)}`}`);
+  const after = await version();
+  return { database, extension: name, before, after, outcome: after === before ? 'already-current' : 'updated' };
+}
+
 /**
  * In every database that accepts connections, updates each extension whose installed version
  * differs from the default version of the new installation (pg_upgrade carries the old
  * version's catalog objects; the new binaries expect the new ones). Returns what it updated.
  */
 export async function updateExtensions(cluster: Cluster): Promise<ExtensionUpdate[]> {
-  const databases = await (async () => {
-    await using admin = await cluster.admin('postgres');
-    const rows = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datallowconn ORDER BY datname`);
-    return rows.map((r) => r.datname);
-  })();
   const updates: ExtensionUpdate[] = [];
-  for (const database of databases) {
+  for (const database of await connectableDatabases(cluster)) {
     await using session = await cluster.admin(database);
-    const pending = await session.query<{ name: string; installed: string; available: string }>(
-      `SELECT e.extname AS name, e.extversion AS installed, a.default_version AS available
-         FROM pg_extension e JOIN pg_available_extensions a ON a.name = e.extname
-        WHERE a.default_version IS NOT NULL AND e.extversion IS DISTINCT FROM a.default_version
-        ORDER BY e.extname`,
-    );
-    for (const p of pending) {
+    for (const p of (await installedExtensions(session)).filter(hasPendingUpdate)) {
       await session.query(`ALTER EXTENSION ${quoteIdentifier(p.name)} UPDATE`);
-      updates.push({ database, extension: p.name, from: p.installed, to: p.available });
+      updates.push({ database, extension: p.name, from: p.installed, to: p.available ?? p.installed });
     }
   }
   return updates;

@@ -11,15 +11,15 @@ export function labEnv(): Record<string, string> {
   return { ...lab.env };
 }
 
-/** The bindir of a full lab installation of a major (15: Debian's; 17, 18: built from source). */
-export function labBindir(major: 15 | 17 | 18): string {
+/** The bindir of a full lab installation of a major (15: Debian's; 16: a PyPI wheel; 17, 18: built from source). */
+export function labBindir(major: 15 | 16 | 17 | 18): string {
   const value = labEnv()[`CUTOVER_LAB_PG${major}_BINDIR`];
-  if (!value) throw new Error(`the upgrade lab has no PostgreSQL ${major}: run CUTOVER_LAB_MAJORS="17 18" scripts/lab.sh`);
+  if (!value) throw new Error(`the upgrade lab has no PostgreSQL ${major}: run CUTOVER_LAB_MAJORS="16 17 18" scripts/lab.sh`);
   return value;
 }
 
 /** Starts a server from a lab installation (full tool set, pgvector available). */
-export function startLabServer(major: 15 | 17 | 18, options: LocalServerOptions = {}): Promise<LocalServer> {
+export function startLabServer(major: 15 | 16 | 17 | 18, options: LocalServerOptions = {}): Promise<LocalServer> {
   return LocalServer.start({ name: `lab-pg${major}`, ...options, bindir: labBindir(major) });
 }
 
@@ -42,7 +42,7 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | null | fal
 }
 
 /** Whether the upgrade lab is installed with every major listed; tests skip without it. */
-export function labReady(...majors: (15 | 17 | 18)[]): boolean {
+export function labReady(...majors: (15 | 16 | 17 | 18)[]): boolean {
   try {
     const env = labEnv();
     return majors.every((major) => Boolean(env[`CUTOVER_LAB_PG${major}_BINDIR`]));
