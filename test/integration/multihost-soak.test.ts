@@ -61,7 +61,7 @@ describe.skipIf(!ready)(`the soak through a failover on a multi-host string${rea
     const a = `127.0.0.1:${primary.port}`;
     const b = `127.0.0.1:${other.port}`;
     const endpoint = resolveEndpoint({ url: `postgresql://postgres@${a},${b}/postgres?target_session_attrs=read-write` }, { PGPASSWORD: MULTIHOST_PASSWORD }, flipDir, () => {});
-    const soak = new SoakRun({ endpoint, runDir: flipDir, workload, rate: 100, schema: 'cutover', timeoutMs: 1_000, probe: false, degradedThresholdMs: 200 });
+    const soak = new SoakRun({ endpoint, runDir: flipDir, workload, rate: 100, schema: 'cutover', timeoutMs: 1_000, probe: { intervalMs: 50 }, degradedThresholdMs: 200 });
     let result: SoakRunResult;
     try {
       expect(await soak.waitServing(30_000)).toBe(true);
@@ -81,7 +81,10 @@ describe.skipIf(!ready)(`the soak through a failover on a multi-host string${rea
     const readOnlyFailures = result.driver.errors['read-only'] ?? 0;
     expect(readOnlyFailures).toBeGreaterThan(0);
     expect(readOnlyFailures).toBeLessThan(50);
-    console.log(`read-only flip: ${readOnlyFailures} read-only failures, then the load wrote to ${b}; errors ${JSON.stringify(result.driver.errors)}`);
+    // The probe lane saw it too (its SELECT 1 alone would still succeed there), and moved.
+    const probeReadOnly = result.lanes.probe?.errors?.['read-only'] ?? 0;
+    expect(probeReadOnly).toBeGreaterThan(0);
+    console.log(`read-only flip: probe ${probeReadOnly} read-only, load ${readOnlyFailures} read-only failures, then the load wrote to ${b}; errors ${JSON.stringify(result.driver.errors)}`);
   }, 60_000);
 
   it('writes continue on the promoted standby, and the timeline shows the writer change', async () => {
