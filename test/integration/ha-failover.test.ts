@@ -218,4 +218,7 @@ function expectSoakOnNewPrimary(run: RunManifest, runDir: string, failoverStep: 
   expect(run.steps[failoverStep + 1], context).toMatchObject({ status: 'ok', downtimeMs: 0, failedAttempts: 0, lost: 0 });
   expect(run.soak?.summary?.unexpected).toBe(0);
   expect(run.soak?.summary?.duplicated).toBe(0);
+  // The writer change on the timeline: the soak's successes moved from blue to replica-1.
+  const at = (role: string) => `${run.endpoints[role]!.host}:${run.endpoints[role]!.port}`;
+  expect(run.soak?.writerServers?.changes.map((c) => [c.from, c.to, c.toPrimary]), context).toEqual([[at('blue'), at('replica-1'), true]]);
 }
