@@ -64,8 +64,8 @@ export async function examineOldPrimary(old: Cluster, lost: readonly string[]): 
   const server = old.local;
   if (!server) throw new Error(`examine: ${old.role} is not a local server`);
   await server.configure({ default_transaction_read_only: 'on' });
-  await server.start();
   try {
+    await server.start();
     await using db = await openSession(old.endpoint(), { readOnly: true, statementTimeoutMs: 0, applicationName: 'cutover-admin' });
     const present = new Set<string>();
     for (let i = 0; i < lost.length; i += 5_000) {
@@ -74,6 +74,6 @@ export async function examineOldPrimary(old: Cluster, lost: readonly string[]): 
     }
     return { confirmed: present.size, absentOnOld: lost.filter((id) => !present.has(id)).slice(0, 100), readOnly: true };
   } finally {
-    await server.stop('fast');
+    if (server.isRunning) await server.stop('fast');
   }
 }
