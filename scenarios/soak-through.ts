@@ -4,6 +4,7 @@ import type { WorkloadDefinition } from '../load/workload-types.js';
 import type { StepRecord } from '../run/manifest.js';
 import { SoakLifecycle, type VerifiedSoak } from '../run/soak-lifecycle.js';
 import { stepSoakFields } from '../run/soak-results.js';
+import { claimedLost } from '../run/flagged-ids-record.js';
 
 /** Settings of the soak a scenario runs through its steps. */
 export const SCENARIO_SOAK = { schema: 'cutover', probeIntervalMs: 20, degradedThresholdMs: 500, timeoutMs: 1_000, startTimeoutMs: 30_000 } as const;
@@ -78,7 +79,7 @@ export async function finishSoakThrough(o: { soak: SoakLifecycle; endpoint: Endp
   o.log(`soak: ${result.driver.attempts} attempts, ${result.driver.failed} failed; verifying the ledger`);
   const verified = await o.soak.verify(
     o.endpoint,
-    o.steps.map((s) => ({ startedAt: Date.parse(s.startedAt), endedAt: Date.parse(s.endedAt) })),
+    o.steps.map((s) => ({ startedAt: Date.parse(s.startedAt), endedAt: Date.parse(s.endedAt), ...claimedLost(s) })),
   );
   const { analysis } = verified;
   const steps = o.steps.map((step, i) => {
@@ -91,3 +92,4 @@ export async function finishSoakThrough(o: { soak: SoakLifecycle; endpoint: Endp
   // (late or lost), then lists every flagged id with its due time (ledgers and clock).
   return { ...verified, steps };
 }
+

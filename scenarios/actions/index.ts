@@ -13,6 +13,10 @@ import { rdsBluegreenWaitAction } from './rds-bluegreen-wait.js';
 import { sqliteMigrateAction } from './sqlite-migrate.js';
 import { imageSwapAction } from './image-swap.js';
 import { waitAction } from './wait.js';
+import { failoverAction } from './failover.js';
+import { promoteAction } from './promote.js';
+import { rejoinAction } from './rejoin.js';
+import { switchoverAction } from './switchover.js';
 
 export { defineAction, type ActionContext, type ActionDefinition, type ProvisionOptions } from './action-types.js';
 export { actionByName, parseStep, type ParsedStep } from './registry.js';
@@ -33,4 +37,8 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition<unknown>>> = {
   'image-swap': imageSwapAction,
   'extension-update': extensionUpdateAction,
   check: checkAction,
+  promote: promoteAction,
+  failover: failoverAction,
+  switchover: switchoverAction,
+  rejoin: rejoinAction,
 };
