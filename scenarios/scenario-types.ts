@@ -27,6 +27,20 @@ export const providerSpecSchema = z.discriminatedUnion('provider', [
       volume: z.string().min(1).optional(),
     })
     .strict(),
+  /**
+   * A Patroni cluster on loopback (Patroni's built-in Raft store, no etcd): `nodes` members, each a
+   * PostgreSQL from `bindir` (a full installation: pg_basebackup and pg_rewind too); the first is
+   * the leader at the start and plays the role, the others `<role>-2`, `<role>-3`… (docs/patroni.md).
+   */
+  z
+    .object({
+      provider: z.literal('patroni'),
+      bindir: z.string().min(1),
+      nodes: z.number().int().min(2).max(5).default(3),
+      /** The `patroni` executable; default CUTOVER_PATRONI, then the one scripts/patroni.sh installs, then PATH. */
+      patroni: z.string().min(1).optional(),
+    })
+    .strict(),
 ]);
 export type ProviderSpec = z.infer<typeof providerSpecSchema>;
 

@@ -39,7 +39,7 @@ function providers(names: readonly string[]): string {
 /** The major of a provider spec's server, when it can be known without starting it. */
 export async function specMajor(spec: ProviderSpec): Promise<number | undefined> {
   if (spec.provider === 'embedded') return versionMajor(spec.version);
-  if (spec.provider === 'bindir') return bindirMajor(spec.bindir);
+  if (spec.provider === 'bindir' || spec.provider === 'patroni') return bindirMajor(spec.bindir);
   return undefined;
 }
 
