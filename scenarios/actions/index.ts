@@ -11,6 +11,8 @@ import { rdsBluegreenWaitAction } from './rds-bluegreen-wait.js';
 import { sqliteMigrateAction } from './sqlite-migrate.js';
 import { imageSwapAction } from './image-swap.js';
 import { waitAction } from './wait.js';
+import { patroniSwitchoverAction } from './patroni-switchover.js';
+import { patroniFailoverAction } from './patroni-failover.js';
 
 export { defineAction, type ActionContext, type ActionDefinition, type ProvisionOptions } from './action-types.js';
 export { actionByName, parseStep, type ParsedStep } from './registry.js';
@@ -29,4 +31,6 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition<unknown>>> = {
   'rds-bluegreen-delete': rdsBluegreenDeleteAction,
   'sqlite-migrate': sqliteMigrateAction,
   'image-swap': imageSwapAction,
+  'patroni-switchover': patroniSwitchoverAction,
+  'patroni-failover': patroniFailoverAction,
 };

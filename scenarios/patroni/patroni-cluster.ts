@@ -9,7 +9,8 @@ import { serverUser, type ServerUser } from '../providers/server-user.js';
 import { startWatchdog, type Watchdog } from '../providers/server-watchdog.js';
 import { memberConfig, type ClusterSettings, type MemberLayout } from './patroni-config.js';
 import { PatroniNode } from './patroni-node.js';
-import { describeMembers, runningLeader, streamingReplicas, type PatroniClusterState, type PatroniMember } from './patroni-rest.js';
+import { waitForState } from './wait-state.js';
+import { runningLeader, streamingReplicas, type PatroniClusterState, type PatroniMember } from './patroni-rest.js';
 
 export interface PatroniClusterOptions {
   /** The `patroni` executable. */
@@ -113,31 +114,17 @@ export class PatroniCluster {
     return this.waitFor((s) => Boolean(runningLeader(s)) && streamingReplicas(s).length >= expected, { ...o, what: o.what ?? `a leader and ${expected} streaming replicas` });
   }
 
-  /** Polls the cluster's state until `done` holds or the deadline passes (the error names what was seen last). */
-  async waitFor(done: (state: PatroniClusterState) => boolean, o: { timeoutMs?: number; signal?: AbortSignal; what: string }): Promise<PatroniClusterState> {
-    const timeoutMs = o.timeoutMs ?? 120_000;
-    const deadline = Date.now() + timeoutMs;
-    let last: PatroniClusterState | undefined;
-    let lastError: unknown;
-    for (;;) {
-      if (o.signal?.aborted) throw new CutoverError('interrupted', 'interrupted');
-      for (const node of this.nodes) if (node.expectedUp && !node.isRunning) await node.assertRunning(`waiting for ${o.what}`);
-      try {
-        last = await this.state(o.signal);
-        if (done(last)) return last;
-      } catch (error) {
-        if (error instanceof CutoverError && error.code === 'interrupted') throw error;
-        lastError = error;
-      }
-      if (Date.now() > deadline) {
-        const seen = last ? `; last seen: ${describeMembers(last)}` : '';
-        const why = lastError instanceof Error ? `; last error: ${lastError.message.split('\n')[0]}` : '';
-        throw new CutoverError('provision', `Patroni: no ${o.what} within ${timeoutMs / 1000} s${seen}${why}`, {
-          message: `Patroni: no ${o.what} within ${timeoutMs / 1000} s${seen}${why}\n${await this.logTails()}`,
-        });
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
+  /** Polls the cluster's state until `done` holds or the deadline passes; fails at once when a member's Patroni exits. */
+  waitFor(done: (state: PatroniClusterState) => boolean, o: { timeoutMs?: number; signal?: AbortSignal; what: string }): Promise<PatroniClusterState> {
+    return waitForState((() => this.state(o.signal)), done, {
+      what: o.what,
+      timeoutMs: o.timeoutMs ?? 120_000,
+      ...(o.signal ? { signal: o.signal } : {}),
+      guard: async () => {
+        for (const node of this.nodes) if (node.expectedUp && !node.isRunning) await node.assertRunning(`waiting for ${o.what}`);
+      },
+      diagnostics: () => this.logTails(),
+    });
   }
 
   /** The client endpoint: every member, libpq's `target_session_attrs=read-write` picking the leader. */

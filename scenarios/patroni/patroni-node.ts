@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync, readdirSync } from 'node:fs';
+import { openSync, closeSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { chown, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CutoverError } from '../../core/errors.js';
@@ -148,6 +148,24 @@ export class PatroniNode {
   async logTail(lines = 20): Promise<string> {
     try {
       return (await readFile(this.logFile, 'utf8')).trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '';
+    }
+  }
+
+  /** The size of its log now, to read what is written after (see `logSince`). */
+  logSize(): number {
+    try {
+      return statSync(this.logFile).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** What its log gained since `offset` (from `logSize`). */
+  async logSince(offset: number): Promise<string> {
+    try {
+      return (await readFile(this.logFile)).subarray(offset).toString('utf8');
     } catch {
       return '';
     }
