@@ -10,7 +10,7 @@ const EXPECTED = 'a postgresql:// URI or a "keyword=value ..." connection string
 
 /**
  * Parses a connection string the way libpq does: a `postgresql://` (or `postgres://`) URI with
- * percent-encoding, bracketed IPv6 hosts and query parameters, or a `host=x port=5432 dbname=y`
+ * percent-encoding, bracketed IPv6 hosts, several comma-separated hosts and query parameters, or a `host=x port=5432 dbname=y`
  * keyword/value string with single quotes and backslash escapes. `option` names the input in
  * error messages, which show the string with its password replaced by `***`.
  */
@@ -45,30 +45,39 @@ function parseUri(text: string, start: number, fail: Fail): ConnParams {
     p = q + 1;
   }
 
-  let host: string;
-  if (text[p] === '[') {
-    const close = text.indexOf(']', p);
-    if (close < 0) fail('expected "]" to close the IPv6 address');
-    if (close === p + 1) fail('expected an IPv6 address between "[" and "]"');
-    host = text.slice(p + 1, close);
-    p = close + 1;
-    if (p < n && !':/?,'.includes(text.charAt(p))) fail(`expected ":", "/" or "?" after the IPv6 address, found "${text.charAt(p)}"`);
-  } else {
-    q = p;
-    while (q < n && !':/?,'.includes(text.charAt(q))) q++;
-    host = text.slice(p, q);
-    p = q;
+  // libpq's URI takes a comma-separated list of host[:port] specs; it joins them into one
+  // "host=a,b" and one "port=1,2" (an empty port where a spec names none).
+  const hosts: string[] = [];
+  const ports: string[] = [];
+  for (;;) {
+    let host: string;
+    if (text[p] === '[') {
+      const close = text.indexOf(']', p);
+      if (close < 0) fail('expected "]" to close the IPv6 address');
+      if (close === p + 1) fail('expected an IPv6 address between "[" and "]"');
+      host = text.slice(p + 1, close);
+      p = close + 1;
+      if (p < n && !':/?,'.includes(text.charAt(p))) fail(`expected ":", "/" or "?" after the IPv6 address, found "${text.charAt(p)}"`);
+    } else {
+      q = p;
+      while (q < n && !':/?,'.includes(text.charAt(q))) q++;
+      host = text.slice(p, q);
+      p = q;
+    }
+    let port = '';
+    if (text[p] === ':') {
+      q = p + 1;
+      while (q < n && !'/?,'.includes(text.charAt(q))) q++;
+      port = text.slice(p + 1, q);
+      p = q;
+    }
+    hosts.push(host ? decode(host, 'the host', fail) : '');
+    ports.push(port ? decode(port, 'the port', fail) : '');
+    if (text[p] !== ',') break;
+    p++;
   }
-  let port = '';
-  if (text[p] === ':') {
-    q = p + 1;
-    while (q < n && !'/?,'.includes(text.charAt(q))) q++;
-    port = text.slice(p + 1, q);
-    p = q;
-  }
-  if (text[p] === ',') fail('expected one host (cutover connects to a single server)');
-  if (host) params.set('host', decode(host, 'the host', fail));
-  if (port) params.set('port', decode(port, 'the port', fail));
+  if (hosts.some((h) => h !== '')) params.set('host', hosts.join(','));
+  if (ports.some((x) => x !== '')) params.set('port', ports.join(','));
 
   if (text[p] === '/') {
     q = text.indexOf('?', p);

@@ -14,6 +14,11 @@ export type LoadBalanceHosts = 'disable' | 'random';
 export interface HostAddress {
   host: string;
   port: number;
+  /**
+   * This host's password when the password file gave one (libpq looks each host up on its own);
+   * absent when the password was given (it then serves every host). Never serialised.
+   */
+  password?: string;
 }
 
 export interface Endpoint {
@@ -46,6 +51,10 @@ export interface PublicEndpoint {
   database: string;
   user: string;
   sslmode: SslMode;
+  /** Every host, in order, when there are several (no password). */
+  hosts?: { host: string; port: number }[];
+  targetSessionAttrs?: TargetSessionAttrs;
+  loadBalanceHosts?: LoadBalanceHosts;
 }
 
 /** Explicit options, highest precedence; each overrides the URI, which overrides PG* variables. */
@@ -66,16 +75,46 @@ export interface EndpointOptions {
   connectTimeoutMs?: number;
   /** The libpq password file; default `PGPASSFILE`, then `~/.pgpass`. */
   passfile?: string;
+  targetSessionAttrs?: TargetSessionAttrs;
+  loadBalanceHosts?: LoadBalanceHosts;
 }
 
 export function publicEndpoint(e: Endpoint): PublicEndpoint {
-  return { host: e.host, port: e.port, database: e.database, user: e.user, sslmode: e.sslmode };
+  const out: PublicEndpoint = { host: e.host, port: e.port, database: e.database, user: e.user, sslmode: e.sslmode };
+  if (e.hosts && e.hosts.length > 1) out.hosts = e.hosts.map((h) => ({ host: h.host, port: h.port }));
+  if (e.targetSessionAttrs) out.targetSessionAttrs = e.targetSessionAttrs;
+  if (e.loadBalanceHosts) out.loadBalanceHosts = e.loadBalanceHosts;
+  return out;
 }
 
-/** `user@host:port/database`, for terminal lines and reports. */
+/** Every host an endpoint names, in order (one for a single-host endpoint). */
+export function endpointHosts(e: Endpoint | PublicEndpoint): { host: string; port: number }[] {
+  return e.hosts && e.hosts.length > 0 ? e.hosts : [{ host: e.host, port: e.port }];
+}
+
+/** `host:port` (`[::1]:5432` for an IPv6 address), as messages and the timeline name one server. */
+export function describeHost(h: { host: string; port: number }): string {
+  const host = h.host.includes(':') && !h.host.startsWith('/') ? `[${h.host}]` : h.host;
+  return `${host}:${h.port}`;
+}
+
+/** `user@host:port/database` (`user@a:1,b:2/database` for several hosts), for terminal lines and reports. */
 export function describeEndpoint(e: Endpoint | PublicEndpoint): string {
-  const host = e.host.includes(':') && !e.host.startsWith('/') ? `[${e.host}]` : e.host;
-  return `${e.user}@${host}:${e.port}/${e.database}`;
+  return `${e.user}@${endpointHosts(e).map(describeHost).join(',')}/${e.database}`;
+}
+
+/** The endpoint of one of its hosts (the one a connection settled on), single-host. */
+export function endpointForHost(e: Endpoint, h: HostAddress): Endpoint {
+  const { hosts, targetSessionAttrs, loadBalanceHosts, ...rest } = e;
+  void targetSessionAttrs;
+  void loadBalanceHosts;
+  // Per-host passwords come from the password file; without them the endpoint's serves every host.
+  const perHost = hosts?.some((x) => x.password !== undefined) ?? false;
+  const password = perHost ? h.password : e.password;
+  const out: Endpoint = { ...rest, host: h.host, port: h.port };
+  if (password) out.password = password;
+  else delete out.password;
+  return out;
 }
 
 /** A copy of the endpoint pointing at another database of the same server. */

@@ -16,6 +16,8 @@ export const USED_KEYWORDS = [
   'sslcert',
   'sslkey',
   'connect_timeout',
+  'target_session_attrs',
+  'load_balance_hosts',
 ] as const;
 
 export type UsedKeyword = (typeof USED_KEYWORDS)[number];
@@ -47,11 +49,9 @@ const OTHER_KEYWORDS: Record<string, (value: string) => KeywordTreatment> = {
   krbsrvname: always('ignore'),
   gsslib: always('ignore'),
   gssdelegation: always('ignore'),
-  load_balance_hosts: always('ignore'),
   min_protocol_version: always('ignore'),
   max_protocol_version: always('ignore'),
   options: always('warn'),
-  target_session_attrs: (v) => (v === 'any' ? 'ignore' : 'warn'),
   sslcrl: always('warn'),
   sslcrldir: always('warn'),
   ssl_min_protocol_version: always('warn'),

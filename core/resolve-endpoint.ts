@@ -2,7 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { CutoverError } from './errors.js';
-import type { Endpoint, EndpointOptions, SslMode } from './endpoint.js';
+import type { Endpoint, EndpointOptions, HostAddress, LoadBalanceHosts, SslMode, TargetSessionAttrs } from './endpoint.js';
+import { HostListError, hostList } from './host-list.js';
 import { parseConnectionString } from './conninfo-parse.js';
 import { type UsedKeyword, isUsedKeyword, otherKeywordTreatment } from './libpq-keywords.js';
 import { passwordFromFile } from './pgpass.js';
@@ -33,6 +34,8 @@ const ENV_VARS: Record<UsedKeyword, string> = {
   sslcert: 'PGSSLCERT',
   sslkey: 'PGSSLKEY',
   connect_timeout: 'PGCONNECT_TIMEOUT',
+  target_session_attrs: 'PGTARGETSESSIONATTRS',
+  load_balance_hosts: 'PGLOADBALANCEHOSTS',
 };
 
 /** Variables libpq reads that would send it elsewhere; cutover does not follow them. */
@@ -63,12 +66,16 @@ export function resolveEndpoint(
   };
 
   const hostSetting = get('host');
-  if (hostSetting?.value.includes(',')) invalid(hostSetting, 'one host (cutover connects to a single server)');
-  const host = hostSetting?.value ?? 'localhost';
   const portSetting = get('port');
-  const port = portSetting ? parsePort(portSetting) : 5432;
+  const hosts = resolveHosts(hostSetting, portSetting);
+  const first = hosts[0] as (typeof hosts)[number];
+  const { host, port } = first;
   const user = get('user')?.value ?? osUserName();
   const database = get('dbname')?.value ?? user;
+  const targetSetting = get('target_session_attrs');
+  const targetSessionAttrs = targetSetting ? parseChoice(targetSetting, TARGET_SESSION_ATTRS) : undefined;
+  const balanceSetting = get('load_balance_hosts');
+  const loadBalanceHosts = balanceSetting ? parseChoice(balanceSetting, LOAD_BALANCE_HOSTS) : undefined;
 
   const sslmodeSetting = get('sslmode');
   let sslmode = sslmodeSetting ? parseSslmode(sslmodeSetting) : 'prefer';
@@ -78,20 +85,56 @@ export function resolveEndpoint(
     if (!sslmodeSetting) sslmode = 'verify-full';
     else if (sslmode !== 'verify-full') invalid(sslmodeSetting, 'verify-full with sslrootcert=system (as libpq requires)');
   }
-  const usesTls = sslmode !== 'disable' && !host.startsWith('/');
+  const usesTls = sslmode !== 'disable' && hosts.some((h) => !h.host.startsWith('/'));
   const certificates = usesTls ? resolveCertificates(sslmode, home, get) : {};
 
-  let password = get('password')?.value;
-  if (!password) {
-    const passfile = get('passfile')?.value ?? join(home, '.pgpass');
-    password = passwordFromFile({ host, port: portSetting?.value ?? '', database, user }, passfile, warn);
-  }
-
   const endpoint: Endpoint = { host, port, database, user, sslmode, ...certificates };
-  if (password) endpoint.password = password;
+  const password = get('password')?.value;
+  if (password) {
+    endpoint.password = password;
+  } else {
+    // libpq looks each host up in the password file on its own (its name, its port as given).
+    const passfile = get('passfile')?.value ?? join(home, '.pgpass');
+    const warnOnce = onceEach(warn);
+    for (const h of hosts) {
+      const found = passwordFromFile({ host: h.host, port: h.portText, database, user }, passfile, warnOnce);
+      if (found) h.password = found;
+    }
+    if (first.password) endpoint.password = first.password;
+  }
+  if (hosts.length > 1) endpoint.hosts = hosts.map(({ host: h, port: p, password: pw }) => (pw ? { host: h, port: p, password: pw } : { host: h, port: p }));
+  if (targetSessionAttrs) endpoint.targetSessionAttrs = targetSessionAttrs;
+  if (loadBalanceHosts) endpoint.loadBalanceHosts = loadBalanceHosts;
   const connectTimeoutMs = resolveConnectTimeout(options.connectTimeoutMs, get('connect_timeout'));
   if (connectTimeoutMs !== undefined) endpoint.connectTimeoutMs = connectTimeoutMs;
   return endpoint;
+}
+
+const TARGET_SESSION_ATTRS: readonly TargetSessionAttrs[] = ['any', 'read-write', 'read-only', 'primary', 'standby', 'prefer-standby'];
+const LOAD_BALANCE_HOSTS: readonly LoadBalanceHosts[] = ['disable', 'random'];
+
+/** The hosts libpq would try, in order, each with its port (see hostList). */
+function resolveHosts(hostSetting: Setting | undefined, portSetting: Setting | undefined): (HostAddress & { portText: string })[] {
+  try {
+    return hostList(hostSetting, portSetting);
+  } catch (error) {
+    if (error instanceof HostListError) invalid(error.setting, error.expected);
+    throw error;
+  }
+}
+
+function parseChoice<T extends string>(setting: Setting, choices: readonly T[]): T {
+  return choices.find((c) => c === setting.value) ?? invalid(setting, `one of ${choices.join(', ')}`);
+}
+
+/** The password file's warnings are the same for every host: say them once. */
+function onceEach(warn: (message: string) => void): (message: string) => void {
+  const said = new Set<string>();
+  return (message) => {
+    if (said.has(message)) return;
+    said.add(message);
+    warn(message);
+  };
 }
 
 function explicitLayer(options: EndpointOptions): Layer {
@@ -107,6 +150,8 @@ function explicitLayer(options: EndpointOptions): Layer {
     ['sslrootcert', 'sslrootcert'],
     ['sslcert', 'sslcert'],
     ['sslkey', 'sslkey'],
+    ['target_session_attrs', 'targetSessionAttrs'],
+    ['load_balance_hosts', 'loadBalanceHosts'],
   ];
   for (const [keyword, name] of names) {
     const value = options[name];
@@ -201,14 +246,6 @@ function checkPrivateKey(path: string, source: string, certPath: string): void {
         `(u=rw,g=r (0640) if owned by root), got ${(stats.mode & 0o777).toString(8).padStart(4, '0')}`,
     );
   }
-}
-
-function parsePort(setting: Setting): number {
-  const text = setting.value.trim();
-  if (text.includes(',')) invalid(setting, 'one port (cutover connects to a single server)');
-  const port = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) invalid(setting, 'a port number from 1 to 65535');
-  return port;
 }
 
 function parseSslmode(setting: Setting): SslMode {

@@ -12,8 +12,22 @@ export interface ReplicationLagSample {
   at: string;
   /** Bytes of blue's WAL the slot has not confirmed yet. */
   lagBytes: number;
-  /** The replication slot (the subscription's name). */
+  /** The replication slot (the subscription's name); for a physical standby, its name (`replica-1`). */
   slot: string;
+  /** `physical`: a streaming standby, sampled from the primary's pg_stat_replication; absent: a logical slot. */
+  kind?: 'physical';
+  /** The role of the primary the standby streamed from at that moment. */
+  primary?: string;
+  /** pg_stat_replication's `state` and `sync_state` (`streaming`, `sync`/`async`). */
+  state?: string;
+  syncState?: string;
+  /** Bytes of the primary's WAL not yet written, flushed (`lagBytes` is the replayed one) by the standby. */
+  writeLagBytes?: number;
+  flushLagBytes?: number;
+  /** pg_stat_replication's write/flush/replay lag in ms (null when the standby is idle and caught up). */
+  writeLagMs?: number | null;
+  flushLagMs?: number | null;
+  replayLagMs?: number | null;
 }
 
 
@@ -23,6 +37,8 @@ export interface ReplicationLagSeries {
   /** Seconds since the load's start (0.1 s resolution), one per sample. */
   seconds: number[];
   lagBytes: number[];
+  /** A physical standby's series: its lag in time per sample (null where the server reported none). */
+  physical?: { writeLagMs: (number | null)[]; flushLagMs: (number | null)[]; replayLagMs: (number | null)[] };
 }
 
 /**
@@ -52,6 +68,16 @@ export async function readReplicationLag(runDir: string, startMs: number): Promi
     if (!series) bySlot.set(slot, (series = { slot, seconds: [], lagBytes: [] }));
     series.seconds.push(Math.round((sample.t - startMs) / 100) / 10);
     series.lagBytes.push(sample.lagBytes);
+    if (sample.kind === 'physical') {
+      series.physical ??= { writeLagMs: [], flushLagMs: [], replayLagMs: [] };
+      series.physical.writeLagMs.push(msOrNull(sample.writeLagMs));
+      series.physical.flushLagMs.push(msOrNull(sample.flushLagMs));
+      series.physical.replayLagMs.push(msOrNull(sample.replayLagMs));
+    }
   }
   return [...bySlot.values()];
+}
+
+function msOrNull(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }

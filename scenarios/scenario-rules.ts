@@ -2,6 +2,7 @@ import { CutoverError } from '../core/errors.js';
 import type { StepPlan } from './actions/action-types.js';
 import { specMajor } from './actions/upgrade-rules.js';
 import { parseStep } from './actions/registry.js';
+import { replicaRoles } from './replicas/replica-roles.js';
 import type { ProviderSpec, Scenario } from './scenario-types.js';
 
 /**
@@ -15,8 +16,10 @@ export async function checkScenarioRules(scenario: Scenario, source = 'scenario'
   const blue = scenario.blue.provider === 'sqlite' ? undefined : scenario.blue;
   const specs: Record<string, ProviderSpec | undefined> = { blue, green: scenario.green };
   const majors: Record<string, number | undefined> = { blue: blue ? await specMajor(blue) : undefined, green: scenario.green ? await specMajor(scenario.green) : undefined };
+  // A standby runs blue's binaries: its spec and major are blue's.
+  for (const role of replicaRoles(scenario)) [specs[role], majors[role]] = [blue, majors.blue];
   let writer = blue ? 'blue' : 'green';
-  const problems: string[] = sqliteRules(scenario, source);
+  const problems: string[] = [...sqliteRules(scenario, source), ...replicaRules(scenario, source)];
   for (const [i, spec] of scenario.steps.entries()) {
     const step = parseStep(spec, i, source);
     const plan: StepPlan = { writer, majors, specs };
@@ -26,6 +29,14 @@ export async function checkScenarioRules(scenario: Scenario, source = 'scenario'
   }
   const [first] = problems;
   if (first !== undefined) throw new CutoverError('config', first, { message: problems.join('\n'), problems });
+}
+
+/** Standbys are copies of a local blue's data directory: blue must be a server cutover runs (embedded or bindir). */
+function replicaRules(scenario: Scenario, source: string): string[] {
+  if (!scenario.replicas?.length) return [];
+  const provider = scenario.blue.provider;
+  if (provider === 'embedded' || provider === 'bindir') return [];
+  return [`${source}: field "replicas": standbys are made from a blue cutover runs locally (provider embedded or bindir), got provider "${provider}"`];
 }
 
 /** The actions a scenario whose blue is a SQLite file may run besides `sqlite-migrate`: nothing else upgrades a file. */

@@ -115,6 +115,13 @@ export const scenarioSchema = z
     name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore'),
     /** The server being upgraded, or the SQLite file an application moves off (then `green` is the PostgreSQL it moves to). */
     blue: blueSpecSchema,
+    /**
+     * Streaming standbys of blue (embedded or bindir), in roles `replica-1`, `replica-2`...: each a
+     * base backup of blue with a physical slot; `sync: true` makes it a synchronous standby
+     * (`synchronous_standby_names`, the first one streaming). With replicas the soak connects
+     * through a multi-host string (every server, `target_session_attrs=read-write`): docs/high-availability.md.
+     */
+    replicas: z.array(z.object({ sync: z.boolean().default(false).describe('A synchronous standby: commits wait for its flush.') }).strict()).min(1).max(4).optional(),
     /** The new server of a blue/green or dump/restore; absent for in-place methods. */
     green: providerSpecSchema.optional(),
     /** The database the dataset, checks and soak use. Default `app` (created on provisioned servers). */

@@ -78,7 +78,7 @@ export async function finishSoakThrough(o: { soak: SoakLifecycle; endpoint: Endp
   o.log(`soak: ${result.driver.attempts} attempts, ${result.driver.failed} failed; verifying the ledger`);
   const verified = await o.soak.verify(
     o.endpoint,
-    o.steps.map((s) => ({ startedAt: Date.parse(s.startedAt), endedAt: Date.parse(s.endedAt) })),
+    o.steps.map((s) => ({ startedAt: Date.parse(s.startedAt), endedAt: Date.parse(s.endedAt), ...claimedLost(s) })),
   );
   const { analysis } = verified;
   const steps = o.steps.map((step, i) => {
@@ -90,4 +90,15 @@ export async function finishSoakThrough(o: { soak: SoakLifecycle; endpoint: Endp
   // The runner sorts the ids missing at a switchover's resume point by this final verification
   // (late or lost), then lists every flagged id with its due time (ledgers and clock).
   return { ...verified, steps };
+}
+
+/**
+ * The ids a step says it made lost (a promotion's `lostAtPromotion`: acknowledged by the old
+ * primary, never received by the promoted standby): they count in its row, not in the row of the
+ * step in which they were due.
+ */
+function claimedLost(step: StepRecord): { claimedLost?: ReadonlySet<string> } {
+  const lost = (step.details as { lostAtPromotion?: { ids?: unknown } } | undefined)?.lostAtPromotion;
+  if (!lost || !Array.isArray(lost.ids) || !lost.ids.length) return {};
+  return { claimedLost: new Set(lost.ids.map(String)) };
 }

@@ -30,6 +30,6 @@ export function analyseSoak(o: {
   const summary = soakSummary(o.verification, downtime);
   const flagged = flaggedDueTimes(o.verification.ids, o.ledgers, o.clock);
   const spans = o.steps ?? [];
-  const steps = spans.map((span) => stepFigures(span, downtime, flagged, spans));
+  const steps = spans.map((span) => stepFigures(span, downtime, flagged, spans, o.verification.ids.lost));
   return { summary, downtime, steps };
 }

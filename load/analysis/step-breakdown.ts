@@ -5,6 +5,11 @@ import { contractOutage, roundMs, type ContractOutage } from './soak-summary.js'
 export interface StepSpan {
   startedAt: number;
   endedAt: number;
+  /**
+   * Ids this step made lost whenever they were due: a failover's writes the old primary
+   * acknowledged and the promoted standby never received (due before the step, lost by it).
+   */
+  claimedLost?: ReadonlySet<string>;
 }
 
 /**
@@ -56,13 +61,27 @@ function owns(w: { start: number; end: number }, span: StepSpan, spans: readonly
  * before the step with an attempt already in flight), and a flagged id to the step in which it
  * was due, so a step's row counts what its action caused. `spans` are every step of the run.
  */
-export function stepFigures(span: StepSpan, downtime: Pick<Downtime, 'outages' | 'resolutionMs'>, ids: FlaggedIds, spans: readonly StepSpan[] = [span]): StepFigures {
+export function stepFigures(
+  span: StepSpan,
+  downtime: Pick<Downtime, 'outages' | 'resolutionMs'>,
+  ids: FlaggedIds,
+  spans: readonly StepSpan[] = [span],
+  lostIds: readonly string[] = [],
+): StepFigures {
   const outages = downtime.outages.filter((w) => owns(w, span, spans));
+  // A lost id a step claims is that step's; the others belong to the step in which they were due.
+  const claimant = (i: number) => {
+    const id = lostIds[i];
+    return id === undefined ? undefined : spans.find((s) => s.claimedLost?.has(id));
+  };
   const shown = outages.map(contractOutage);
   return {
     downtimeMs: shown.reduce((s, w) => s + w.durationMs, 0),
     failedAttempts: outages.reduce((s, w) => s + w.failedAttempts, 0),
-    lost: ids.lost.filter((t) => within(t, span)).length,
+    lost: ids.lost.filter((t, i) => {
+      const owner = claimant(i);
+      return owner ? owner === span : within(t, span);
+    }).length,
     unexpected: ids.unexpected.filter((t) => within(t, span)).length,
     duplicated: ids.duplicated.filter((t) => within(t, span)).length,
     downtimeResolutionMs: roundMs(outages.reduce((r, w) => Math.max(r, w.resolutionMs), outages.length ? 0 : downtime.resolutionMs)),

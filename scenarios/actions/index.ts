@@ -11,6 +11,10 @@ import { rdsBluegreenWaitAction } from './rds-bluegreen-wait.js';
 import { sqliteMigrateAction } from './sqlite-migrate.js';
 import { imageSwapAction } from './image-swap.js';
 import { waitAction } from './wait.js';
+import { failoverAction } from './failover.js';
+import { promoteAction } from './promote.js';
+import { rejoinAction } from './rejoin.js';
+import { switchoverAction } from './switchover.js';
 import { patroniSwitchoverAction } from './patroni-switchover.js';
 import { patroniFailoverAction } from './patroni-failover.js';
 
@@ -31,6 +35,10 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition<unknown>>> = {
   'rds-bluegreen-delete': rdsBluegreenDeleteAction,
   'sqlite-migrate': sqliteMigrateAction,
   'image-swap': imageSwapAction,
+  promote: promoteAction,
+  failover: failoverAction,
+  switchover: switchoverAction,
+  rejoin: rejoinAction,
   'patroni-switchover': patroniSwitchoverAction,
   'patroni-failover': patroniFailoverAction,
 };

@@ -115,6 +115,23 @@ export class LocalServer implements AsyncDisposable {
     return server;
   }
 
+  /**
+   * A server over a data directory that exists (or will: a standby's base backup is copied into
+   * `dataDir` before the first start), not initialised and not started. Its directory is the
+   * caller's: close() never removes it.
+   */
+  static adopt(options: { bindir?: string; version?: string; name: string; baseDir: string; port: number; password: string; timeoutSeconds?: number }): LocalServer {
+    return new LocalServer({
+      name: options.name,
+      bindir: resolveBindir(options),
+      baseDir: options.baseDir,
+      port: options.port,
+      password: options.password,
+      removeOnClose: false,
+      timeoutSeconds: options.timeoutSeconds ?? 60,
+    });
+  }
+
   private async initdb(options: LocalServerOptions): Promise<void> {
     if (this.user) await chown(this.baseDir, this.user.uid, this.user.gid);
     const pwfile = join(this.baseDir, '.pwfile');

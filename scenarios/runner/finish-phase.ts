@@ -23,6 +23,7 @@ export async function releaseRun(run: RunContext): Promise<ManifestPart> {
   const { held, log, signal } = run;
   held.soak?.stop();
   await held.soak?.run.done.catch((e: unknown) => log(`soak: ${errorLine(e)}`));
+  await held.standbyLag?.stop();
   // CloudWatch names its file in the manifest it is given: a view, whose files the run merges.
   const view = { ...run.manifest, files: {} };
   await held.cloudwatch?.finish({ manifest: view, signal });

@@ -12,6 +12,11 @@ import { seedDataset } from './seed-dataset.js';
 import type { SqliteSourceSpec } from '../scenario-types.js';
 import { resolveSqliteSource } from '../sqlite/sqlite-source.js';
 import { CutoverError } from '../../core/errors.js';
+import type { Cluster } from '../topology/cluster.js';
+import { multiHostEndpoint } from '../topology/client-endpoint.js';
+import { provisionStandby } from '../replicas/provision-standby.js';
+import { HA_PRIMARY_SETTINGS, replicaRoles } from '../replicas/replica-roles.js';
+import { setSyncStandbys, waitStreaming } from '../replicas/replication-state.js';
 
 /**
  * Provisions a server in a role (blue here, green in a step), adds it to the run's topology and
@@ -38,7 +43,7 @@ export async function provisionAndSeed(run: RunContext): Promise<ManifestPart> {
   const { scenario, workload, log, held } = run;
   checkAbort(run.signal);
   if (scenario.blue.provider === 'sqlite') return provisionForSqlite(run, scenario.blue);
-  const blue = await provisioner(run)('blue', scenario.blue);
+  const blue = await provisioner(run)('blue', scenario.blue, scenario.replicas?.length ? { settings: { ...HA_PRIMARY_SETTINGS } } : undefined);
   topologyOf(run);
   let part: ManifestPart = {};
   await using app = await blue.admin();
@@ -58,7 +63,34 @@ export async function provisionAndSeed(run: RunContext): Promise<ManifestPart> {
     const cleared = await clearForeignAttributeOptions(app);
     if (cleared) log(`dataset: removed ${cleared} unknown column option(s) this PostgreSQL build sets (e.g. pg_attver), which no other release restores`);
   }
+  // Standbys are copies of blue as seeded, so they hold the dataset and the soak's schema.
+  if (scenario.replicas?.length) await provisionReplicas(run, blue);
   return part;
+}
+
+/**
+ * Blue's standbys, each streaming from a slot, the synchronous ones named on blue once they all
+ * stream; clients then connect through the multi-host string of every server (read-write).
+ */
+async function provisionReplicas(run: RunContext, blue: Cluster): Promise<void> {
+  const { scenario, held, log } = run;
+  const topology = topologyOf(run);
+  const roles = replicaRoles(scenario);
+  for (const role of roles) {
+    checkAbort(run.signal);
+    const standby = await provisionStandby(blue, role, { database: scenario.database, log, signal: run.signal });
+    held.provisioned.push(standby);
+    topology.add(standby);
+  }
+  const sync = roles.filter((_, i) => scenario.replicas?.[i]?.sync);
+  if (sync.length) {
+    await setSyncStandbys(blue, sync);
+    for (const role of sync.slice(0, 1)) await waitStreaming(blue, role, { sync: true, signal: run.signal });
+    log(`blue: synchronous_standby_names = FIRST 1 (${sync.join(', ')}); commits wait for ${sync[0]}'s flush`);
+  }
+  const servers = ['blue', ...roles];
+  topology.clientEndpoint = (database?: string) => multiHostEndpoint(servers.map((r) => topology.get(r)), database);
+  await run.commit({ endpoints: endpointsOf(topology) });
 }
 
 /**

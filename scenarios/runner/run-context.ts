@@ -15,6 +15,7 @@ import type { RunTopology } from '../topology/topology.js';
 import type { Cluster } from '../topology/cluster.js';
 import type { StoredDigests } from '../../validate/stored-digests.js';
 import type { SqliteSource } from '../sqlite/sqlite-source.js';
+import type { StandbyLagSampler } from '../replicas/standby-lag-sampler.js';
 
 /** What every phase of a run is given: the scenario, validated, and the run's directory, log and manifest so far. */
 export interface RunContext {
@@ -53,6 +54,8 @@ export interface RunHeld {
   digests?: StoredDigests;
   /** A move off SQLite: the file blue is (green is the run's first server). */
   sqlite?: SqliteSource;
+  /** The standbys' lag, sampled from the primary while the soak runs (a scenario with replicas). */
+  standbyLag?: StandbyLagSampler;
 }
 
 /** The run's servers; once blue is provisioned, always there. */

@@ -7,6 +7,7 @@ import { openEndpointSwitch } from '../endpoint-switch/index.js';
 import { lateWrites, type ResumePoint } from '../late-writes.js';
 import { finishSoakThrough, soakServing, startSoakThrough } from '../soak-through.js';
 import { noteOnFailedStep } from './failed-step-note.js';
+import { StandbyLagSampler } from '../replicas/standby-lag-sampler.js';
 import { checkAbort, topologyOf, type RunContext } from './run-context.js';
 
 /**
@@ -17,6 +18,8 @@ export async function openSwitch(run: RunContext): Promise<ManifestPart> {
   const { scenario } = run;
   // A move off SQLite has no server to switch from: the soak starts on green after the load.
   if (run.held.sqlite) return {};
+  // Standbys: clients follow the primary through the multi-host string, as an application would.
+  if (topologyOf(run).clientEndpoint) return {};
   const blue = topologyOf(run).get('blue');
   // A server cutover runs (locally or in a container) gets the switch; an external one is switched by its owner.
   const wantsSwitch = (blue.local !== undefined || blue.container !== undefined) && (scenario.green !== undefined || run.steps.some((s) => s.definition.usesEndpointSwitch));
@@ -35,7 +38,11 @@ export function startSoak(run: RunContext): ManifestPart {
   if (held.sqlite && !run.manifest.steps.some((s) => s.action === 'sqlite-migrate' && s.status === 'ok')) return {};
   log(`soak: ${workload.name} at ${scenario.soak.rate}/s through the steps`);
   const topology = topologyOf(run);
-  const endpoint = held.endpointSwitch?.endpoint(scenario.database) ?? topology.get(topology.writer).endpoint();
+  const endpoint = held.endpointSwitch?.endpoint(scenario.database) ?? topology.clientEndpoint?.(scenario.database) ?? topology.get(topology.writer).endpoint();
+  if (topology.clientEndpoint) {
+    log(`soak: through ${(endpoint.hosts ?? []).map((h) => `${h.host}:${h.port}`).join(',')} (target_session_attrs=${endpoint.targetSessionAttrs ?? 'any'})`);
+    held.standbyLag ??= StandbyLagSampler.start({ primary: () => topology.get(topology.writer), runDir: run.runDir });
+  }
   const onSecond = held.cloudwatch?.onSecond;
   const soak = startSoakThrough({
     runDir: run.runDir,
@@ -73,7 +80,10 @@ export async function drainAndVerify(run: RunContext): Promise<ManifestPart> {
   const soak = run.held.soak;
   if (!soak) return {};
   const topology = topologyOf(run);
+  // Verification reads the current primary itself (after a failover, the promoted standby).
   const writer = topology.get(topology.writer);
+  const lag = await run.held.standbyLag?.stop();
+  if (lag) run.log(`standbys: ${lag.samples} lag samples in ${lag.file}${Object.entries(lag.max).map(([name, m]) => `; ${name} at most ${m.lagBytes} bytes${m.replayLagMs !== null ? `, ${m.replayLagMs} ms` : ''} behind in replay`).join('')}`);
   const finished = await finishSoakThrough({ soak, endpoint: writer.endpoint(), steps: run.manifest.steps, log: run.log }).catch((error: unknown) => ({
     failure: noteOnFailedStep(run, 'verification', error),
   }));
