@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CutoverError } from '../../core/errors.js';
-import { patroniTarget, requireLeader, checkCandidate, rejoined } from '../patroni/patroni-target.js';
-import { runningLeader } from '../patroni/patroni-rest.js';
+import { patroniTarget, requireLeader, checkCandidate, rejoined, promotedAfter } from '../patroni/patroni-target.js';
+import { memberSummary } from '../patroni/patroni-rest.js';
 import { defineAction } from './action-types.js';
 import { durationParam } from './duration-param.js';
 import { patroniStepProblems } from './patroni-rules.js';
@@ -57,7 +57,7 @@ export const patroniFailoverAction = defineAction({
     }
 
     ctx.phase('elect');
-    const elected = await target.waitFor((s) => Boolean(runningLeader(s) && runningLeader(s)?.name !== leader.name), { what: `new leader running (after ${leader.name})`, timeoutMs: p.timeout, signal: ctx.signal });
+    const elected = await target.waitFor((s) => promotedAfter(s, leader), { what: `new leader running (after ${leader.name})`, timeoutMs: p.timeout, signal: ctx.signal });
     const next = requireLeader(elected, 'patroni-failover');
     ctx.detail('to', next.name);
     ctx.detail('timelineAfter', next.timeline);
@@ -67,11 +67,15 @@ export const patroniFailoverAction = defineAction({
 
     const cluster = target.cluster;
     const restartKilled = p.method === 'kill' && p.restart && cluster;
-    if (!restartKilled && p.method === 'kill') return;
+    if (!restartKilled && p.method === 'kill') {
+      ctx.detail('members', memberSummary(elected));
+      return;
+    }
     ctx.phase('rejoin');
     const logFrom = restartKilled ? cluster.node(leader.name).logSize() : 0;
     if (restartKilled) cluster.node(leader.name).start();
-    await target.waitFor((s) => rejoined(s, leader.name, next), { what: `${leader.name} streaming from ${next.name}`, timeoutMs: p.timeout, signal: ctx.signal });
+    const after = await target.waitFor((s) => rejoined(s, leader.name, next), { what: `${leader.name} streaming from ${next.name}`, timeoutMs: p.timeout, signal: ctx.signal });
+    ctx.detail('members', memberSummary(after));
     ctx.detail('rejoinedMs', Date.now() - started);
     if (restartKilled) {
       // How Patroni brought it back, from what its log says since the restart.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CutoverError } from '../../core/errors.js';
-import { patroniTarget, requireLeader, checkCandidate, rejoined } from '../patroni/patroni-target.js';
-import { runningLeader } from '../patroni/patroni-rest.js';
+import { patroniTarget, requireLeader, checkCandidate, rejoined, promotedAfter } from '../patroni/patroni-target.js';
+import { memberSummary } from '../patroni/patroni-rest.js';
 import { defineAction } from './action-types.js';
 import { durationParam } from './duration-param.js';
 import { patroniStepProblems } from './patroni-rules.js';
@@ -39,7 +39,7 @@ export const patroniSwitchoverAction = defineAction({
       throw new CutoverError('provision', `patroni-switchover: Patroni refused the switchover (HTTP ${answer.status} from ${target.restFor(leader.name).url}/switchover): ${answer.text.trim()}`);
     }
     ctx.detail('patroni', answer.text.trim());
-    const promoted = await target.waitFor((s) => Boolean(runningLeader(s) && runningLeader(s)?.name !== leader.name), { what: `new leader running (after ${leader.name})`, timeoutMs: p.timeout, signal: ctx.signal });
+    const promoted = await target.waitFor((s) => promotedAfter(s, leader), { what: `new leader running (after ${leader.name})`, timeoutMs: p.timeout, signal: ctx.signal });
     const next = requireLeader(promoted, 'patroni-switchover');
     ctx.detail('to', next.name);
     ctx.detail('timelineAfter', next.timeline);
@@ -48,7 +48,8 @@ export const patroniSwitchoverAction = defineAction({
     ctx.log(`patroni-switchover: ${leader.name} -> ${next.name} (timeline ${leader.timeline ?? '?'} -> ${next.timeline ?? '?'})`);
 
     ctx.phase('rejoin');
-    await target.waitFor((s) => rejoined(s, leader.name, next), { what: `${leader.name} streaming from ${next.name}`, timeoutMs: p.timeout, signal: ctx.signal });
+    const after = await target.waitFor((s) => rejoined(s, leader.name, next), { what: `${leader.name} streaming from ${next.name}`, timeoutMs: p.timeout, signal: ctx.signal });
+    ctx.detail('members', memberSummary(after));
     ctx.detail('rejoinedMs', Date.now() - asked);
   },
 });

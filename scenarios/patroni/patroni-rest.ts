@@ -129,3 +129,8 @@ export function streamingReplicas(state: PatroniClusterState): PatroniMember[] {
 export function describeMembers(state: PatroniClusterState): string {
   return state.members.map((m) => `${m.name} ${m.role} ${m.state}${m.timeline !== undefined ? ` tl ${m.timeline}` : ''}`).join(', ') || 'no members';
 }
+
+/** The members as a step's details keep them: name, role, state, timeline. */
+export function memberSummary(state: PatroniClusterState): { name: string; role: string; state: string; timeline?: number }[] {
+  return state.members.map((m) => ({ name: m.name, role: m.role, state: m.state, ...(m.timeline !== undefined ? { timeline: m.timeline } : {}) }));
+}

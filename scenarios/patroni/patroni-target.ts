@@ -85,3 +85,13 @@ export function rejoined(state: PatroniClusterState, member: string, leader: Pat
   const now = runningLeader(state);
   return Boolean(m && now && now.name === leader.name && m.role !== 'leader' && m.state === 'streaming' && (m.timeline === undefined || now.timeline === undefined || m.timeline === now.timeline));
 }
+
+/**
+ * Another member leads and its promotion is done: Patroni lists the new leader as `running` a
+ * moment before it leaves recovery, still on the old timeline.
+ */
+export function promotedAfter(state: PatroniClusterState, old: PatroniMember): boolean {
+  const now = runningLeader(state);
+  if (!now || now.name === old.name) return false;
+  return now.timeline === undefined || old.timeline === undefined || now.timeline > old.timeline;
+}
