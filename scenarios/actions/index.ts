@@ -17,6 +17,7 @@ import { rejoinAction } from './rejoin.js';
 import { switchoverAction } from './switchover.js';
 import { patroniSwitchoverAction } from './patroni-switchover.js';
 import { patroniFailoverAction } from './patroni-failover.js';
+import { patroniMajorUpgradeAction } from './patroni-major-upgrade.js';
 
 export { defineAction, type ActionContext, type ActionDefinition, type ProvisionOptions } from './action-types.js';
 export { actionByName, parseStep, type ParsedStep } from './registry.js';
@@ -41,4 +42,5 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition<unknown>>> = {
   rejoin: rejoinAction,
   'patroni-switchover': patroniSwitchoverAction,
   'patroni-failover': patroniFailoverAction,
+  'patroni-major-upgrade': patroniMajorUpgradeAction,
 };
