@@ -88,21 +88,25 @@ export class PatroniCluster {
   }
 
   /**
-   * The cluster as the first member that answers sees it (every member reads the same DCS).
-   * Throws the last member's error when none answers.
+   * The cluster as the first member that answers sees it (every member reads the same DCS), the
+   * members whose Patroni runs asked first. When none answers: a `connect` error naming every URL
+   * tried and why each failed.
    */
   async state(signal?: AbortSignal): Promise<PatroniClusterState> {
+    const failures: string[] = [];
     let last: unknown;
-    for (const node of this.nodes) {
-      if (!node.isRunning) continue;
+    const ordered = [...this.nodes.filter((n) => n.isRunning), ...this.nodes.filter((n) => !n.isRunning)];
+    for (const node of ordered) {
       try {
         return await node.rest.cluster(signal);
       } catch (error) {
         if (signal?.aborted) throw error;
         last = error;
+        const reason = error instanceof CutoverError ? error.shortMessage.replace(/^Patroni REST API unreachable: /, '') : String(error);
+        failures.push(`${node.name}${node.isRunning ? '' : ' (its Patroni has exited)'}: ${reason}`);
       }
     }
-    throw last ?? new CutoverError('connect', 'Patroni: no member is running');
+    throw new CutoverError('connect', `Patroni REST API unreachable: no member answered (${failures.join('; ')})`, { cause: last });
   }
 
   /**

@@ -92,7 +92,7 @@ export class PatroniNode {
   async stop(graceMs = STOP_GRACE_MS): Promise<'stopped' | 'killed' | 'not running'> {
     this.wanted = false;
     const child = this.child;
-    if (!child || !this.isRunning) return 'not running';
+    if (!child || !this.isRunning) return this.stopOrphanedPostgres(graceMs);
     child.kill('SIGTERM');
     // Patroni stops PostgreSQL first, then leaves the DCS; without a Raft quorum (the last members
     // of a cluster going down) that second part only waits for its retry timeout: once PostgreSQL
@@ -100,7 +100,8 @@ export class PatroniNode {
     const deadline = Date.now() + graceMs;
     let postgresDownAt: number | undefined;
     while (Date.now() < deadline) {
-      if (await this.waitExit(100)) return 'stopped';
+      // A Patroni that exited without stopping PostgreSQL (it had crashed already) leaves it running.
+      if (await this.waitExit(100)) return (await this.stopOrphanedPostgres(Math.max(deadline - Date.now(), 1_000))) === 'killed' ? 'killed' : 'stopped';
       if (this.postmasterPid() === undefined) postgresDownAt ??= Date.now();
       if (postgresDownAt !== undefined && Date.now() - postgresDownAt > POSTGRES_DOWN_GRACE_MS) {
         child.kill('SIGKILL');
@@ -130,6 +131,32 @@ export class PatroniNode {
     }
     if (patroniPid !== undefined) await this.waitExit(5_000);
     return { ...(patroniPid !== undefined ? { patroniPid } : {}), ...(postmasterPid !== undefined ? { postmasterPid } : {}) };
+  }
+
+  /**
+   * A PostgreSQL whose Patroni died (crashed, killed) keeps running: fast shutdown (SIGINT to the
+   * postmaster), then SIGKILL after the grace period.
+   */
+  private async stopOrphanedPostgres(graceMs: number): Promise<'stopped' | 'killed' | 'not running'> {
+    const pid = this.postmasterPid();
+    if (pid === undefined) return 'not running';
+    try {
+      process.kill(pid, 'SIGINT');
+    } catch {
+      return 'not running';
+    }
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline) {
+      if (this.postmasterPid() === undefined) return 'stopped';
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await this.kill();
+    return 'killed';
+  }
+
+  /** Its Patroni's process id, while it runs. */
+  get pid(): number | undefined {
+    return this.isRunning ? this.child?.pid : undefined;
   }
 
   /** The postmaster's pid from its data directory, when it runs. */
