@@ -13,7 +13,7 @@ export function upgradeProblems(plan: StepPlan, o: { green: readonly string[]; p
   if (o.provisionedWriter && writerSpec?.provider === 'external') {
     problems.push(`role "${plan.writer}" is an external server; expected one cutover provisions (embedded, bindir or container) — upgrade external servers with a command step`);
   }
-  if (writerSpec?.provider === 'patroni') {
+  if (o.provisionedWriter && writerSpec?.provider === 'patroni') {
     problems.push(`role "${plan.writer}" is a member of a Patroni cluster; expected a single server — a Patroni cluster is upgraded with the step patroni-major-upgrade`);
     return problems;
   }
