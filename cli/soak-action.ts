@@ -167,7 +167,7 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
     io.out(JSON.stringify(summary));
   } else {
     io.out(loadLine(result.driver));
-    const judgement = { ...(interruption ? { interrupted: interruption } : {}), ...(record.load ? { errors: record.load } : {}), ...(record.probe ? { probeErrors: record.probe } : {}), ...(evidence ? { evidence } : {}), ...(record.downtimeLimit ? { downtimeLimit: record.downtimeLimit } : {}) };
+    const judgement = { ...(interruption ? { interrupted: interruption } : {}), ...(record.load ? { errors: record.load } : {}), ...(record.probe ? { probeErrors: record.probe } : {}), ...(evidence ? { evidence } : {}), ...(record.downtimeLimit ? { downtimeLimit: record.downtimeLimit } : {}), ...(record.writerServers ? { writerServers: record.writerServers } : {}) };
     for (const line of summaryLines(summary, analysis.downtime, plan.degradedThresholdMs, io.style, judgement)) io.out(line);
     const ids = flagged && flaggedIdsLine(flagged, `ids in ${plain(join(shownDir, FLAGGED_IDS_FILE))}`);
     if (ids) io.out(ids);

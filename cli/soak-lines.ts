@@ -1,3 +1,4 @@
+import { describeWriterChange, type WriterChange } from '../load/writer-changes.js';
 import type { Downtime } from '../load/analysis/combine-lanes.js';
 import type { SoakSummary } from '../load/analysis/soak-summary.js';
 import type { LiveLaneState } from '../load/analysis/lane-tracker.js';
@@ -60,6 +61,8 @@ export interface SoakJudgement {
   probeErrors?: { errors: Partial<Record<ErrorClass, number>>; errorMessages?: ErrorMessages };
   evidence?: SoakEvidence;
   downtimeLimit?: { maxDowntimeMs: number; downtimeMs: number; exceeded: boolean };
+  /** The servers the load ran on and where its writer changed (run.json's soak.writerServers). */
+  writerServers?: { seen: string[]; changes: WriterChange[] };
   /** The run was stopped before its plan (Ctrl-C, a killed harness): its result says so first. */
   interrupted?: Pick<InterruptionRecord, 'how' | 'signal' | 'plannedDurationMs' | 'actualDurationMs'>;
 }
@@ -119,6 +122,9 @@ export function summaryLines(s: SoakSummary, downtime: Pick<Downtime, 'note' | '
     lines.push(`  ${clock(Date.parse(o.start))} -> ${clock(Date.parse(o.end))} UTC  ${n(o.durationMs)} ms, ${n(o.failedAttempts)} failed attempts${cls ? `: ${cls}` : ''}`);
   }
   if (count > 20) lines.push(`  … and ${count - 20} more (see run.json)`);
+  const servers = judgement.writerServers;
+  if (servers && servers.changes.length === 0) lines.push(`writer: ${servers.seen.join(', ')} throughout`);
+  for (const c of servers?.changes ?? []) lines.push(`${describeWriterChange(c)} (${clock(Date.parse(c.at))} UTC)`);
   if (downtime.degraded.length === 0) {
     lines.push(`degraded: none (no success slower than ${n(degradedThresholdMs)} ms without errors)`);
   } else {

@@ -85,7 +85,7 @@ export async function runVerify(options: VerifyOptions, runtime: CliRuntime): Pr
       say(`partial run: ${crashed} ledger${crashed === 1 ? '' : 's'} not closed (the harness stopped mid-soak); attempts past the last flush count as unknown, and the last outage may be open`);
     }
     const interrupted = manifest.interrupted;
-    for (const line of summaryLines(summary, analysis.downtime, soak.degradedThresholdMs, io.style, interrupted ? { interrupted } : {})) say(line);
+    for (const line of summaryLines(summary, analysis.downtime, soak.degradedThresholdMs, io.style, { ...(interrupted ? { interrupted } : {}), ...(soak.writerServers ? { writerServers: soak.writerServers } : {}) })) say(line);
     if (manifest.steps.length > 1 || (manifest.steps[0] && manifest.steps[0].action !== 'soak')) {
       manifest.steps.forEach((s, i) => {
         const f = analysis.steps[i];

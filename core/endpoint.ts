@@ -88,7 +88,7 @@ export function publicEndpoint(e: Endpoint): PublicEndpoint {
 }
 
 /** Every host an endpoint names, in order (one for a single-host endpoint). */
-export function endpointHosts(e: Endpoint | PublicEndpoint): { host: string; port: number }[] {
+export function endpointHosts(e: Endpoint | PublicEndpoint): HostAddress[] {
   return e.hosts && e.hosts.length > 0 ? e.hosts : [{ host: e.host, port: e.port }];
 }
 

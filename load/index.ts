@@ -12,3 +12,5 @@ export { SoakRun, reconnectFor, type SoakRunOptions, type SoakRunResult } from '
 export { verifyRunLedger, SOAK_IDS_CAP } from './soak-verify.js';
 export type { SoakRecord, DegradedRecord } from './soak-record.js';
 export * from './analysis/index.js';
+export { writerChanges, writersSeen, describeWriterChange, WriterTracker, type WriterChange } from './writer-changes.js';
+export type { ServerIdentity } from './server-identity.js';

@@ -19,10 +19,13 @@ export interface ProbeLaneOptions {
   keep?: boolean;
 }
 
+const WRITABLE_SQL = "SELECT current_setting('transaction_read_only') = 'off' AS writable";
+
 /**
  * A light heartbeat, independent of the business load: `SELECT 1` due every interval on its own
  * small pool, recording each attempt's due time, completion time and error class. Outage edges
- * are then known to within one interval.
+ * are then known to within one interval. With an endpoint that asks for a read-write server (or a
+ * primary), the heartbeat also asks whether the server still takes writes, in the same statement.
  */
 export class ProbeLane implements AsyncDisposable {
   readonly intervalMs: number;
@@ -31,6 +34,8 @@ export class ProbeLane implements AsyncDisposable {
   private readonly timeoutMs: number;
   private readonly onOutcome: ((outcome: AttemptOutcome) => void) | undefined;
   private readonly keep: boolean;
+  /** The heartbeat's statement: `SELECT 1`, or one that also says whether the server takes writes. */
+  private readonly sql: string;
   private timer: NodeJS.Timeout | undefined;
   private nextDue = 0;
   private inFlight = new Set<Promise<void>>();
@@ -41,6 +46,10 @@ export class ProbeLane implements AsyncDisposable {
     this.timeoutMs = options.timeoutMs ?? 1_000;
     this.onOutcome = options.onOutcome;
     this.keep = options.keep ?? true;
+    // When the endpoint asks for a writer, a server that stopped taking writes (a demoted primary,
+    // a read-only flip) is an outage for the load: the probe says so, and leaves that server.
+    const target = options.endpoint.targetSessionAttrs;
+    this.sql = target === 'read-write' || target === 'primary' ? WRITABLE_SQL : 'SELECT 1';
     // Its own few connections, opened as every connection is (libpq's sslmode fallbacks).
     this.clients = new ProbeClients(options.endpoint, { application_name: 'cutover-probe', query_timeout: this.timeoutMs }, options.maxConnections ?? 4, this.timeoutMs);
   }
@@ -65,11 +74,17 @@ export class ProbeLane implements AsyncDisposable {
       let outcome: AttemptOutcome;
       try {
         const client = await this.clients.acquire();
+        let writable = true;
         try {
-          await client.query('SELECT 1');
+          const { rows } = await client.query<{ writable?: boolean }>(this.sql);
+          writable = rows[0]?.writable !== false;
         } catch (error) {
           this.clients.drop(client);
           throw error;
+        }
+        if (!writable) {
+          this.clients.drop(client);
+          throw Object.assign(new Error('the server no longer takes writes (transaction_read_only is on) and a read-write server was asked for'), { code: '25006' });
         }
         this.clients.release(client);
         outcome = { dueAt, completedAt: Date.now(), ok: true };

@@ -5,6 +5,7 @@ import type { LaneName } from './analysis/lane-tracker.js';
 import type { SoakSummary } from './analysis/soak-summary.js';
 import type { SoakEvidence } from './analysis/soak-evidence.js';
 import type { ErrorMessages } from './error-samples.js';
+import type { WriterChange } from './writer-changes.js';
 
 /** A degraded window as the run directory stores it (ISO times, ms durations). */
 export interface DegradedRecord {
@@ -53,6 +54,12 @@ export interface SoakRecord {
   };
   /** What the probe lane (`SELECT 1` on its own connections) saw, with the words of its failures. */
   probe?: { attempts: number; ok: number; failed: number; errors: Partial<Record<ErrorClass, number>>; errorMessages?: ErrorMessages };
+  /**
+   * The servers the load's successes ran on (`host:port`, the server's own address) and where the
+   * writer changed from one to another (a failover, a switchover). Absent when no connection
+   * could say which server it was on (and in runs recorded before this existed).
+   */
+  writerServers?: { seen: string[]; changes: WriterChange[] };
   /** Sparse (seq, due time) anchors per writer key, for attributing ids to steps. */
   seqClock?: Record<string, [number, number][]>;
   /** Where the downtime figures come from, and the degraded windows. */

@@ -14,6 +14,7 @@ import { LaneTracker, type LaneAnalysis, type LaneName, type LiveLaneState } fro
 import type { ErrorSample } from './error-samples.js';
 import { WindowLog } from './analysis/window-log.js';
 import { SeqClock } from './analysis/seq-clock.js';
+import { WriterTracker, type WriterChange } from './writer-changes.js';
 
 export interface SoakRunOptions {
   endpoint: Endpoint;
@@ -51,6 +52,8 @@ export interface SoakRunResult {
   lanes: { driver: LaneAnalysis; probe?: LaneAnalysis };
   /** Due times of ledger seqs (to within a second), for the per-step breakdown. */
   seqClock: SeqClock;
+  /** The servers the load's successes ran on and where its writer changed (a failover, a switchover). */
+  writerServers: { seen: string[]; changes: WriterChange[] };
 }
 
 /** Slack on top of an attempt's timeout within which its outcome is expected (timers, lag). */
@@ -67,6 +70,7 @@ export class SoakRun {
   readonly driverLane: LaneTracker;
   readonly probeLane: LaneTracker | undefined;
   readonly seqClock = new SeqClock();
+  readonly writerTracker = new WriterTracker();
   readonly done: Promise<SoakRunResult>;
   private readonly controller = new AbortController();
   private readonly windows: WindowLog;
@@ -171,6 +175,7 @@ export class SoakRun {
         },
         onSecond: (bucket) => {
           timeline.append(bucket);
+          this.writerTracker.observe(bucket);
           o.onSecond?.(bucket);
         },
         onAttempt: (a) => {
@@ -180,7 +185,8 @@ export class SoakRun {
       });
       await probe?.stop();
       const lanes = { driver: this.finishLane(this.driverLane), ...(this.probeLane ? { probe: this.finishLane(this.probeLane) } : {}) };
-      return { driver, lanes, seqClock: this.seqClock };
+      const writerServers = { seen: this.writerTracker.seen, changes: this.writerTracker.changes };
+      return { driver, lanes, seqClock: this.seqClock, writerServers };
     } finally {
       clearInterval(settleTimer);
       await probe?.stop();

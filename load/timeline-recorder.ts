@@ -2,6 +2,7 @@ import type { AttemptOutcomeKind } from './ledger-types.js';
 import type { ErrorClass } from './error-class.js';
 import { encodeHistogram, newHistogram, recordMs, summariseHistogram, type Histogram } from './latency-histogram.js';
 import type { OperationCounts, TimelineBucket } from './timeline-types.js';
+import { type ServerIdentity, serverKey } from './server-identity.js';
 
 /** What the recorder needs to know about one completed attempt. */
 export interface CompletedAttempt {
@@ -12,6 +13,8 @@ export interface CompletedAttempt {
   latencyMs: number;
   /** Set for ledgered operations. */
   ledgered?: AttemptOutcomeKind;
+  /** The server a successful attempt ran on, when known. */
+  server?: ServerIdentity | undefined;
 }
 
 /**
@@ -53,6 +56,11 @@ export class TimelineRecorder {
       this.current.ok++;
       ops.ok++;
       recordMs(this.latency, a.latencyMs);
+      if (a.server) {
+        const writers = (this.current.writers ??= {});
+        const entry = (writers[serverKey(a.server)] ??= { ok: 0, primary: !a.server.inRecovery });
+        entry.ok++;
+      }
     } else {
       ops.failed++;
       const cls = a.errorClass ?? 'other';
@@ -106,6 +114,7 @@ export class TimelineRecorder {
       lagHistUs: encodeHistogram(this.lag),
       latencyHistUs: encodeHistogram(this.latency),
       ops: this.current.ops,
+      ...(this.current.writers ? { writers: this.current.writers } : {}),
     };
     this.lag.reset();
     this.latency.reset();
@@ -114,6 +123,6 @@ export class TimelineRecorder {
   }
 }
 
-function emptyCounts(): Pick<TimelineBucket, 'attempts' | 'ok' | 'errors' | 'ledgered' | 'ops'> {
+function emptyCounts(): Pick<TimelineBucket, 'attempts' | 'ok' | 'errors' | 'ledgered' | 'ops' | 'writers'> {
   return { attempts: 0, ok: 0, errors: {}, ledgered: { ok: 0, error: 0, unknown: 0 }, ops: {} };
 }

@@ -14,6 +14,14 @@ export interface OperationCounts {
   failed: number;
 }
 
+/** The successful attempts of one second on one server: who the writer was. */
+export interface WriterCount {
+  /** Attempts that succeeded on this server and completed in this second. */
+  ok: number;
+  /** Whether the server was a primary (`pg_is_in_recovery()` false) when the connection opened. */
+  primary: boolean;
+}
+
 /** Three percentiles, in milliseconds. */
 export interface BucketPercentilesMs {
   p50: number;
@@ -54,4 +62,10 @@ export interface TimelineBucket {
   latencyHistUs: string;
   /** Counts per workload operation. */
   ops: Record<string, OperationCounts>;
+  /**
+   * Which server(s) the successful attempts of this second ran on, keyed `host:port` (the server's
+   * own `inet_server_addr():inet_server_port()`, or the host connected to over a Unix socket).
+   * Present only when known (absent in runs recorded before it existed, and in empty seconds).
+   */
+  writers?: Record<string, WriterCount>;
 }

@@ -8,6 +8,7 @@ import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { stepTableMarkdown } from './step-table.js';
+import { writerChangesMarkdown } from './writer-changes-html.js';
 import { renderRunHtml } from './run-html.js';
 import { unreadableInputs } from './report-page.js';
 import { readSnapshot } from '../checks/snapshot.js';
@@ -113,5 +114,5 @@ function runSummaryMarkdown(run: RunManifest, diff: DiffReport | undefined, inpu
       return `${line}${facts.join('')}`;
     })
     .join('\n');
-  return `# cutover run ${escapeMarkdown(run.name)}: ${run.verdict.toUpperCase()}\n\n${reasons}\n\n## Steps\n\n${stepTableMarkdown(run)}\n${run.data ? `${dataSectionMarkdown(run.data)}\n` : ''}${diff ? renderMarkdown(diff) : ''}`;
+  return `# cutover run ${escapeMarkdown(run.name)}: ${run.verdict.toUpperCase()}\n\n${reasons}\n\n## Steps\n\n${stepTableMarkdown(run)}\n${writerChangesMarkdown(run)}${run.data ? `${dataSectionMarkdown(run.data)}\n` : ''}${diff ? renderMarkdown(diff) : ''}`;
 }

@@ -2,6 +2,7 @@ import type { RunManifest } from '../run/manifest.js';
 import { escapeHtml as h } from './escape.js';
 import type { ErrorSample } from '../load/error-samples.js';
 import type { SoakRecord } from '../load/soak-record.js';
+import { writerChangesHtml } from './writer-changes-html.js';
 
 /** Every message the soak kept, the load's first, each with its lane. */
 function messagesOf(soak: SoakRecord): (ErrorSample & { lane: string })[] {
@@ -88,6 +89,7 @@ ${outages.length ? `<table class="windows">
 ${outages.join('\n')}
 </tbody>
 </table>` : '<p class="muted">No outage: every attempt of the soak succeeded.</p>'}
+${writerChangesHtml(run)}
 ${errorsTableHtml(soak)}
 ${degraded.length ? `<p>Degraded windows: attempts succeeded, but slower than ${h(soak.degradedThresholdMs)} ms.</p>
 <table class="windows">

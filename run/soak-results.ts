@@ -45,6 +45,7 @@ export function recordLoad(record: SoakRecord, result: SoakRunResult): void {
     record.probe = { attempts: probe.attempts, ok: probe.ok, failed: probe.failed, errors: probe.errors ?? {}, ...(probe.errorMessages ? { errorMessages: probe.errorMessages } : {}) };
   }
   record.seqClock = result.seqClock.toJSON();
+  if (result.writerServers.seen.length > 0) record.writerServers = result.writerServers;
 }
 
 /** Adds verification and analysis to the soak section. */

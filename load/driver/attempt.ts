@@ -6,6 +6,7 @@ import type { ConnectionPool, PoolWaiter } from './connection-pool.js';
 import type { DeadlineQueue } from './deadline-queue.js';
 import type { PooledConnection } from './pooled-connection.js';
 import type { StatementReceiver } from './wire-session.js';
+import type { ServerIdentity } from '../server-identity.js';
 
 export interface AttemptResult {
   outcome: AttemptOutcomeKind;
@@ -16,6 +17,8 @@ export interface AttemptResult {
   /** `performance.now()` time the statement was handed to a connection; absent when it never was. */
   sentAt?: number;
   completedAt: number;
+  /** The server a successful attempt ran on, when known. */
+  server?: ServerIdentity | undefined;
 }
 
 /** What every attempt of a run shares. */
@@ -77,11 +80,11 @@ export class Attempt implements PoolWaiter, StatementReceiver {
     const connection = this.connection as PooledConnection;
     if (error === undefined) {
       this.ctx.pool.release(connection);
-      this.finish({ outcome: 'ok', sentAt: this.sentAt, completedAt: performance.now() });
+      this.finish({ outcome: 'ok', sentAt: this.sentAt, completedAt: performance.now(), server: connection.server });
       return;
     }
     const { outcome, connectionUsable } = failedQueryOutcome(error);
-    if (connectionUsable) this.ctx.pool.release(connection);
+    if (connectionUsable && this.ctx.pool.keepsAfter(error)) this.ctx.pool.release(connection);
     else this.ctx.pool.discard(connection);
     this.finish({ outcome, errorClass: classifyError(error), error, sentAt: this.sentAt, completedAt: performance.now() });
   }

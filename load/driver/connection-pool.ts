@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import type { Endpoint } from '../../core/endpoint.js';
-import { connectClient, connectFailureCause } from '../../core/connect-client.js';
+import { type Endpoint, endpointForHost } from '../../core/endpoint.js';
+import { connectClient, connectFailureCause, connectedHost } from '../../core/connect-client.js';
+import { IDENTITY_SQL, type IdentityRow, type ServerIdentity, serverIdentity } from '../server-identity.js';
 import { classifyConnectFailure } from '../connect-failure-class.js';
 import { describeError } from '../error-samples.js';
 import { acquireFailure, type AcquireFailure } from './acquire-failure.js';
@@ -169,7 +170,7 @@ export class ConnectionPool implements AsyncDisposable {
 
   /** Takes back a connection whose statement outlived its attempt (see retireConnection). */
   retire(connection: PooledConnection, statement: Promise<unknown>, graceMs: number): void {
-    retireConnection(this.options.endpoint, connection, statement, graceMs, (reusable) => {
+    retireConnection(connection.endpoint ?? this.options.endpoint, connection, statement, graceMs, (reusable) => {
       if (reusable) this.release(connection);
       else this.discard(connection);
     });
@@ -256,7 +257,10 @@ export class ConnectionPool implements AsyncDisposable {
     connectClient(this.options.endpoint, settings, { signal: attempt.signal })
       .then(async (client) => {
         try {
-          return new PooledConnection(client, { unnamedStatements: await this.unnamedFor(client, attempt.signal) });
+          const { unnamed, server } = await this.inspect(client, attempt.signal);
+          const settled = connectedHost(client);
+          const endpoint = settled ? endpointForHost(this.options.endpoint, settled) : this.options.endpoint;
+          return new PooledConnection(client, { unnamedStatements: unnamed }, endpoint, server);
         } catch (error) {
           client.connection.stream.destroy();
           throw error;
@@ -305,10 +309,14 @@ export class ConnectionPool implements AsyncDisposable {
       );
   }
 
-  /** Whether a new connection parses unnamed: as told, or (auto) when a pooler sits between. */
-  private async unnamedFor(client: pg.Client, signal: AbortSignal): Promise<boolean> {
+  /**
+   * What a new connection is, in one statement: which server it is on (its address, port and
+   * whether it is in recovery: the timeline's writer identity) and whether it parses unnamed (as
+   * told, or, with `auto`, when the backend's pid differs from the announced one: a pooler sits
+   * between). A server that cannot say who it is leaves the identity unknown.
+   */
+  private async inspect(client: pg.Client, signal: AbortSignal): Promise<{ unnamed: boolean; server: ServerIdentity | undefined }> {
     const setting = this.options.unnamedStatements ?? 'auto';
-    if (setting !== 'auto') return setting;
     const announced = (client as unknown as { processID: number | null }).processID;
     // Part of opening the connection: bounded like the handshake, and cut when the pool closes.
     const cut = () => client.connection.stream.destroy();
@@ -316,12 +324,28 @@ export class ConnectionPool implements AsyncDisposable {
     // 0, as for node-postgres' connectionTimeoutMillis, waits without limit.
     const timer = this.options.connectTimeoutMs > 0 ? setTimeout(cut, this.options.connectTimeoutMs) : undefined;
     try {
-      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-      return rows[0]?.pid !== announced;
+      const { rows } = await client.query<IdentityRow>(IDENTITY_SQL);
+      const row = rows[0];
+      return { unnamed: setting === 'auto' ? row?.pid !== announced : setting, server: serverIdentity(client, row) };
+    } catch (error) {
+      // Without `auto` nothing depended on the answer: the connection serves, its server unnamed.
+      if (setting === 'auto' || signal.aborted || client.connection.stream.destroyed) throw error;
+      return { unnamed: setting, server: undefined };
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', cut);
     }
+  }
+
+  /**
+   * Whether a connection that just failed a statement with `error` should serve again. A server
+   * that turned read-only (SQLSTATE 25006: a demoted primary, a read-only flip) under an endpoint
+   * that asks for a writer is left, so that the next connection finds the new primary.
+   */
+  keepsAfter(error: unknown): boolean {
+    const target = this.options.endpoint.targetSessionAttrs;
+    if (target !== 'read-write' && target !== 'primary') return true;
+    return (error as { code?: unknown } | null)?.code !== '25006';
   }
 
   /** Fails the waiters, says goodbye to every connection (cutting those that do not answer); idempotent. */

@@ -227,7 +227,7 @@ class LoadRun {
     const ok = r.outcome === 'ok';
     const latencyMs = r.completedAt - dueAt;
     const ledgered = seq !== undefined ? r.outcome : undefined;
-    this.recorder.completed(r.completedAt, { op: op.definition.name, ok, errorClass: r.errorClass, latencyMs, ledgered });
+    this.recorder.completed(r.completedAt, { op: op.definition.name, ok, errorClass: r.errorClass, latencyMs, ledgered, server: r.server });
     // A failure keeps its words (capped), so a class such as `other` is never all a user learns.
     const words = ok ? undefined : failureWords(r);
     this.totals.completed(ok, r.errorClass, latencyMs, ledgered, words, this.epoch(r.completedAt));

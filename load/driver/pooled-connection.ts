@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import type { Endpoint } from '../../core/endpoint.js';
+import type { ServerIdentity } from '../server-identity.js';
 import { WireSession } from './wire-session.js';
 
 /**
@@ -15,6 +17,10 @@ export class PooledConnection {
   constructor(
     readonly client: pg.Client,
     private readonly wireOptions: { unnamedStatements?: boolean } = {},
+    /** The single host it is connected to (where a cancel request must go). */
+    readonly endpoint?: Endpoint,
+    /** Which server it is on, when that could be read. */
+    readonly server?: ServerIdentity,
   ) {}
 
   /** Hands the open connection's socket to a wire session (after `client.connect()`). */

@@ -4,7 +4,8 @@ import { runCommand, toolFailure, type RunResult } from '../../core/child-proces
 import { CutoverError } from '../../core/errors.js';
 import { lastPsqlError } from '../../core/psql-messages.js';
 import type { Endpoint } from '../../core/endpoint.js';
-import { libpqEnv } from './libpq-env.js';
+import { bindirVersion } from './bindir-version.js';
+import { libpqCaveat, libpqEnv } from './libpq-env.js';
 
 /** One client tool run of a dump or restore, its output kept as `<label>.log` in the artifacts. */
 export async function runTool(o: {
@@ -19,6 +20,7 @@ export async function runTool(o: {
   /** Decides success from the result; default exit code 0. */
   ok?: (result: RunResult) => boolean;
 }): Promise<RunResult> {
+  await checkLibpqCaveat(o.endpoint, o.bindir, o.tool);
   const result = await runCommand(join(o.bindir, o.tool), o.args, {
     env: libpqEnv(o.endpoint),
     timeoutMs: 6 * 3_600_000,
@@ -69,4 +71,20 @@ export function dumpGlobals(o: { bindir: string; endpoint: Endpoint; file: strin
     label: 'pg_dumpall-globals',
     ...(o.signal ? { signal: o.signal } : {}),
   });
+}
+
+/**
+ * A multi-host endpoint's options reach the tool through libpq's variables; an older libpq refuses
+ * a target_session_attrs it does not know (a usage error here, before the tool runs) and ignores
+ * load_balance_hosts (a warning: it tries the hosts in order).
+ */
+async function checkLibpqCaveat(endpoint: Endpoint, bindir: string, tool: string): Promise<void> {
+  const target = endpoint.targetSessionAttrs;
+  const asksNewer = (target !== undefined && target !== 'any' && target !== 'read-write') || endpoint.loadBalanceHosts === 'random';
+  if (!asksNewer) return;
+  const major = await bindirVersion(bindir).then((v) => v.major, () => undefined);
+  const caveat = major === undefined ? undefined : libpqCaveat(endpoint, tool, major);
+  if (!caveat) return;
+  if (endpoint.loadBalanceHosts === 'random' && !caveat.includes('target_session_attrs')) process.stderr.write(`warning: ${caveat}\n`);
+  else throw new CutoverError('usage', `target_session_attrs: ${caveat}`);
 }

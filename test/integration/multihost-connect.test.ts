@@ -12,6 +12,9 @@ import { openSession } from '../../core/session.js';
 import { freePort, type LocalServer } from '../../scenarios/providers/index.js';
 import { MULTIHOST_PASSWORD, multihostLabReady, startPrimary, startStandby } from '../support/multihost-servers.js';
 import { cleanEnv, runCli } from '../support/run-cli.js';
+import { labBindir } from '../support/lab.js';
+import { runCommand } from '../../core/child-process.js';
+import { libpqEnv } from '../../scenarios/upgrade/libpq-env.js';
 
 /**
  * libpq's multi-host connections against real servers: a primary, a real streaming standby of it
@@ -140,6 +143,13 @@ describe.skipIf(!ready)(`multi-host connections, as libpq makes them${skipped}`,
     expect(await settledPort(e)).toBe(standby.port);
     const error = await connectError(resolveEndpoint({ url: uri([at(standby), at(primary)], 'target_session_attrs=primary'), passfile }, {}, home, () => {}));
     expect(error.shortMessage).toMatch(new RegExp(`${at(standby)}: server is in recovery; ${at(primary)}: password authentication failed`));
+  });
+
+  it('libpq tools (psql) get the host list and target_session_attrs through their environment and reach the same server', async () => {
+    const e = endpoint([`127.0.0.1:${refusedPort}`, at(standby), at(primary)], 'target_session_attrs=read-write');
+    const result = await runCommand(join(labBindir(15), 'psql'), ['-X', '-A', '-t', '-c', 'SELECT inet_server_port()'], { env: libpqEnv(e, cleanEnv(home)), timeoutMs: 20_000 });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe(String(primary.port));
   });
 
   it('cutover check with no primary among the hosts exits 3 after the connect timeout of the host that hangs, naming every host', async () => {
