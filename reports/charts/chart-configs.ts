@@ -2,7 +2,7 @@ import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import type { RunCharts } from './run-charts.js';
 import { cloudwatchCharts } from './cloudwatch-charts.js';
 
-export type ChartName = 'throughput' | 'latency' | 'schedule-lag' | 'replication-lag' | `cloudwatch-${string}`;
+export type ChartName = 'throughput' | 'latency' | 'schedule-lag' | 'replication-lag' | 'standby-lag' | `cloudwatch-${string}`;
 
 /** One chart of the report: a Chart.js configuration (plain JSON), or why there is nothing to draw. */
 export interface RunChart {
@@ -64,15 +64,36 @@ export function chartConfigs(data: RunCharts): RunChart[] {
     charts.push({ name: 'schedule-lag', title: 'Schedule lag', empty: noLoad });
   }
 
-  const replicationTitle = 'Replication lag: bytes of blue\u2019s WAL not yet confirmed by the subscription (sampled about once a second)';
+  const physical = data.replication.filter((r) => r.physical);
+  const logical = data.replication.filter((r) => !r.physical);
+  const replicationTitle = physical.length
+    ? logical.length
+      ? 'Replication lag: bytes of WAL not yet confirmed by each subscription, or replayed by each standby (sampled about once a second)'
+      : 'Replication lag: bytes of the primary\u2019s WAL not yet replayed by each standby (pg_stat_replication, sampled about once a second)'
+    : 'Replication lag: bytes of blue\u2019s WAL not yet confirmed by the subscription (sampled about once a second)';
+  const colours = ['#7c3aed', '#0369a1', '#b45309'];
   if (data.replication.length) {
     const datasets: Line[] = data.replication.map((r, i) =>
       // Points for a few samples (a short replication), a plain line for many.
-      line(data.replication.length > 1 ? `lag, ${r.slot}` : 'lag', r.seconds.map((x, k) => ({ x, y: r.lagBytes[k]! })), ['#7c3aed', '#0369a1', '#b45309'][i % 3]!, { pointRadius: r.seconds.length > 60 ? 0 : 2 }),
+      line(data.replication.length > 1 || r.physical ? `lag, ${r.slot}` : 'lag', r.seconds.map((x, k) => ({ x, y: r.lagBytes[k]! })), colours[i % 3]!, { pointRadius: r.seconds.length > 60 ? 0 : 2 }),
     );
     charts.push({ name: 'replication-lag', title: replicationTitle, config: lineChart(data, replicationTitle, undefined, datasets, 'bytes') });
   } else {
-    charts.push({ name: 'replication-lag', title: 'Replication lag', empty: 'No replication to chart: no step of this run replicated (the logical blue/green records its lag in replication-lag.ndjson).' });
+    charts.push({ name: 'replication-lag', title: 'Replication lag', empty: 'No replication to chart: no step of this run replicated (the logical blue/green and streaming standbys record their lag in replication-lag.ndjson).' });
+  }
+  if (physical.length) {
+    const standbyTitle = 'Standby lag, ms: write, flush and replay lag of each standby as the primary reports it (pg_stat_replication; empty while a standby is caught up and idle)';
+    const datasets: Line[] = physical.flatMap((r, i) => {
+      const points = (values: (number | null)[]) => r.seconds.flatMap((x, k) => (values[k] === null || values[k] === undefined ? [] : [{ x, y: values[k]! }]));
+      const colour = colours[i % 3]!;
+      const p = r.physical!;
+      return [
+        line(`write, ${r.slot}`, points(p.writeLagMs), colour, { borderDash: [2, 2], pointRadius: 1 }),
+        line(`flush, ${r.slot}`, points(p.flushLagMs), colour, { borderDash: [6, 3], pointRadius: 1 }),
+        line(`replay, ${r.slot}`, points(p.replayLagMs), colour, { pointRadius: 2 }),
+      ];
+    });
+    charts.push({ name: 'standby-lag', title: standbyTitle, config: lineChart(data, standbyTitle, undefined, datasets, 'ms') });
   }
   charts.push(...cloudwatchCharts(data));
   return charts;

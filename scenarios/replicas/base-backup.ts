@@ -1,6 +1,6 @@
 import { mkdir, readdir, rm, writeFile, chown, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CutoverError } from '../../core/errors.js';
+import { CutoverError, errorLine } from '../../core/errors.js';
 import type { LocalServer } from '../providers/local-server.js';
 import { serverUser } from '../providers/server-user.js';
 
@@ -28,8 +28,8 @@ export async function baseBackup(source: LocalServer, target: LocalServer): Prom
   let stopped = false;
   try {
     // The copy runs as the server's user, so the files are the standby's from the start.
-    await target.run('cp', ['-a', `${source.dataDir}/.`, target.dataDir], { timeoutMs: 600_000 }).catch((error: unknown) => {
-      throw new CutoverError('provision', `base backup of ${source.name}: copying ${source.dataDir} failed`, { cause: error });
+    await target.run('/bin/cp', ['-a', `${source.dataDir}/.`, target.dataDir], { timeoutMs: 600_000 }).catch((error: unknown) => {
+      throw new CutoverError('provision', `base backup of ${source.name}: copying ${source.dataDir} failed: ${errorLine(error)}`, { cause: error });
     });
     const [stop] = await db.query<{ lsn: string; labelfile: string; spcmapfile: string | null }>(
       modern ? `SELECT lsn::text AS lsn, labelfile, spcmapfile FROM pg_backup_stop(false)` : `SELECT lsn::text AS lsn, labelfile, spcmapfile FROM pg_stop_backup(false, false)`,
