@@ -109,6 +109,21 @@ describe.skipIf(!ready)('Patroni provider: switchover and failover with the soak
     );
   });
 
+  it('the writer changes on the timeline: blue -> blue-2 within the switchover, blue-2 -> the elected one within the failover', () => {
+    const at = (role: string) => `${manifest.endpoints[role]!.host}:${manifest.endpoints[role]!.port}`;
+    const to = String(manifest.steps[3]!.details?.to);
+    const changes = manifest.soak?.writerServers?.changes ?? [];
+    expect(changes.map((c) => [c.from, c.to]), JSON.stringify(manifest.soak?.writerServers)).toEqual([
+      [at('blue'), at('blue-2')],
+      [at('blue-2'), at(to)],
+    ]);
+    for (const [i, change] of changes.entries()) {
+      const step = manifest.steps[i === 0 ? 1 : 3]!;
+      expect(Date.parse(change.at)).toBeGreaterThanOrEqual(Date.parse(step.startedAt) - 1_000);
+      expect(Date.parse(change.at)).toBeLessThanOrEqual(Date.parse(step.endedAt) + 1_000);
+    }
+  });
+
   it('the ledger is verified on the final leader, and run.json names it as the writer', async () => {
     const failover = manifest.steps[3]!;
     const to = String(failover.details?.to);
@@ -116,7 +131,10 @@ describe.skipIf(!ready)('Patroni provider: switchover and failover with the soak
     expect(manifest.soak?.summary?.attempts).toBeGreaterThan(1000);
     for (const step of manifest.steps) expect(step.status).toBe('ok');
     for (const i of [0, 1, 2, 4]) expect(manifest.steps[i]).toMatchObject({ lost: 0, unexpected: 0, duplicated: 0 });
-    const timeline = (await readFile(join(runDir, 'timeline.ndjson'), 'utf8')).trim().split('\n');
+    const timeline = (await readFile(join(runDir, 'timeline.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { writers?: Record<string, unknown> });
     expect(timeline.length).toBeGreaterThan(5);
+    // Each second names the servers its writes ran on.
+    const at = (role: string) => `${manifest.endpoints[role]!.host}:${manifest.endpoints[role]!.port}`;
+    expect([...new Set(timeline.flatMap((t) => Object.keys(t.writers ?? {})))].sort()).toEqual([...new Set([at('blue'), at('blue-2'), at(to)])].sort());
   });
 });
