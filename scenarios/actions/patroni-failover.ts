@@ -3,6 +3,8 @@ import { CutoverError } from '../../core/errors.js';
 import { patroniTarget, requireLeader, checkCandidate, rejoined, promotedAfter } from '../patroni/patroni-target.js';
 import { memberSummary } from '../patroni/patroni-rest.js';
 import { defineAction } from './action-types.js';
+import { lostAtPromotion } from '../replicas/lost-at-promotion.js';
+import { examineOldLeader } from '../patroni/examine-old-leader.js';
 import { durationParam } from './duration-param.js';
 import { patroniStepProblems } from './patroni-rules.js';
 
@@ -20,6 +22,10 @@ export const patroniFailoverAction = defineAction({
     .object({
       method: z.enum(['kill', 'api']).default('kill').describe("`kill`: SIGKILL the leader's Patroni and PostgreSQL (the cluster cutover runs); `api`: POST /failover to `candidate`."),
       candidate: z.string().min(1).optional().describe('The member to promote (required by `api`); with `kill`, Patroni elects.'),
+      examine: z
+        .boolean()
+        .default(true)
+        .describe("`kill` with `restart`: before its Patroni comes back, start the killed leader's PostgreSQL read-only on its own port and count which of the ids listed as lost it holds (`oldLeaderExamined`)."),
       restart: z.boolean().default(true).describe("`kill`: start the killed node's Patroni again once a new leader runs, and wait until it streams from it (pg_rewind or a new clone, as Patroni decides)."),
       api: z.string().min(1).optional().describe('A member\'s REST API URL (`http://host:8008`); default the Patroni cluster cutover runs.'),
       timeout: durationParam({ minMs: 1_000, maxMs: 3_600_000 }).default(120_000).describe('Longest the election and the old leader\'s rejoin may take, each.'),
@@ -66,7 +72,20 @@ export const patroniFailoverAction = defineAction({
     ctx.log(`patroni-failover: ${leader.name} -> ${next.name} in ${Date.now() - started} ms (timeline ${leader.timeline ?? '?'} -> ${next.timeline ?? '?'})`);
 
     const cluster = target.cluster;
+    // The writes the new leader never received: this step's lost (the old leader, killed, cannot hand them over).
+    const newLeader = ctx.topology.clusters.get(next.name);
+    const lost = p.method === 'kill' && newLeader ? await lostAtPromotion({ runDir: ctx.runDir, newPrimary: newLeader, stoppedAt: started, signal: ctx.signal }) : undefined;
+    if (lost) {
+      ctx.detail('lostAtPromotion', lost);
+      ctx.log(`patroni-failover: ${lost.count} acknowledged writes of ${leader.name} never reached ${next.name}`);
+    }
     const restartKilled = p.method === 'kill' && p.restart && cluster;
+    if (restartKilled && lost && p.examine) {
+      ctx.phase('examine old leader');
+      const seen = await examineOldLeader(cluster, cluster.node(leader.name), ctx.scenario.database, lost.ids);
+      ctx.detail('oldLeaderExamined', seen);
+      ctx.log(`patroni-failover: ${leader.name} (read-only) holds ${seen.confirmed} of the ${lost.ids.length} ids listed as lost`);
+    }
     if (!restartKilled && p.method === 'kill') {
       ctx.detail('members', memberSummary(elected));
       return;

@@ -101,7 +101,11 @@ describe.skipIf(!ready)('Patroni provider: switchover and failover with the soak
     // The leader key expires after Patroni's TTL (20 s) at most: the outage is real and measured.
     expect(step.downtimeMs).toBeGreaterThan(0);
     expect(step.failedAttempts).toBeGreaterThan(0);
-    expect(typeof step.lost).toBe('number');
+    // The ids the new leader never received, counted in this step's row and looked for on the old leader (read-only) before its rejoin.
+    const lost = step.details?.lostAtPromotion as { count: number; ids: string[] };
+    expect(step.lost).toBe(lost.count);
+    expect(step.details?.oldLeaderExamined).toMatchObject({ confirmed: lost.ids.length, absentOnOld: [], readOnly: true });
+    expect(step.phases?.map((p) => p.name)).toEqual(['check', 'kill', 'elect', 'examine old leader', 'rejoin']);
     expect(lines).toContain(`writer: now ${to}`);
     console.log(
       `failover (leader killed): downtime ${step.downtimeMs} ms, failed attempts ${step.failedAttempts}, lost ${step.lost}, unexpected ${step.unexpected}, ` +
