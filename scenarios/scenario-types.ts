@@ -123,7 +123,9 @@ export const scenarioSchema = z
      */
     replicas: z.array(z.object({ sync: z.boolean().default(false).describe('A synchronous standby: commits wait for its flush.') }).strict()).min(1).max(4).optional(),
     /** The new server of a blue/green or dump/restore; absent for in-place methods. */
-    green: providerSpecSchema.optional(),
+    green: providerSpecSchema
+      .refine((spec) => spec.provider !== 'patroni', { message: 'provider "patroni" is for blue (the cluster being rehearsed; its members become the run\'s roles), not for green' })
+      .optional(),
     /** The database the dataset, checks and soak use. Default `app` (created on provisioned servers). */
     database: z.string().min(1).default('app'),
     /** Seeded on provisioned blue servers; `false` for none (external servers are never seeded). */

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { CutoverError } from '../../core/errors.js';
 import type { Endpoint } from '../../core/endpoint.js';
 import { openSession, type Session } from '../../core/session.js';
 import { quoteIdentifier } from '../../load/sql-ident.js';
@@ -33,6 +34,8 @@ export function memberNames(role: string, nodes: number): string[] {
  * (their member names) and sets the topology's client endpoint to the multi-host string.
  */
 export async function provisionPatroni(role: string, spec: PatroniSpec, o: { database: string; log: (line: string) => void; signal?: AbortSignal }): Promise<PatroniRoleCluster> {
+  // The cluster's members become the run's roles and its client endpoint the soak's: only the server being upgraded may be one.
+  if (role !== 'blue') throw new CutoverError('config', `scenario: field "${role}": provider "patroni" is for blue (the cluster being rehearsed), got it for ${role}`);
   const patroni = await PatroniCluster.create({ patroni: findPatroni(spec.patroni), bindir: spec.bindir, names: memberNames(role, spec.nodes) });
   o.log(`provision ${role}: Patroni cluster ${patroni.settings.scope} of ${spec.nodes} members (${patroni.nodes.map((n) => n.name).join(', ')}), PostgreSQL from ${spec.bindir}, Raft on loopback`);
   let keep = false;
