@@ -2,6 +2,7 @@ import { errorRecordLines } from '../core/errors.js';
 import type { RunManifest, StepRecord } from '../run/manifest.js';
 import { escapeHtml as h, escapeMarkdown as md } from './escape.js';
 import { errorRecordHtml } from './html-error.js';
+import { writerChangesDuring } from './writer-changes-html.js';
 
 const dash = '—';
 
@@ -24,9 +25,10 @@ function switchoverFacts(step: StepRecord): string[] {
 }
 
 /** What else the step met, besides its error: the switchover's facts and its outages' error classes. */
-function otherIssues(step: StepRecord): string {
+function otherIssues(step: StepRecord, run?: RunManifest): string {
   const parts: string[] = [];
   parts.push(...switchoverFacts(step));
+  if (run) parts.push(...writerChangesDuring(run, step));
   // A move off SQLite stops the app during the copy: its freeze is the step's duration, not an outage the soak saw.
   if (step.details?.writeFreeze === true && step.status === 'ok') parts.push(`write freeze: the application is stopped during the copy (${step.durationMs} ms)`);
   for (const o of step.outages ?? []) {
@@ -99,7 +101,7 @@ export function stepTableHtml(run: RunManifest): string {
 <td>${h(s.name)}<div class="muted">${h(s.action)}</div></td>
 <td>${h(s.status)}</td>
 ${figureCells(stepFigures(s), s.downtimeResolutionMs ? `<div class="muted">± ${h(s.downtimeResolutionMs)} ms</div>` : '')}
-<td>${issuesHtml(s)}${phasesHtml(s)}</td>
+<td>${issuesHtml(s, run)}${phasesHtml(s)}</td>
 </tr>`,
     )
     .join('\n');
@@ -134,16 +136,16 @@ function flaggedIdsNote(run: RunManifest): { text: string; file: string; after: 
 }
 
 /** The step's error (short, its record folded under it), then its other issues; a dash when there are none. */
-function issuesHtml(s: StepRecord): string {
-  const others = otherIssues(s);
+function issuesHtml(s: StepRecord, run?: RunManifest): string {
+  const others = otherIssues(s, run);
   if (!s.error) return h(others) || dash;
   return `<div class="step-error">${errorRecordHtml(s.error)}</div>${others ? `<div>${h(others)}</div>` : ''}`;
 }
 
 /** The step's error and SQLSTATE, detail and hint on lines of their own, then its other issues: one Markdown cell. */
-function issuesMarkdown(s: StepRecord): string {
+function issuesMarkdown(s: StepRecord, run?: RunManifest): string {
   const lines = s.error ? [s.error.message, ...errorRecordLines(s.error)] : [];
-  const others = otherIssues(s);
+  const others = otherIssues(s, run);
   if (others) lines.push(others);
   return lines.map(md).join('<br>') || dash;
 }
@@ -165,7 +167,7 @@ export function stepTableMarkdown(run: RunManifest): string {
     run.steps
       .map(
         (s) =>
-          `| ${md(s.name)} | ${s.status} | ${cells(stepFigures(s))} | ${issuesMarkdown(s)} |`,
+          `| ${md(s.name)} | ${s.status} | ${cells(stepFigures(s))} | ${issuesMarkdown(s, run)} |`,
       )
       .join('\n') +
     '\n' +

@@ -1,12 +1,24 @@
 import { describeWriterChange } from '../load/writer-changes.js';
-import type { RunManifest } from '../run/manifest.js';
+import type { RunManifest, StepRecord } from '../run/manifest.js';
 import { escapeHtml as h, escapeMarkdown as md } from './escape.js';
+
+/**
+ * Whether an instant falls in a step: its span, plus the second after it (a change is dated by
+ * the start of the first second whose writes went to the new server, which may end after the step).
+ */
+function within(step: StepRecord, at: string): boolean {
+  const t = Date.parse(at);
+  return Date.parse(step.startedAt) <= t && t <= Date.parse(step.endedAt) + 1_000;
+}
 
 /** The step whose span holds an instant, or "outside the steps". */
 function stepAt(run: RunManifest, at: string): string {
-  const t = Date.parse(at);
-  const step = run.steps.find((s) => Date.parse(s.startedAt) <= t && t <= Date.parse(s.endedAt) + 1_000);
-  return step?.name ?? 'outside the steps';
+  return run.steps.find((s) => within(s, at))?.name ?? 'outside the steps';
+}
+
+/** The writer changes of one step, for its row of the step table ("writer changed from … at second 12"). */
+export function writerChangesDuring(run: RunManifest, step: StepRecord): string[] {
+  return (run.soak?.writerServers?.changes ?? []).filter((c) => run.steps.find((s) => within(s, c.at)) === step).map(describeWriterChange);
 }
 
 /** One sentence per change, or what the load wrote to when the writer never changed. */

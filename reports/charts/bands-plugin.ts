@@ -12,7 +12,7 @@ declare module 'chart.js' {
   // The type parameter must match chart.js's own declaration, used or not.
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   interface PluginOptionsByType<TType extends ChartType> {
-    /** Steps, outages and degraded windows drawn behind the datasets (reports/charts/bands-plugin.ts). */
+    /** Steps, outages, degraded windows and writer changes drawn behind the datasets (reports/charts/bands-plugin.ts). */
     cutoverBands?: BandsPluginOptions | false;
   }
 }
@@ -64,8 +64,8 @@ export const BANDS_PLUGIN_SOURCE = String.raw`{
     var bands = (options && options.bands) || [];
     var x = chart.scales.x, area = chart.chartArea, ctx = chart.ctx;
     if (!x || !area || !bands.length) return;
-    var fills = { step: ['rgba(37, 99, 235, 0.07)', 'rgba(13, 148, 136, 0.09)'], 'failed-step': ['rgba(234, 88, 12, 0.16)'], degraded: ['rgba(245, 158, 11, 0.30)'], outage: ['rgba(220, 38, 38, 0.35)'] };
-    var order = { step: 0, 'failed-step': 0, degraded: 1, outage: 2 };
+    var fills = { step: ['rgba(37, 99, 235, 0.07)', 'rgba(13, 148, 136, 0.09)'], 'failed-step': ['rgba(234, 88, 12, 0.16)'], degraded: ['rgba(245, 158, 11, 0.30)'], outage: ['rgba(220, 38, 38, 0.35)'], writer: ['rgba(109, 40, 217, 0.9)'] };
+    var order = { step: 0, 'failed-step': 0, degraded: 1, outage: 2, writer: 3 };
     var sorted = bands.slice().sort(function (a, b) { return order[a.kind] - order[b.kind]; });
     ctx.save();
     ctx.beginPath();
@@ -81,6 +81,13 @@ export const BANDS_PLUGIN_SOURCE = String.raw`{
       // A 50 ms outage on an hour-long axis still gets two pixels.
       if (x1 - x0 < 2) { x0 -= 1; x1 = x0 + 2; }
       var colours = fills[b.kind] || fills.step;
+      if (b.kind === 'writer') {
+        // A writer change is an instant: a line, labelled at the foot of the chart.
+        ctx.fillStyle = colours[0];
+        ctx.fillRect(x0, area.top, 2, area.bottom - area.top);
+        ctx.fillText(String(b.label), Math.min(x0 + 4, area.right - ctx.measureText(String(b.label)).width - 2), area.bottom - 14);
+        return;
+      }
       var isStep = b.kind === 'step' || b.kind === 'failed-step';
       ctx.fillStyle = colours[isStep ? steps % colours.length : 0];
       ctx.fillRect(x0, area.top, x1 - x0, area.bottom - area.top);

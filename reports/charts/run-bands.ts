@@ -1,7 +1,7 @@
 import type { RunManifest } from '../../run/manifest.js';
 
-/** What a band marks: a step (ok or failed), an outage, a degraded window. */
-export type BandKind = 'step' | 'failed-step' | 'outage' | 'degraded';
+/** What a band marks: a step (ok or failed), an outage, a degraded window, a writer change (a line). */
+export type BandKind = 'step' | 'failed-step' | 'outage' | 'degraded' | 'writer';
 
 /** A shaded stretch of a chart's time axis, in seconds since the load's start. */
 export interface ChartBand {
@@ -13,7 +13,8 @@ export interface ChartBand {
 
 /**
  * The bands of a run: its steps (from `startedAt` to `endedAt`), its outages (the soak's summary,
- * else the steps' own) and its degraded windows, on the axis whose second 0 is `startMs`.
+ * else the steps' own), its degraded windows and its writer changes (lines), on the axis whose
+ * second 0 is `startMs`.
  */
 export function runBands(run: RunManifest, startMs: number): ChartBand[] {
   const at = (iso: string | undefined): number | undefined => {
@@ -41,6 +42,12 @@ export function runBands(run: RunManifest, startMs: number): ChartBand[] {
     const to = at(w.end);
     if (from === undefined || to === undefined) continue;
     bands.push({ kind: 'degraded', from, to, label: `degraded ${w.durationMs} ms` });
+  }
+  // A failover or a switchover: the second from which the load's successes ran on another server.
+  for (const c of run.soak?.writerServers?.changes ?? []) {
+    const from = at(c.at);
+    if (from === undefined) continue;
+    bands.push({ kind: 'writer', from, to: from, label: `writer \u2192 ${c.to}` });
   }
   return bands;
 }

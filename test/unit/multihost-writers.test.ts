@@ -6,6 +6,8 @@ import type { ServerIdentity } from '../../load/server-identity.js';
 import { summaryLines } from '../../cli/soak-lines.js';
 import { windowsSectionHtml } from '../../reports/windows-html.js';
 import { writerChangesMarkdown } from '../../reports/writer-changes-html.js';
+import { runBands } from '../../reports/charts/run-bands.js';
+import { stepTableHtml, stepTableMarkdown } from '../../reports/step-table.js';
 import type { RunManifest } from '../../run/manifest.js';
 import type { SoakRecord } from '../../load/soak-record.js';
 
@@ -125,6 +127,20 @@ describe('the report names writer changes', () => {
     expect(windowsSectionHtml(manifest({ seen: [A], changes: [] }))).toContain(`The load wrote to ${A} throughout: the writer never changed.`);
     expect(windowsSectionHtml(manifest())).not.toContain('writer');
     expect(writerChangesMarkdown(manifest())).toBe('');
+  });
+
+  it('in the row of the step it fell in', () => {
+    const run = manifest({ seen: [A, B], changes: [change] });
+    expect(stepTableHtml(run)).toContain(`writer changed from ${A} to ${B} at second 4`);
+    expect(stepTableMarkdown(run)).toContain(`| writer changed from ${A} to ${B} at second 4 |`);
+    expect(stepTableHtml(manifest())).not.toContain('writer changed');
+  });
+
+  it('on the charts, as a line at the change with the new writer`s name', () => {
+    const run = manifest({ seen: [A, B], changes: [change] });
+    const bands = runBands(run, Date.parse('2026-01-01T00:00:00.000Z'));
+    expect(bands).toContainEqual({ kind: 'writer', from: 4, to: 4, label: `writer \u2192 ${B}` });
+    expect(runBands(manifest(), 0).some((b) => b.kind === 'writer')).toBe(false);
   });
 
   it('in the summary lines of cutover soak and cutover verify', () => {
