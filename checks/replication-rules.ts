@@ -94,13 +94,15 @@ export function evaluateReplication(data: ReplicationData, lagWarnBytes: number)
 
 /**
  * Findings from before and after: a slot, a subscription or a publication that is gone fails.
- * Temporary and table-sync slots come and go by design and are not compared.
+ * Temporary and table-sync slots come and go by design and are not compared; nor are the slots
+ * cutover makes for the standbys it provisions (`cutover_standby_*`), which stay with the server
+ * that was primary when a promotion moves the writes.
  */
 export function compareReplication(pre: ReplicationData, post: ReplicationData, preVersionNum: number): FindingInput[] {
   const findings: FindingInput[] = [];
   const slotsAfter = new Set(post.slots.map((s) => s.name));
   for (const slot of pre.slots) {
-    if (slot.temporary || isTablesyncSlot(slot) || slotsAfter.has(slot.name)) continue;
+    if (slot.temporary || isTablesyncSlot(slot) || slot.name.startsWith(CUTOVER_STANDBY_SLOT) || slotsAfter.has(slot.name)) continue;
     findings.push({
       key: `slot-missing:${slot.name}`,
       severity: 'fail',
@@ -128,6 +130,9 @@ export function compareReplication(pre: ReplicationData, post: ReplicationData, 
   }
   return findings;
 }
+
+/** The prefix of the physical slots cutover makes for its own standbys (scenarios/replicas). */
+export const CUTOVER_STANDBY_SLOT = 'cutover_standby_';
 
 function isTablesyncSlot(slot: ReplicationSlot): boolean {
   return TABLESYNC_SLOT.test(slot.name);

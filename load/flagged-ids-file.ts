@@ -32,6 +32,8 @@ export interface NamedSpan {
   name: string;
   startedAt: number;
   endedAt: number;
+  /** Lost ids this step claims whenever they were due (a promotion's: see StepSpan.claimedLost). */
+  claimedLost?: ReadonlySet<string>;
 }
 
 export interface FlaggedIdsInput {
@@ -59,13 +61,15 @@ export function* flaggedIdLines(input: FlaggedIdsInput): Generator<FlaggedIdLine
     const facts = writers.get(writerKey);
     const due = facts && seq <= facts.lastAttempted ? (facts.exactDue.get(seq) ?? input.clock.dueAt(writerKey, seq)) : undefined;
     const at = due === undefined ? undefined : Math.round(due);
+    const id = ledgerId(writerKey, seq).toString();
+    const claimant = cls === 'lost' ? input.steps.find((s) => s.claimedLost?.has(id)) : undefined;
     return {
       class: cls,
       writer: facts?.label ?? '',
       writerKey,
-      id: ledgerId(writerKey, seq).toString(),
+      id,
       dueAt: at === undefined ? null : new Date(at).toISOString(),
-      step: at === undefined ? null : (input.steps.find((s) => at >= s.startedAt && at <= s.endedAt)?.name ?? null),
+      step: claimant ? claimant.name : at === undefined ? null : (input.steps.find((s) => at >= s.startedAt && at <= s.endedAt)?.name ?? null),
     };
   };
   const byKey = [...input.flagged].sort((a, b) => a.writerKey - b.writerKey);

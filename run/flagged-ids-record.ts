@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { errorLine } from '../core/errors.js';
 import { FLAGGED_CLASSES, FLAGGED_IDS_FILE, writeFlaggedIds, type FlaggedIdsInput } from '../load/flagged-ids-file.js';
-import type { RunManifest } from './manifest.js';
+import type { RunManifest, StepRecord } from './manifest.js';
 
 /**
  * Writes the run directory's list of every lost, unexpected, duplicated and late id, each with
@@ -10,7 +10,7 @@ import type { RunManifest } from './manifest.js';
  */
 export async function recordFlaggedIds(o: { runDir: string; manifest: RunManifest; input: Omit<FlaggedIdsInput, 'steps'>; log: (line: string) => void }): Promise<void> {
   // Skipped steps have no figures (the soak did not run through them): no id belongs to one.
-  const steps = o.manifest.steps.filter((s) => s.status !== 'skipped').map((s) => ({ name: s.name, startedAt: Date.parse(s.startedAt), endedAt: Date.parse(s.endedAt) }));
+  const steps = o.manifest.steps.filter((s) => s.status !== 'skipped').map((s) => ({ name: s.name, startedAt: Date.parse(s.startedAt), endedAt: Date.parse(s.endedAt), ...claimedLost(s) }));
   try {
     const counts = await writeFlaggedIds(join(o.runDir, FLAGGED_IDS_FILE), { ...o.input, steps });
     o.manifest.files.flaggedIds = FLAGGED_IDS_FILE;
@@ -19,4 +19,14 @@ export async function recordFlaggedIds(o: { runDir: string; manifest: RunManifes
   } catch (error) {
     o.log(`flagged ids: ${errorLine(error)}`);
   }
+}
+
+/**
+ * The lost ids a step claims (a promotion's `lostAtPromotion` details: acknowledged by the old
+ * primary, never received by the promoted standby), which are its own whenever they were due.
+ */
+export function claimedLost(step: StepRecord): { claimedLost?: ReadonlySet<string> } {
+  const lost = (step.details as { lostAtPromotion?: { ids?: unknown } } | undefined)?.lostAtPromotion;
+  if (!lost || !Array.isArray(lost.ids) || !lost.ids.length) return {};
+  return { claimedLost: new Set(lost.ids.map(String)) };
 }

@@ -4,6 +4,7 @@ import type { WorkloadDefinition } from '../load/workload-types.js';
 import type { StepRecord } from '../run/manifest.js';
 import { SoakLifecycle, type VerifiedSoak } from '../run/soak-lifecycle.js';
 import { stepSoakFields } from '../run/soak-results.js';
+import { claimedLost } from '../run/flagged-ids-record.js';
 
 /** Settings of the soak a scenario runs through its steps. */
 export const SCENARIO_SOAK = { schema: 'cutover', probeIntervalMs: 20, degradedThresholdMs: 500, timeoutMs: 1_000, startTimeoutMs: 30_000 } as const;
@@ -92,13 +93,3 @@ export async function finishSoakThrough(o: { soak: SoakLifecycle; endpoint: Endp
   return { ...verified, steps };
 }
 
-/**
- * The ids a step says it made lost (a promotion's `lostAtPromotion`: acknowledged by the old
- * primary, never received by the promoted standby): they count in its row, not in the row of the
- * step in which they were due.
- */
-function claimedLost(step: StepRecord): { claimedLost?: ReadonlySet<string> } {
-  const lost = (step.details as { lostAtPromotion?: { ids?: unknown } } | undefined)?.lostAtPromotion;
-  if (!lost || !Array.isArray(lost.ids) || !lost.ids.length) return {};
-  return { claimedLost: new Set(lost.ids.map(String)) };
-}

@@ -23,7 +23,7 @@ export const promoteAction = defineAction({
   title: (p) => `promote ${p.role} (primary ${p.primary === 'none' ? 'left running' : p.primary === 'freeze' ? 'frozen' : `stopped ${p.primary}`})`,
   validate(scenario, p, plan) {
     if (!plan.specs[p.role]) return [`field "role": expected a standby of the scenario (${Object.keys(plan.specs).filter((r) => r.startsWith('replica-')).join(', ') || 'none: add "replicas"'}), got "${p.role}"`];
-    if (p.role === plan.writer) return [`field "role": "${p.role}" is the primary at this step, not a standby`];
+    // Whether the role is the primary then is known only as the run goes (failovers move the writer): run() checks it.
     if (p.examine && (p.primary === 'freeze' || p.primary === 'none')) return [`field "examine": only a stopped primary can be examined (primary fast or immediate), got primary "${p.primary}"`];
     return scenario.replicas?.length ? [] : ['promote needs standbys: add "replicas" to the scenario'];
   },

@@ -2,6 +2,7 @@ import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CutoverError } from '../../core/errors.js';
+import { CUTOVER_STANDBY_SLOT } from '../../checks/replication-rules.js';
 import { freePort } from '../providers/free-port.js';
 import { LocalServer } from '../providers/local-server.js';
 import { serverUser } from '../providers/server-user.js';
@@ -12,9 +13,12 @@ import { baseBackup } from './base-backup.js';
 import { configureStandby } from './standby-config.js';
 import { ensurePhysicalSlot, waitStreaming } from './replication-state.js';
 
-/** The physical slot a standby of role `role` streams from (`replica-1` -> `cutover_replica_1`). */
+/**
+ * The physical slot a standby of role `role` streams from (`replica-1` -> `cutover_standby_replica_1`);
+ * the replication check does not compare these (checks/replication-rules.ts).
+ */
 export function slotFor(role: string): string {
-  return `cutover_${role.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
+  return `${CUTOVER_STANDBY_SLOT}${role.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
 }
 
 /**

@@ -102,7 +102,9 @@ export class StandbyLagSampler implements AsyncDisposable {
         db: await openSession({ ...primary.endpoint('postgres'), connectTimeoutMs: 2_000 }, { applicationName: 'cutover-admin', statementTimeoutMs: 2_000, lockTimeoutMs: 1_000 }),
       };
       const t = Date.now();
-      const rows = await this.session.db.query<Row & Record<string, unknown>>(SAMPLE_SQL);
+      // A frozen primary never answers: the sample gives up, and the next one opens a new session
+      // (on the new primary, once there is one).
+      const rows = await withTimeout(this.session.db.query<Row & Record<string, unknown>>(SAMPLE_SQL), 3_000, `${primary.role} did not answer within 3 s`);
       const lines = rows.map((r) => sampleLine(t, primary.role, r));
       if (!lines.length || this.stopped) return;
       this.file ??= await open(join(this.o.runDir, REPLICATION_LAG_FILE), 'a');
@@ -123,7 +125,8 @@ export class StandbyLagSampler implements AsyncDisposable {
   private async dropSession(): Promise<void> {
     const s = this.session;
     this.session = undefined;
-    await s?.db.close().catch(() => {});
+    // Closing a connection to a frozen server may wait for an answer that never comes.
+    await withDeadline(s?.db.close().catch(() => {}) ?? Promise.resolve(), 1_000);
   }
 }
 
@@ -152,4 +155,14 @@ async function withDeadline(promise: Promise<unknown>, ms: number): Promise<void
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
+}
+
+/** `promise`, or a rejection with `message` after `ms`. */
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
