@@ -22,6 +22,10 @@ if [[ ! -x "$DIR/bin/patroni" || ! -f "$DIR/.complete" ]]; then
   mkdir -p "$(dirname "$DIR")"
   echo "patroni: installing patroni[raft,psycopg3]==$PATRONI_VERSION into $DIR" >&2
   umask 022
+  # Debian's Python makes virtual environments only with python3-venv (ensurepip).
+  if ! "$PYTHON" -c 'import ensurepip' 2>/dev/null && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    apt-get install -y -q python3-venv >&2 || { apt-get update -q >&2 && apt-get install -y -q python3-venv >&2; }
+  fi
   "$PYTHON" -m venv "$DIR" >&2
   "$DIR/bin/pip" install -q --disable-pip-version-check --only-binary=psycopg-binary \
     "patroni[raft,psycopg3]==$PATRONI_VERSION" >&2
