@@ -24,10 +24,24 @@ function switchoverFacts(step: StepRecord): string[] {
   return parts;
 }
 
+/** What a promotion did (promote, failover, switchover of a standby; rejoin), from its details. */
+function promotionFacts(step: StepRecord): string[] {
+  const d = step.details ?? {};
+  const parts: string[] = [];
+  if (typeof d.to === 'string' && typeof d.promotionMs === 'number') parts.push(`promoted ${d.to}${typeof d.from === 'string' ? ` (writer was ${d.from})` : ''} in ${Math.round(d.promotionMs)} ms`);
+  const lost = d.lostAtPromotion as { count?: unknown } | undefined;
+  if (typeof lost?.count === 'number' && lost.count > 0) parts.push(`${lost.count} acknowledged writes never reached ${String(d.to)}`);
+  const seen = d.oldPrimaryExamined as { confirmed?: unknown } | undefined;
+  if (typeof seen?.confirmed === 'number') parts.push(`old primary examined read-only: holds ${seen.confirmed} of them`);
+  if (typeof d.splitBrain === 'string') parts.push('old primary left running (two primaries)');
+  if (step.action === 'rejoin' && typeof d.method === 'string') parts.push(`rejoined as a standby by ${d.method === 'rewind' ? 'pg_rewind' : 'a fresh base backup'}`);
+  return parts;
+}
+
 /** What else the step met, besides its error: the switchover's facts and its outages' error classes. */
 function otherIssues(step: StepRecord, run?: RunManifest): string {
   const parts: string[] = [];
-  parts.push(...switchoverFacts(step));
+  parts.push(...switchoverFacts(step), ...promotionFacts(step));
   if (run) parts.push(...writerChangesDuring(run, step));
   // A move off SQLite stops the app during the copy: its freeze is the step's duration, not an outage the soak saw.
   if (step.details?.writeFreeze === true && step.status === 'ok') parts.push(`write freeze: the application is stopped during the copy (${step.durationMs} ms)`);

@@ -4,6 +4,7 @@ import { defineAction } from './action-types.js';
 import { standbysByProgress, stopPrimary } from '../replicas/primary-stop.js';
 import { promoteStandby } from '../replicas/replication-state.js';
 import { recordLost } from '../replicas/record-lost.js';
+import { repointStandbys } from '../replicas/repoint-standbys.js';
 
 /**
  * `failover`: the primary dies (stopped immediate: a crash) and the most advanced standby (the
@@ -43,6 +44,8 @@ export const failoverAction = defineAction({
     ctx.detail('to', standby.role);
     ctx.log(`${standby.role}: promoted in ${ms} ms (${positions.map((s) => `${s.role} at ${s.receivedLsn ?? s.replayedLsn}`).join(', ')})`);
     ctx.writerMoved(standby.role);
+    ctx.phase('repoint standbys');
+    await repointStandbys(ctx, { newPrimary: standby, oldPrimary: old });
     await recordLost(ctx, { old, standby, stoppedAt, examine: p.examine });
   },
 });

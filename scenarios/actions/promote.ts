@@ -4,6 +4,7 @@ import { defineAction } from './action-types.js';
 import { stopPrimary } from '../replicas/primary-stop.js';
 import { promoteStandby } from '../replicas/replication-state.js';
 import { recordLost } from '../replicas/record-lost.js';
+import { repointStandbys } from '../replicas/repoint-standbys.js';
 
 /**
  * `promote`: promotes a standby to primary, after stopping the primary as asked (`fast`,
@@ -40,6 +41,8 @@ export const promoteAction = defineAction({
     ctx.writerMoved(standby.role);
     ctx.detail('from', old.role);
     ctx.detail('to', standby.role);
+    ctx.phase('repoint standbys');
+    await repointStandbys(ctx, { newPrimary: standby, oldPrimary: old });
     await recordLost(ctx, { old, standby, stoppedAt, examine: p.examine });
   },
 });

@@ -6,6 +6,7 @@ import { pollUntil } from '../logical/poll.js';
 import { standbysByProgress, stopPrimary } from '../replicas/primary-stop.js';
 import { promoteStandby } from '../replicas/replication-state.js';
 import { recordLost } from '../replicas/record-lost.js';
+import { repointStandbys } from '../replicas/repoint-standbys.js';
 import type { Cluster } from '../topology/cluster.js';
 
 /**
@@ -45,6 +46,8 @@ export const switchoverAction = defineAction({
     ctx.detail('to', standby.role);
     ctx.log(`${standby.role}: replayed everything up to ${lsn}, promoted in ${ms} ms`);
     ctx.writerMoved(standby.role);
+    ctx.phase('repoint standbys');
+    await repointStandbys(ctx, { newPrimary: standby, oldPrimary: old });
     await recordLost(ctx, { old, standby, stoppedAt, examine: false });
   },
 });

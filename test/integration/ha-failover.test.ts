@@ -177,6 +177,8 @@ describe('failover with a standby whose WAL receiver is frozen (embedded 17, soa
     expect(claimed.ids).toEqual(truth);
     // The old primary, started read-only after the promotion, holds every one of them.
     expect(failover.details?.oldPrimaryExamined).toMatchObject({ confirmed: truth.length, absentOnOld: [] });
+    // The step table says so.
+    expect(readFileSync(join(runDir, 'report.html'), 'utf8')).toContain(`${truth.length} acknowledged writes never reached replica-1`);
 
     expectSoakOnNewPrimary(run, runDir, 3, context);
   }, 120_000);

@@ -90,5 +90,7 @@ describe(`switchover and rejoin (${lab ? 'lab PostgreSQL 17: pg_rewind' : 'embed
     const html = readFileSync(join(runDir, 'report.html'), 'utf8');
     expect(html).toContain('cutover-chart-standby-lag');
     expect(html).toContain('replay, replica-1');
+    expect(html).toContain('promoted replica-1 (writer was blue) in');
+    expect(html).toMatch(/rejoined as a standby by (pg_rewind|a fresh base backup)/);
   }, 120_000);
 });
