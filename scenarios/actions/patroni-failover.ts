@@ -25,7 +25,7 @@ export const patroniFailoverAction = defineAction({
       examine: z
         .boolean()
         .default(true)
-        .describe("`kill` with `restart`: before its Patroni comes back, start the killed leader's PostgreSQL read-only on its own port and count which of the ids listed as lost it holds (`oldLeaderExamined`)."),
+        .describe("`kill` with `restart`: before its Patroni comes back, start the killed leader's PostgreSQL read-only on its own port and count which of the ids listed as lost it holds (`oldPrimaryExamined`)."),
       restart: z.boolean().default(true).describe("`kill`: start the killed node's Patroni again once a new leader runs, and wait until it streams from it (pg_rewind or a new clone, as Patroni decides)."),
       api: z.string().min(1).optional().describe('A member\'s REST API URL (`http://host:8008`); default the Patroni cluster cutover runs.'),
       timeout: durationParam({ minMs: 1_000, maxMs: 3_600_000 }).default(120_000).describe('Longest the election and the old leader\'s rejoin may take, each.'),
@@ -67,7 +67,7 @@ export const patroniFailoverAction = defineAction({
     const next = requireLeader(elected, 'patroni-failover');
     ctx.detail('to', next.name);
     ctx.detail('timelineAfter', next.timeline);
-    ctx.detail('electedMs', Date.now() - started);
+    ctx.detail('promotionMs', Date.now() - started);
     if (ctx.topology.has(next.name)) ctx.writerMoved(next.name);
     ctx.log(`patroni-failover: ${leader.name} -> ${next.name} in ${Date.now() - started} ms (timeline ${leader.timeline ?? '?'} -> ${next.timeline ?? '?'})`);
 
@@ -83,7 +83,7 @@ export const patroniFailoverAction = defineAction({
     if (restartKilled && lost && p.examine) {
       ctx.phase('examine old leader');
       const seen = await examineOldLeader(cluster, cluster.node(leader.name), ctx.scenario.database, lost.ids);
-      ctx.detail('oldLeaderExamined', seen);
+      ctx.detail('oldPrimaryExamined', seen);
       ctx.log(`patroni-failover: ${leader.name} (read-only) holds ${seen.confirmed} of the ${lost.ids.length} ids listed as lost`);
     }
     if (!restartKilled && p.method === 'kill') {

@@ -43,7 +43,7 @@ export const patroniSwitchoverAction = defineAction({
     const next = requireLeader(promoted, 'patroni-switchover');
     ctx.detail('to', next.name);
     ctx.detail('timelineAfter', next.timeline);
-    ctx.detail('promotedMs', Date.now() - asked);
+    ctx.detail('promotionMs', Date.now() - asked);
     if (ctx.topology.has(next.name)) ctx.writerMoved(next.name);
     ctx.log(`patroni-switchover: ${leader.name} -> ${next.name} (timeline ${leader.timeline ?? '?'} -> ${next.timeline ?? '?'})`);
 

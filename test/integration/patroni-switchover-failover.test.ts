@@ -83,7 +83,7 @@ describe.skipIf(!ready)('Patroni provider: switchover and failover with the soak
     expect(typeof step.downtimeMs).toBe('number');
     expect(step.phases?.map((p) => p.name)).toEqual(['check', 'switchover', 'rejoin']);
     expect(lines).toContain('writer: now blue-2');
-    console.log(`switchover: downtime ${step.downtimeMs} ms, failed attempts ${step.failedAttempts}, promoted in ${String(step.details?.promotedMs)} ms, rejoined in ${String(step.details?.rejoinedMs)} ms`);
+    console.log(`switchover: downtime ${step.downtimeMs} ms, failed attempts ${step.failedAttempts}, promoted in ${String(step.details?.promotionMs)} ms, rejoined in ${String(step.details?.rejoinedMs)} ms`);
   });
 
   it('failover: the leader (blue-2) killed, another elected, blue-2 back as a replica; figures recorded', () => {
@@ -104,12 +104,12 @@ describe.skipIf(!ready)('Patroni provider: switchover and failover with the soak
     // The ids the new leader never received, counted in this step's row and looked for on the old leader (read-only) before its rejoin.
     const lost = step.details?.lostAtPromotion as { count: number; ids: string[] };
     expect(step.lost).toBe(lost.count);
-    expect(step.details?.oldLeaderExamined).toMatchObject({ confirmed: lost.ids.length, absentOnOld: [], readOnly: true });
+    expect(step.details?.oldPrimaryExamined).toMatchObject({ confirmed: lost.ids.length, absentOnOld: [], readOnly: true });
     expect(step.phases?.map((p) => p.name)).toEqual(['check', 'kill', 'elect', 'examine old leader', 'rejoin']);
     expect(lines).toContain(`writer: now ${to}`);
     console.log(
       `failover (leader killed): downtime ${step.downtimeMs} ms, failed attempts ${step.failedAttempts}, lost ${step.lost}, unexpected ${step.unexpected}, ` +
-        `elected in ${String(step.details?.electedMs)} ms, rejoined (${String(step.details?.rejoinedBy)}) in ${String(step.details?.rejoinedMs)} ms`,
+        `elected in ${String(step.details?.promotionMs)} ms, rejoined (${String(step.details?.rejoinedBy)}) in ${String(step.details?.rejoinedMs)} ms`,
     );
   });
 
@@ -140,5 +140,10 @@ describe.skipIf(!ready)('Patroni provider: switchover and failover with the soak
     // Each second names the servers its writes ran on.
     const at = (role: string) => `${manifest.endpoints[role]!.host}:${manifest.endpoints[role]!.port}`;
     expect([...new Set(timeline.flatMap((t) => Object.keys(t.writers ?? {})))].sort()).toEqual([...new Set([at('blue'), at('blue-2'), at(to)])].sort());
+    // The step table (summary.md) says what each promotion did.
+    const summary = await readFile(join(runDir, 'summary.md'), 'utf8');
+    expect(summary).toMatch(/promoted blue-2 \(writer was blue\) in \d+ ms/);
+    expect(summary).toMatch(new RegExp(`promoted ${to} \\(writer was blue-2\\) in \\d+ ms`));
+    expect(summary).toMatch(/old primary examined read-only: holds \d+ of them/);
   });
 });
