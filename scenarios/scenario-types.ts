@@ -27,6 +27,20 @@ export const providerSpecSchema = z.discriminatedUnion('provider', [
       volume: z.string().min(1).optional(),
     })
     .strict(),
+  /**
+   * A Patroni cluster on loopback (Patroni's built-in Raft store, no etcd): `nodes` members, each a
+   * PostgreSQL from `bindir` (a full installation: pg_basebackup and pg_rewind too); the first is
+   * the leader at the start and plays the role, the others `<role>-2`, `<role>-3`… (docs/patroni.md).
+   */
+  z
+    .object({
+      provider: z.literal('patroni'),
+      bindir: z.string().min(1),
+      nodes: z.number().int().min(2).max(5).default(3),
+      /** The `patroni` executable; default CUTOVER_PATRONI, then the one scripts/patroni.sh installs, then PATH. */
+      patroni: z.string().min(1).optional(),
+    })
+    .strict(),
 ]);
 export type ProviderSpec = z.infer<typeof providerSpecSchema>;
 
@@ -109,7 +123,9 @@ export const scenarioSchema = z
      */
     replicas: z.array(z.object({ sync: z.boolean().default(false).describe('A synchronous standby: commits wait for its flush.') }).strict()).min(1).max(4).optional(),
     /** The new server of a blue/green or dump/restore; absent for in-place methods. */
-    green: providerSpecSchema.optional(),
+    green: providerSpecSchema
+      .refine((spec) => spec.provider !== 'patroni', { message: 'provider "patroni" is for blue (the cluster being rehearsed; its members become the run\'s roles), not for green' })
+      .optional(),
     /** The database the dataset, checks and soak use. Default `app` (created on provisioned servers). */
     database: z.string().min(1).default('app'),
     /** Seeded on provisioned blue servers; `false` for none (external servers are never seeded). */

@@ -3,6 +3,7 @@
 #   scripts/lab.sh            real PostgreSQL 15, 17, 18, pgvector, PgBouncer (the upgrade lab)
 #   scripts/report-deps.sh    Chromium for the report's browser tests, cairo/pango for PNG charts
 #   scripts/moto.sh           the AWS API emulator (moto's server) for the AWS tests
+#   scripts/patroni.sh        Patroni (PyPI, built-in Raft store) for the Patroni provider's tests
 #   scripts/pgloader.sh       pgloader (Debian), the SQLite -> PostgreSQL loader the pgloader tests run
 #   scripts/netns-deps.sh     iproute2, iptables, setpriv (Debian): the network-partition test's namespace
 #   scripts/docker.sh         a Docker engine (Debian's docker.io; dockerd started without bridge or
@@ -16,6 +17,7 @@ cd "$(dirname "$0")/.."
 bash scripts/lab.sh
 bash scripts/report-deps.sh
 bash scripts/moto.sh >/dev/null
+bash scripts/patroni.sh >/dev/null
 bash scripts/pgloader.sh
 bash scripts/netns-deps.sh
 bash scripts/docker.sh

@@ -17,6 +17,9 @@ import { failoverAction } from './failover.js';
 import { promoteAction } from './promote.js';
 import { rejoinAction } from './rejoin.js';
 import { switchoverAction } from './switchover.js';
+import { patroniSwitchoverAction } from './patroni-switchover.js';
+import { patroniFailoverAction } from './patroni-failover.js';
+import { patroniMajorUpgradeAction } from './patroni-major-upgrade.js';
 
 export { defineAction, type ActionContext, type ActionDefinition, type ProvisionOptions } from './action-types.js';
 export { actionByName, parseStep, type ParsedStep } from './registry.js';
@@ -41,4 +44,7 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition<unknown>>> = {
   failover: failoverAction,
   switchover: switchoverAction,
   rejoin: rejoinAction,
+  'patroni-switchover': patroniSwitchoverAction,
+  'patroni-failover': patroniFailoverAction,
+  'patroni-major-upgrade': patroniMajorUpgradeAction,
 };

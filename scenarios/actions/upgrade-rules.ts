@@ -13,6 +13,10 @@ export function upgradeProblems(plan: StepPlan, o: { green: readonly string[]; p
   if (o.provisionedWriter && writerSpec?.provider === 'external') {
     problems.push(`role "${plan.writer}" is an external server; expected one cutover provisions (embedded, bindir or container) — upgrade external servers with a command step`);
   }
+  if (o.provisionedWriter && writerSpec?.provider === 'patroni') {
+    problems.push(`role "${plan.writer}" is a member of a Patroni cluster; expected a single server — a Patroni cluster is upgraded with the step patroni-major-upgrade`);
+    return problems;
+  }
   const green = plan.specs.green;
   if (!green) {
     problems.push(`the scenario needs "green": expected ${providers(o.green)} (the new version), got none`);
@@ -39,7 +43,7 @@ function providers(names: readonly string[]): string {
 /** The major of a provider spec's server, when it can be known without starting it. */
 export async function specMajor(spec: ProviderSpec): Promise<number | undefined> {
   if (spec.provider === 'embedded') return versionMajor(spec.version);
-  if (spec.provider === 'bindir') return bindirMajor(spec.bindir);
+  if (spec.provider === 'bindir' || spec.provider === 'patroni') return bindirMajor(spec.bindir);
   return undefined;
 }
 

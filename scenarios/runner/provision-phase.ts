@@ -29,6 +29,7 @@ export function provisioner(run: RunContext): RunServices['provision'] {
     if (isProvisioned(cluster)) held.provisioned.push(cluster);
     if (!held.topology) held.topology = new RunTopology(cluster);
     else held.topology.add(cluster);
+    cluster.joined?.(held.topology);
     await run.commit({ endpoints: endpointsOf(held.topology) });
     return cluster;
   };

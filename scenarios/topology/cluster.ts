@@ -2,9 +2,10 @@ import type { Endpoint } from '../../core/endpoint.js';
 import type { Session } from '../../core/session.js';
 import type { LocalServer } from '../providers/local-server.js';
 import type { ContainerServer } from '../providers/container-server.js';
+import type { PatroniCluster } from '../patroni/patroni-cluster.js';
 
 /** Where a role's server comes from: npm binaries, a local installation, or nothing (a URL). */
-export type ProviderKind = 'embedded' | 'bindir' | 'external' | 'container';
+export type ProviderKind = 'embedded' | 'bindir' | 'external' | 'container' | 'patroni';
 
 /**
  * One server of a run in a role (`blue`, `green`, a replica), whatever provided it. Actions reach
@@ -30,6 +31,13 @@ export interface Cluster {
   readonly local?: LocalServer;
   /** The container, when the server runs in one (provider `container`). */
   readonly container?: ContainerServer;
+  /** The Patroni cluster the server is a member of (provider `patroni`): its REST API, its nodes. */
+  readonly patroni?: PatroniCluster;
+  /**
+   * Called once when the cluster joins a run's topology: a Patroni cluster adds its other members
+   * and sets the topology's client endpoint (the multi-host string that follows the leader).
+   */
+  joined?(topology: Topology): void;
   /** The bindir of a full installation of this major (pg_dump, pg_upgrade...), when one is known. */
   readonly toolsBindir?: string;
   /** Reads the version again (after a restart on new binaries). */

@@ -14,6 +14,7 @@ import type { Cluster } from './cluster.js';
 import { externalCluster } from './external-cluster.js';
 import { localCluster } from './local-cluster.js';
 import { provisionContainer } from './container-cluster.js';
+import { provisionPatroni } from './patroni-members.js';
 
 /**
  * Settings of every provisioned server: logical decoding on (the logical method needs it on
@@ -54,6 +55,7 @@ export async function provisionCluster(role: string, spec: ProviderSpec, o: Prov
     const merged = { ...spec, ...(o.env ? { env: { ...spec.env, ...o.env } } : {}), ...(o.volume ? { volume: o.volume } : {}) };
     return provisionContainer(role, merged, { ...o, settings: { ...PROVISION_SETTINGS, ...o.settings } });
   }
+  if (spec.provider === 'patroni') return provisionPatroni(role, spec, o);
   const start = o.start ?? true;
   const what = spec.provider === 'embedded' ? `embedded PostgreSQL ${embeddedFullVersion(spec.version)}` : `PostgreSQL from ${spec.bindir}`;
   o.log(`provision ${role}: ${what}`);
