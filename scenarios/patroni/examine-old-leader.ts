@@ -1,11 +1,7 @@
 import { join } from 'node:path';
 import { runChecked } from '../../core/child-process.js';
-import { openSession } from '../../core/session.js';
-import { EVENTS_TABLE } from '../../load/ledger-table.js';
-import { qualified } from '../../load/sql-ident.js';
 import { serverUser } from '../providers/server-user.js';
-import type { OldPrimaryExamination } from '../replicas/lost-at-promotion.js';
-import { SCENARIO_SOAK } from '../soak-through.js';
+import { examineLostIds, type OldPrimaryExamination } from '../replicas/lost-at-promotion.js';
 import type { PatroniCluster } from './patroni-cluster.js';
 import type { PatroniNode } from './patroni-node.js';
 
@@ -22,13 +18,7 @@ export async function examineOldLeader(cluster: PatroniCluster, node: PatroniNod
   const options = `-p ${node.layout.pgPort} -c listen_addresses=127.0.0.1 -c default_transaction_read_only=on`;
   await runChecked(pgCtl, ['-D', node.layout.dataDir, '-l', join(node.layout.dir, 'examine.log'), '-w', '-t', '90', '-o', options, 'start'], run);
   try {
-    await using db = await openSession(cluster.endpointOf(node, database), { readOnly: true, statementTimeoutMs: 0, applicationName: 'cutover-admin' });
-    const present = new Set<string>();
-    for (let i = 0; i < lost.length; i += 5_000) {
-      const rows = await db.query<{ id: string }>(`SELECT DISTINCT id::text AS id FROM ${qualified(SCENARIO_SOAK.schema, EVENTS_TABLE)} WHERE id = ANY($1::int8[])`, [lost.slice(i, i + 5_000)]);
-      for (const r of rows) present.add(r.id);
-    }
-    return { confirmed: present.size, absentOnOld: lost.filter((id) => !present.has(id)).slice(0, 100), readOnly: true };
+    return await examineLostIds(cluster.endpointOf(node, database), lost);
   } finally {
     await runChecked(pgCtl, ['-D', node.layout.dataDir, '-m', 'fast', '-w', '-t', '60', 'stop'], run);
   }

@@ -46,8 +46,8 @@ function signal(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
-/** The pids whose parent is `pid` (Linux /proc). */
-async function childPids(pid: number): Promise<number[]> {
+/** The pids whose parent is `pid` (Linux /proc; what `pgrep -P` gives). */
+export async function childPids(pid: number): Promise<number[]> {
   const children: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

@@ -1,3 +1,4 @@
+import type { Endpoint } from '../../core/endpoint.js';
 import { openSession } from '../../core/session.js';
 import { ledgerDir } from '../../load/ledger-format.js';
 import { readLedgers } from '../../load/ledger-reader.js';
@@ -66,14 +67,22 @@ export async function examineOldPrimary(old: Cluster, lost: readonly string[]): 
   await server.configure({ default_transaction_read_only: 'on' });
   try {
     await server.start();
-    await using db = await openSession(old.endpoint(), { readOnly: true, statementTimeoutMs: 0, applicationName: 'cutover-admin' });
-    const present = new Set<string>();
-    for (let i = 0; i < lost.length; i += 5_000) {
-      const rows = await db.query<{ id: string }>(`SELECT DISTINCT id::text AS id FROM ${qualified(SCENARIO_SOAK.schema, EVENTS_TABLE)} WHERE id = ANY($1::int8[])`, [lost.slice(i, i + 5_000)]);
-      for (const r of rows) present.add(r.id);
-    }
-    return { confirmed: present.size, absentOnOld: lost.filter((id) => !present.has(id)).slice(0, 100), readOnly: true };
+    return await examineLostIds(old.endpoint(), lost);
   } finally {
     if (server.isRunning) await server.stop('fast');
   }
+}
+
+/**
+ * Reads, on a read-only session to an old primary, which of the ids listed as lost it holds: the
+ * confirmation of a promotion's lost writes (plain standbys and Patroni leaders alike).
+ */
+export async function examineLostIds(endpoint: Endpoint, lost: readonly string[]): Promise<OldPrimaryExamination> {
+  await using db = await openSession(endpoint, { readOnly: true, statementTimeoutMs: 0, applicationName: 'cutover-admin' });
+  const present = new Set<string>();
+  for (let i = 0; i < lost.length; i += 5_000) {
+    const rows = await db.query<{ id: string }>(`SELECT DISTINCT id::text AS id FROM ${qualified(SCENARIO_SOAK.schema, EVENTS_TABLE)} WHERE id = ANY($1::int8[])`, [lost.slice(i, i + 5_000)]);
+    for (const r of rows) present.add(r.id);
+  }
+  return { confirmed: present.size, absentOnOld: lost.filter((id) => !present.has(id)).slice(0, 100), readOnly: true };
 }

@@ -6,6 +6,10 @@ import type { AttemptOutcomeKind, LedgerWriter, WriterIdentity } from '../../loa
 import { openLedgerWriter } from '../../load/ledger-writer.js';
 import { ledgerDir } from '../../load/ledger-format.js';
 import { registerWriter } from '../../load/writer-registry.js';
+import { childPids } from '../../scenarios/replicas/freeze.js';
+
+/** Process ids whose parent is `pid`, from /proc. */
+export { childPids };
 
 /** The real file ledger of a run directory, with a writer key registered in the soak schema. */
 export function fileLedger(runDir: string, expectedRate?: number): LedgerFactory {
@@ -119,18 +123,6 @@ export function timerBaseline(rate: number, durationMs: number): Promise<TimerBa
   });
 }
 
-/** Process ids whose parent is `pid`, from /proc (what `pgrep -P` gives). */
-export async function childPids(pid: number): Promise<number[]> {
-  const children: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    // Field 4 is the parent pid; field 2 (the command) may hold spaces, so count from its ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (ppid === pid) children.push(Number(entry));
-  }
-  return children;
-}
 
 /**
  * Freezes a server: SIGSTOP to the postmaster (first, so it forks nothing new) and its children.
