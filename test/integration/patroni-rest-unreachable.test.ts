@@ -36,14 +36,19 @@ describe('Patroni REST API unreachable', () => {
       blue: { provider: 'embedded', version: '17' },
       dataset: false,
       soak: { rate: 20 },
-      steps: [{ action: 'patroni-switchover', api: `http://127.0.0.1:${port}` }],
+      // A second of soak first: a step that fails in milliseconds leaves nothing measured otherwise,
+      // and a run that measured nothing reads as an error, not as the failed step's verdict.
+      steps: [
+        { action: 'wait', duration: '1s' },
+        { action: 'patroni-switchover', api: `http://127.0.0.1:${port}` },
+      ],
     });
     const lines: string[] = [];
     const { manifest } = await runScenario(scenario, { runsDir: join(work, 'runs'), log: (l) => void lines.push(l) });
-    const step = manifest.steps[0]!;
+    const step = manifest.steps[1]!;
     expect(step.status).toBe('failed');
     expect(step.error?.message).toBe(`Patroni REST API unreachable: GET http://127.0.0.1:${port}/cluster: connection refused (ECONNREFUSED)`);
-    expect(lines.join('\n')).toContain(`step 1 (patroni-switchover) failed: Patroni REST API unreachable: GET http://127.0.0.1:${port}/cluster: connection refused`);
+    expect(lines.join('\n')).toContain(`step 2 (patroni-switchover) failed: Patroni REST API unreachable: GET http://127.0.0.1:${port}/cluster: connection refused`);
     expect(manifest.verdict).toBe('fail');
     // The soak still drained and was verified on blue: nothing lost by the failed step.
     expect(step).toMatchObject({ lost: 0, unexpected: 0 });

@@ -128,6 +128,7 @@ steps:
   - { action: rds-bluegreen-wait, pollInterval: 100ms, timeout: 30s, ${aws} }
   - { action: rds-bluegreen-switchover, switchoverTimeout: 60s, pollInterval: 100ms, ${aws} }
   - { action: rds-bluegreen-delete, pollInterval: 100ms, ${aws} }
+  - { action: wait, duration: 1s, name: on the new blue }
 `,
     );
     const home = join(work, 'home');
@@ -144,6 +145,8 @@ steps:
       ['rds-bluegreen-wait', 'ok'],
       ['rds-bluegreen-switchover', 'ok'],
       ['rds-bluegreen-delete', 'ok'],
+      // moto answers in milliseconds: without a second of soak the run could measure no write at all.
+      ['wait', 'ok'],
     ]);
     // They are steps like any other: the soak measured each one.
     for (const step of run.steps) expect(step).toMatchObject({ lost: 0, unexpected: 0, duplicated: 0, downtimeMs: expect.any(Number) });
