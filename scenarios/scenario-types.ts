@@ -3,6 +3,7 @@ import type { UserConfig } from '../core/config.js';
 import { awsSchema } from './aws/aws-config.js';
 import { parseTablePattern } from '../validate/table-patterns.js';
 import { migrationSpecSchema } from '../validate/migration-spec.js';
+import { durationParam } from './actions/duration-param.js';
 
 /** Where a role's server comes from. `version` of embedded: `15`, `16.4`, `16`, `17` (npm packages). */
 export const providerSpecSchema = z.discriminatedUnion('provider', [
@@ -138,11 +139,16 @@ export const scenarioSchema = z
             rate: z.number().positive().max(100_000).default(50),
             workload: z.string().min(1).default('notifications'),
             driver: z.enum(['node']).default('node'),
+            /**
+             * Longest wait, after each step, for clients to work again before the next step starts
+             * (default 30s): the step's row ends when the soak serves again, or at this deadline.
+             */
+            recoveryTimeout: durationParam({ minMs: 100, maxMs: 3_600_000 }).default(30_000),
           })
           .strict(),
         z.literal(false),
       ])
-      .default({ rate: 50, workload: 'notifications', driver: 'node' }),
+      .default({ rate: 50, workload: 'notifications', driver: 'node', recoveryTimeout: 30_000 }),
     /** The switchable endpoint in front of the writer (local rehearsals): `hard` cut (TCP proxy) or `pause` (PgBouncer). */
     switchover: z.enum(['hard', 'pause']).default('hard'),
     /** Configuration of the checks and gates (as in cutover.config.*). */

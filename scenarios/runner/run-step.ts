@@ -46,7 +46,8 @@ export async function runStep(step: ParsedStep, services: RunServices, soak: Soa
     };
     await step.definition.run(ctx, step.params);
   };
-  const record = soak ? await soakStep(soak, meta, body) : await timeStep(meta, body);
+  const { soak: soakSpec } = services.scenario;
+  const record = soak ? await soakStep(soak, meta, body, soakSpec ? soakSpec.recoveryTimeout : undefined) : await timeStep(meta, body);
   if (Object.keys(details).length) record.details = details;
   return record;
 }
