@@ -58,7 +58,7 @@ export class TimelineRecorder {
       recordMs(this.latency, a.latencyMs);
       if (a.server) {
         const writers = (this.current.writers ??= {});
-        const entry = (writers[serverKey(a.server)] ??= { ok: 0, primary: !a.server.inRecovery });
+        const entry = (writers[serverKey(a.server)] ??= { ok: 0, primary: !a.server.inRecovery, firstOkMs: Math.max(0, Math.round(atPerf - (this.bucketEnd - 1000))) });
         entry.ok++;
       }
     } else {

@@ -20,6 +20,8 @@ export interface WriterCount {
   ok: number;
   /** Whether the server was a primary (`pg_is_in_recovery()` false) when the connection opened. */
   primary: boolean;
+  /** Milliseconds into the second when the first of them completed (absent in older runs). */
+  firstOkMs?: number;
 }
 
 /** Three percentiles, in milliseconds. */

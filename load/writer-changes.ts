@@ -4,7 +4,10 @@ import type { TimelineBucket, WriterCount } from './timeline-types.js';
 export interface WriterChange {
   /** Second of the load (from 0) of the first second whose writes went to the new server. */
   second: number;
-  /** The start of that second, ISO 8601. */
+  /**
+   * When the first write on the new server completed, ISO 8601 (older runs: the start of that
+   * second); the step whose span holds it is the step that moved the writer.
+   */
   at: string;
   from: string;
   to: string;
@@ -38,7 +41,8 @@ export class WriterTracker {
     if (!writer) return;
     const last = this.last;
     if (last && writer.key !== last.key) {
-      this.changes.push({ second: b.second, at: b.at, from: last.key, to: writer.key, fromPrimary: last.primary, toPrimary: writer.primary });
+      const at = writer.firstOkMs === undefined ? b.at : new Date(b.t + writer.firstOkMs).toISOString();
+      this.changes.push({ second: b.second, at, from: last.key, to: writer.key, fromPrimary: last.primary, toPrimary: writer.primary });
     }
     this.last = writer;
   }
@@ -57,10 +61,10 @@ export function describeWriterChange(c: WriterChange): string {
   return `writer changed from ${c.from}${role(c.fromPrimary)} to ${c.to}${role(c.toPrimary)} at second ${c.second}`;
 }
 
-function mainWriter(writers: Record<string, WriterCount> | undefined): { key: string; primary: boolean } | undefined {
-  let best: { key: string; primary: boolean; ok: number } | undefined;
+function mainWriter(writers: Record<string, WriterCount> | undefined): { key: string; primary: boolean; firstOkMs?: number } | undefined {
+  let best: { key: string; primary: boolean; ok: number; firstOkMs?: number } | undefined;
   for (const [key, w] of Object.entries(writers ?? {})) {
-    if (!best || w.ok > best.ok) best = { key, primary: w.primary, ok: w.ok };
+    if (!best || w.ok > best.ok) best = { key, primary: w.primary, ok: w.ok, ...(w.firstOkMs !== undefined ? { firstOkMs: w.firstOkMs } : {}) };
   }
   return best;
 }

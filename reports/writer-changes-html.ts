@@ -2,23 +2,29 @@ import { describeWriterChange } from '../load/writer-changes.js';
 import type { RunManifest, StepRecord } from '../run/manifest.js';
 import { escapeHtml as h, escapeMarkdown as md } from './escape.js';
 
+/** Whether an instant falls in a step's span, widened after its end by `slackMs`. */
+function within(step: StepRecord, t: number, slackMs: number): boolean {
+  return Date.parse(step.startedAt) <= t && t <= Date.parse(step.endedAt) + slackMs;
+}
+
 /**
- * Whether an instant falls in a step: its span, plus the second after it (a change is dated by
- * the start of the first second whose writes went to the new server, which may end after the step).
+ * The step that moved the writer: the one whose span holds the first write on the new server
+ * (a step ends once clients work again, so after that write). Older runs date a change by the
+ * start of its second, which may fall after the step: the second after each step counts too.
  */
-function within(step: StepRecord, at: string): boolean {
+function stepOf(run: RunManifest, at: string): StepRecord | undefined {
   const t = Date.parse(at);
-  return Date.parse(step.startedAt) <= t && t <= Date.parse(step.endedAt) + 1_000;
+  return run.steps.find((s) => within(s, t, 0)) ?? run.steps.find((s) => within(s, t, 1_000));
 }
 
 /** The step whose span holds an instant, or "outside the steps". */
 function stepAt(run: RunManifest, at: string): string {
-  return run.steps.find((s) => within(s, at))?.name ?? 'outside the steps';
+  return stepOf(run, at)?.name ?? 'outside the steps';
 }
 
 /** The writer changes of one step, for its row of the step table ("writer changed from … at second 12"). */
 export function writerChangesDuring(run: RunManifest, step: StepRecord): string[] {
-  return (run.soak?.writerServers?.changes ?? []).filter((c) => run.steps.find((s) => within(s, c.at)) === step).map(describeWriterChange);
+  return (run.soak?.writerServers?.changes ?? []).filter((c) => stepOf(run, c.at) === step).map(describeWriterChange);
 }
 
 /** One sentence per change, or what the load wrote to when the writer never changed. */

@@ -215,4 +215,9 @@ function expectSoakOnNewPrimary(run: RunManifest, runDir: string, failoverStep: 
   // The writer change on the timeline: the soak's successes moved from blue to replica-1.
   const at = (role: string) => `${run.endpoints[role]!.host}:${run.endpoints[role]!.port}`;
   expect(run.soak?.writerServers?.changes.map((c) => [c.from, c.to, c.toPrimary]), context).toEqual([[at('blue'), at('replica-1'), true]]);
+  // Dated by the first write on replica-1, inside the failover step (whose row names it).
+  const changedAt = Date.parse(run.soak?.writerServers?.changes[0]?.at ?? '');
+  expect(changedAt, context).toBeGreaterThanOrEqual(Date.parse(run.steps[failoverStep]!.startedAt));
+  expect(changedAt, context).toBeLessThanOrEqual(after);
+  expect(readFileSync(join(runDir, 'summary.md'), 'utf8'), context).toMatch(new RegExp(`\\| failover \\|.*writer changed from ${at('blue')} to ${at('replica-1')}`));
 }

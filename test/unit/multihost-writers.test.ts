@@ -47,7 +47,8 @@ describe('the writer of each second', () => {
     recorder.completed(400, { op: 'w', ok: false, errorClass: 'refused', latencyMs: 1 });
     recorder.completed(1100, { op: 'w', ok: true, latencyMs: 1 });
     recorder.finish(2000);
-    expect(buckets[0]?.writers).toEqual({ [A]: { ok: 2, primary: true }, [B]: { ok: 1, primary: false } });
+    // firstOkMs: when, into the second, the first success on each server completed.
+    expect(buckets[0]?.writers).toEqual({ [A]: { ok: 2, primary: true, firstOkMs: 100 }, [B]: { ok: 1, primary: false, firstOkMs: 300 } });
     expect(buckets[1]).not.toHaveProperty('writers');
   });
 
@@ -66,6 +67,12 @@ describe('the writer of each second', () => {
     const tracker = new WriterTracker();
     for (const b of timeline) tracker.observe(b);
     expect(tracker.seen).toEqual([A, B]);
+  });
+
+  it('dates a change by the first success on the new server when the timeline has it, so the step that moved the writer is found', () => {
+    const timeline = [bucket(0, { [A]: { ok: 100, primary: true, firstOkMs: 0 } }), bucket(1, { [A]: { ok: 2, primary: true, firstOkMs: 10 }, [B]: { ok: 40, primary: true, firstOkMs: 640 } })];
+    const [change] = writerChanges(timeline);
+    expect(change?.at).toBe(new Date((timeline[1]?.t ?? 0) + 640).toISOString());
   });
 
   it('says when the new writer was in recovery (a target that let the load onto a standby)', () => {
