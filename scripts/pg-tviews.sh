@@ -189,7 +189,9 @@ main() {
   [[ "${1:-}" == --install ]] && install=true
   majors="${CUTOVER_PG_TVIEWS_MAJORS:-$(grep -oE '^CUTOVER_LAB_PG[0-9]+_BINDIR' "$LAB_ENV" 2>/dev/null | grep -oE '[0-9]+' | tr '\n' ' ')}"
   [[ -n "${majors// /}" ]] || die "no majors: run scripts/lab.sh first or set CUTOVER_PG_TVIEWS_MAJORS"
-  : >"$env_file.tmp"
+  # Lines of the majors this run does not build stay.
+  local keep='^$'; for major in $majors; do keep="$keep|^CUTOVER_PG_TVIEWS_PG${major}_"; done
+  { grep -Ev "$keep" "$env_file" 2>/dev/null || true; } >"$env_file.tmp"
   for major in $majors; do
     bindir=$(lab_bindir "$major")
     version=$(build "$major" "$bindir")
@@ -197,7 +199,7 @@ main() {
     { echo "CUTOVER_PG_TVIEWS_PG${major}_DIR=$CACHE/pg_tviews-$version-pg$major"
       echo "CUTOVER_PG_TVIEWS_PG${major}_VERSION=$version"; } >>"$env_file.tmp"
   done
-  mv "$env_file.tmp" "$env_file"
+  sort "$env_file.tmp" >"$env_file"; rm -f "$env_file.tmp"
   cat "$env_file"
 }
 
