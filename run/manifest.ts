@@ -1,3 +1,4 @@
+import type { BaselineRecord, RehearsalBaselines } from './baseline-record.js';
 import type { PublicEndpoint } from '../core/endpoint.js';
 import type { ErrorRecord } from '../core/errors.js';
 import type { ValidationResult } from '../validate/result.js';
@@ -114,6 +115,10 @@ export interface RunManifest {
   files: Record<string, string>;
   /** The soak that ran through the steps: its setup, then its figures (load/soak-record.ts). */
   soak?: SoakRecord;
+  /** A run of `cutover baseline`: its repeats (run/baseline-record.ts). */
+  baseline?: BaselineRecord;
+  /** A rehearsal's baselines: on blue before the steps, on green after them. */
+  baselines?: RehearsalBaselines;
   /** Data validations of the run, in the order they ran (absent when the run validated no data). */
   data?: DataValidationRecord[];
   /** A move off SQLite: the file moved off. */
