@@ -28,6 +28,25 @@ export interface TviewRegistration {
   needsReregister: boolean;
   tableMissing: boolean;
   viewMissing: boolean;
+  /** The backing view (what the TVIEW materialises), as `regclass` text; null when unknown. */
+  view?: string | null;
+  /** Rows of the TVIEW's table and of its backing view, counted in one statement (one snapshot). */
+  rows?: number | null;
+  sourceRows?: number | null;
+  /** Why the rows could not be counted. */
+  rowsError?: string;
+  /** `pg_tviews_refresh()` in a transaction rolled back, when the configuration asks for it. */
+  refresh?: { ok: boolean; ms: number; error?: string };
+}
+
+/** Health rows that are known and harmless: pg_tviews warns that its optional companion jsonb_delta is absent. */
+export function knownHealthRow(row: HealthRow): boolean {
+  return row.component === 'jsonb_delta' && healthLevel(row) === 'warning';
+}
+
+/** An error of a server whose installation lacks the pg_tviews library (`could not access file "$libdir/pg_tviews"`). */
+export function libraryMissingError(message: string): boolean {
+  return /could not (access|load) file "[^"]*pg_tviews[^"]*"/.test(message);
 }
 
 export interface HealthRow {
@@ -56,14 +75,18 @@ export interface PgTviewsDatabase {
   catalogRevision: number | null;
   contractVersion: number | null;
   registrations: TviewRegistration[];
-  /** Rows of the health check above `info`; `healthRows` counts all of them. */
+  /** Rows of the health check above `info` (the known jsonb_delta warning aside); `healthRows` counts all of them. */
   unhealthy: HealthRow[];
+  /** Known, harmless rows above `info` (jsonb_delta not installed). */
+  known?: HealthRow[];
+  /** The server cannot load the library (its installation lacks it): every call into it fails. */
+  libraryMissing?: boolean;
   healthRows: number | null;
   problems: TviewsProblem[];
 }
 
 /** Finds pg_tviews in one database and reads it; undefined when it is not there. */
-export async function readTviews(db: Session, database: string): Promise<PgTviewsDatabase | undefined> {
+export async function readTviews(db: Session, database: string, options: { refresh?: boolean } = {}): Promise<PgTviewsDatabase | undefined> {
   const found = await locate(db);
   if (!found) return undefined;
   const { generation, schema } = found;
@@ -106,6 +129,12 @@ export async function readTviews(db: Session, database: string): Promise<PgTview
     severity: String(h.severity ?? ''),
   }));
 
+  const libraryMissing = problems.some((p) => libraryMissingError(p.message));
+  for (const r of registrations) await countRows(db, r);
+  if (options.refresh && !libraryMissing) {
+    for (const r of registrations) if (!r.tableMissing) r.refresh = await refreshRolledBack(db, q, r.entity);
+  }
+
   return {
     database,
     generation,
@@ -115,10 +144,45 @@ export async function readTviews(db: Session, database: string): Promise<PgTview
     catalogRevision,
     contractVersion,
     registrations,
-    unhealthy: rows.filter((r) => healthLevel(r) !== 'ok'),
+    unhealthy: rows.filter((r) => healthLevel(r) !== 'ok' && !knownHealthRow(r)),
+    known: rows.filter(knownHealthRow),
     healthRows: health ? rows.length : null,
     problems,
+    ...(libraryMissing ? { libraryMissing } : {}),
   };
+}
+
+/**
+ * Rows of a TVIEW and of the query it materialises, in one statement so one snapshot sees both:
+ * pg_tviews propagates a write inside the writing transaction, so the two agree unless the TVIEW is stale.
+ */
+async function countRows(db: Session, r: TviewRegistration): Promise<void> {
+  if (r.tableMissing || r.viewMissing || !r.schema || !r.name) return;
+  try {
+    const [view] = r.view ? await db.query<{ v: string | null }>(`SELECT to_regclass($1)::text AS v`, [r.view]) : [];
+    const table = `${quoteIdentifier(r.schema)}.${quoteIdentifier(r.name)}`;
+    const [row] = await db.query<{ rows: string; source: string | null }>(
+      `SELECT (SELECT count(*) FROM ${table}) AS rows, ${view?.v ? `(SELECT count(*) FROM ${view.v})` : 'NULL::bigint'} AS source`,
+    );
+    r.rows = row ? Number(row.rows) : null;
+    r.sourceRows = row?.source === null || row?.source === undefined ? null : Number(row.source);
+  } catch (error) {
+    r.rowsError = errorLine(error) || String(error);
+  }
+}
+
+/** `pg_tviews_refresh(entity)` (every release takes the entity) inside a transaction that is rolled back. */
+async function refreshRolledBack(db: Session, schema: string, entity: string): Promise<{ ok: boolean; ms: number; error?: string }> {
+  const started = performance.now();
+  try {
+    await db.query('BEGIN TRANSACTION READ WRITE');
+    await db.query(`SELECT ${schema}.pg_tviews_refresh($1)`, [entity]);
+    return { ok: true, ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { ok: false, ms: Math.round(performance.now() - started), error: errorLine(error) || String(error) };
+  } finally {
+    await db.query('ROLLBACK').catch(() => {});
+  }
 }
 
 /** `error`, `warning` or `ok` for one health row (statuses OK and INFO, severity info, are healthy). */
@@ -181,12 +245,14 @@ async function registryRows(db: Session): Promise<TviewRegistration[]> {
     // The registry left-joins pg_class: a TVIEW whose table is gone has no schema.
     tableMissing: r.schema === null || r.schema === undefined,
     viewMissing: 'view' in r && r.view === null,
+    view: typeof r.view === 'string' ? r.view : null,
   }));
 }
 
 async function metaRows(db: Session, schema: string): Promise<TviewRegistration[]> {
-  const rows = await db.query<{ entity: string; schema: string | null; name: string | null; table_missing: boolean; view_missing: boolean }>(
-    `SELECT m.entity, n.nspname AS schema, c.relname AS name, c.oid IS NULL AS table_missing, v.oid IS NULL AS view_missing
+  const rows = await db.query<{ entity: string; schema: string | null; name: string | null; table_missing: boolean; view_missing: boolean; view: string | null }>(
+    `SELECT m.entity, n.nspname AS schema, c.relname AS name, c.oid IS NULL AS table_missing, v.oid IS NULL AS view_missing,
+            v.oid::regclass::text AS view
        FROM ${schema}.pg_tview_meta m
        LEFT JOIN pg_catalog.pg_class c ON c.oid = m.table_oid
        LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -200,9 +266,18 @@ async function metaRows(db: Session, schema: string): Promise<TviewRegistration[
     needsReregister: false,
     tableMissing: r.table_missing,
     viewMissing: r.view_missing,
+    view: r.view,
   }));
 }
 
 function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `schema.name` of every TVIEW in this database (either generation), for messages; empty without pg_tviews. */
+export async function tviewNames(db: Session): Promise<string[]> {
+  const found = await locate(db);
+  if (!found) return [];
+  const rows = found.generation === 2 ? await registryRows(db) : await metaRows(db, quoteIdentifier(found.schema));
+  return rows.map((r) => `${r.schema ?? '?'}.${r.name ?? `tv_${r.entity}`}`);
 }

@@ -1,7 +1,7 @@
 import type { FindingInput } from './finding.js';
 import { defineCheck } from './define-check.js';
 import { forEachDatabase, type UninspectedDatabase } from './each-database.js';
-import { type PgTviewsDatabase, healthLevel, readTviews } from './pg-tviews-collect.js';
+import { type PgTviewsDatabase, type TviewRegistration, healthLevel, libraryMissingError, readTviews } from './pg-tviews-collect.js';
 
 export interface PgTviewsData {
   /** `shared_preload_libraries` as a list; null when this role may not read it. */
@@ -17,12 +17,21 @@ export interface PgTviewsData {
 /** pg_tviews: API generation, health check, TVIEWs needing re-registration or rebuild, preloading. */
 export const pgTviewsCheck = defineCheck<PgTviewsData>({
   id: 'extensions.pg_tviews',
-  title: 'pg_tviews: API generation, health, registrations and preloading',
+  title: 'pg_tviews: versions, health, TVIEWs and their rows, preloading',
   doc: {
-    collects: "pg_tviews' API generation, its health check, its registrations and whether it is preloaded",
-    evaluates: 'an unhealthy extension, registrations that need a rebuild or a re-registration, and a missing preload',
-    compares: 'the extension or registrations missing after, and a changed API generation',
+    collects:
+      "pg_tviews' library version and extversion, API generation, its health check, every TVIEW's registration and rows (and its backing query's, in one snapshot), " +
+      'whether it is preloaded; with `checks.pgTviews.refresh`, pg_tviews_refresh() of each TVIEW in a transaction rolled back',
+    evaluates: 'a missing library, an unhealthy extension, a library of another release than the extension, stale TVIEWs, a failed refresh, registrations that need a rebuild or a re-registration, and a missing preload',
+    compares: 'the extension or a TVIEW missing after, a changed API generation, and TVIEW rows that changed otherwise than their base tables',
     findings: {
+      'library-missing': { severity: 'fail', meaning: "the server cannot load pg_tviews' library (its installation lacks it): the TVIEWs named are no longer maintained and writes to their base tables fail" },
+      'version-mismatch': { severity: 'warn', meaning: "the loaded library's release differs from the extension's (new binaries with another pg_tviews): ALTER EXTENSION pg_tviews UPDATE" },
+      'jsonb-delta': { severity: 'info', meaning: 'the health check\'s known warning that the optional jsonb_delta extension is absent (pg_tviews falls back to plain JSONB)' },
+      stale: { severity: 'fail', meaning: 'a TVIEW holds another number of rows than the query it materialises' },
+      'unreadable-rows': { severity: 'warn', meaning: "a TVIEW's rows could not be counted" },
+      'refresh-failed': { severity: 'fail', meaning: 'pg_tviews_refresh() of a TVIEW failed (run in a transaction rolled back, when checks.pgTviews.refresh is on)' },
+      'rows-changed': { severity: 'fail', meaning: "a TVIEW's rows changed between pre and post otherwise than its query's (the soak's writes change both alike)" },
       'no-extension': { severity: 'warn', meaning: 'pg_tviews objects exist without the extension (a partial restore, a hand-made copy)' },
       missing: { severity: 'fail', meaning: 'pg_tviews was installed before and is not after' },
       generation: { severity: 'varies', meaning: 'the API generation changed: info when it went up, warn when down' },
@@ -36,7 +45,8 @@ export const pgTviewsCheck = defineCheck<PgTviewsData>({
     },
   },
   async collect(ctx) {
-    const all = await forEachDatabase(ctx, readTviews);
+    const refresh = ctx.config.checks.pgTviews.refresh;
+    const all = await forEachDatabase(ctx, (db, database) => readTviews(db, database, { refresh }));
     const databases = all.inspected.flatMap((d) => (d.value ? [d.value] : []));
     if (databases.length === 0) {
       const unseen = all.uninspected.length ? ` (${all.uninspected.length} database(s) could not be opened)` : '';
@@ -88,7 +98,13 @@ export const pgTviewsCheck = defineCheck<PgTviewsData>({
       // A registry that could not be read after says nothing about which TVIEWs are there.
       if (b.problems.some((p) => p.what === 'registrations')) continue;
       const entities = new Set(b.registrations.map((r) => r.entity));
+      const afterByEntity = new Map(b.registrations.map((r) => [r.entity, r]));
       for (const r of a.registrations) {
+        const later = afterByEntity.get(r.entity);
+        if (later) {
+          findings.push(...rowsChanged(a.database, r, later));
+          continue;
+        }
         if (entities.has(r.entity)) continue;
         findings.push({
           key: `registration-missing:${a.database}:${r.entity}`,
@@ -101,6 +117,23 @@ export const pgTviewsCheck = defineCheck<PgTviewsData>({
     return findings;
   },
 });
+
+/** A TVIEW's rows must move as its query's rows do (the soak's writes move both alike). */
+function rowsChanged(database: string, a: TviewRegistration, b: TviewRegistration): FindingInput[] {
+  if (typeof a.rows !== 'number' || typeof b.rows !== 'number' || typeof a.sourceRows !== 'number' || typeof b.sourceRows !== 'number') return [];
+  const tview = b.rows - a.rows;
+  const source = b.sourceRows - a.sourceRows;
+  if (tview === source) return [];
+  return [
+    {
+      key: `rows-changed:${database}:${a.entity}`,
+      severity: 'fail',
+      message: `TVIEW ${b.schema ?? '?'}.${b.name ?? a.entity} in database ${database} went from ${a.rows} to ${b.rows} row(s) (${tview >= 0 ? '+' : ''}${tview}) while its query's rows changed by ${source >= 0 ? '+' : ''}${source}`,
+      object: `${database}.${a.entity}`,
+      details: { pre: { rows: a.rows, sourceRows: a.sourceRows }, post: { rows: b.rows, sourceRows: b.sourceRows } },
+    },
+  ];
+}
 
 function evaluatePreload(data: PgTviewsData): FindingInput[] {
   if (data.preloaded === null) {
@@ -129,7 +162,20 @@ function evaluatePreload(data: PgTviewsData): FindingInput[] {
 function evaluateDatabase(d: PgTviewsDatabase): FindingInput[] {
   const findings: FindingInput[] = [];
   const db = d.database;
+  const tviews = d.registrations.map((r) => `${r.schema ?? '?'}.${r.name ?? `tv_${r.entity}`}`);
+  if (d.libraryMissing) {
+    findings.push({
+      key: `library-missing:${db}`,
+      severity: 'fail',
+      message:
+        `pg_tviews library missing: extension pg_tviews ${d.extensionVersion ?? ''} in database ${db} cannot load $libdir/pg_tviews; ` +
+        `TVIEWs affected (no longer maintained, writes to their base tables fail): ${tviews.join(', ') || 'none'}. Reinstall the library of the same release into this installation and restart`,
+      object: db,
+      details: { extension: 'pg_tviews', extensionVersion: d.extensionVersion, tviews, errors: d.problems.map((p) => p.message) },
+    });
+  }
   for (const p of d.problems) {
+    if (d.libraryMissing && libraryMissingError(p.message)) continue;
     findings.push({
       key: `${p.what === 'health-check' ? 'health-check-failed' : `unreadable-${p.what}`}:${db}`,
       severity: 'warn',
@@ -177,6 +223,35 @@ function evaluateDatabase(d: PgTviewsDatabase): FindingInput[] {
         object: `${db}.${r.entity}`,
       });
     }
+  }
+  for (const r of d.registrations) {
+    const name = `${r.schema ?? '?'}.${r.name ?? `tv_${r.entity}`}`;
+    if (r.rowsError && !d.libraryMissing) {
+      findings.push({ key: `unreadable-rows:${db}:${r.entity}`, severity: 'warn', message: `rows of TVIEW ${name} in database ${db} could not be counted: ${r.rowsError}`, object: `${db}.${r.entity}` });
+    } else if (typeof r.rows === 'number' && typeof r.sourceRows === 'number' && r.rows !== r.sourceRows) {
+      findings.push({
+        key: `stale:${db}:${r.entity}`,
+        severity: 'fail',
+        message: `TVIEW ${name} in database ${db} holds ${r.rows} row(s) where its query (${r.view ?? 'backing view'}) gives ${r.sourceRows}: it is stale (SELECT ${d.generation === 2 ? 'tviews.' : ''}pg_tviews_refresh('${r.entity}') rebuilds it)`,
+        object: `${db}.${r.entity}`,
+        details: { rows: r.rows, sourceRows: r.sourceRows },
+      });
+    }
+    if (r.refresh && !r.refresh.ok) {
+      findings.push({ key: `refresh-failed:${db}:${r.entity}`, severity: 'fail', message: `pg_tviews_refresh('${r.entity}') of TVIEW ${name} in database ${db} failed (in a transaction rolled back): ${r.refresh.error ?? 'unknown error'}`, object: `${db}.${r.entity}` });
+    }
+  }
+  if (d.generation === 2 && d.libraryVersion && d.extensionVersion && d.libraryVersion !== d.extensionVersion) {
+    findings.push({
+      key: `version-mismatch:${db}`,
+      severity: 'warn',
+      message: `pg_tviews in database ${db}: the loaded library is ${d.libraryVersion}, the extension ${d.extensionVersion}: run ALTER EXTENSION pg_tviews UPDATE (the health check may fail until then)`,
+      object: db,
+      details: { library: d.libraryVersion, extension: d.extensionVersion },
+    });
+  }
+  for (const row of d.known ?? []) {
+    findings.push({ key: `jsonb-delta:${db}`, severity: 'info', message: `pg_tviews health check in database ${db}, ${row.component}: ${row.message} (known and harmless: an optional companion)`, object: db });
   }
   if (d.generation === 1) {
     findings.push({

@@ -78,6 +78,8 @@ export const configSchema = z
         replicationLagWarnBytes: z.number().int().nonnegative().default(16 * 1024 * 1024),
         /** The managed Blue/Green guardrail checks (`bluegreen.*`): `auto` runs them on RDS and Aurora only. */
         bluegreen: z.enum(['auto', 'on', 'off']).default('auto'),
+        /** pg_tviews: `refresh` runs pg_tviews_refresh() of every TVIEW in a transaction rolled back (it writes and locks: off by default). */
+        pgTviews: z.object({ refresh: z.boolean().default(false) }).strict().default({ refresh: false }),
       })
       .strict()
       .default({
@@ -90,6 +92,7 @@ export const configSchema = z
         longRunningSeconds: 300,
         replicationLagWarnBytes: 16 * 1024 * 1024,
         bluegreen: 'auto',
+        pgTviews: { refresh: false },
       }),
     upgrade: z
       .object({

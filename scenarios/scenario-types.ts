@@ -4,12 +4,16 @@ import { awsSchema } from './aws/aws-config.js';
 import { parseTablePattern } from '../validate/table-patterns.js';
 import { migrationSpecSchema } from '../validate/migration-spec.js';
 import { durationParam } from './actions/duration-param.js';
+import { extensionSourceSchema } from './providers/extension-install.js';
+
+/** Extensions built elsewhere, installed into a copy of the installation the role runs (docs/pg-tviews.md). */
+const extensions = z.array(extensionSourceSchema).min(1).optional();
 
 /** Where a role's server comes from. `version` of embedded: `15`, `16.4`, `16`, `17` (npm packages). */
 export const providerSpecSchema = z.discriminatedUnion('provider', [
-  z.object({ provider: z.literal('embedded'), version: z.string().min(1) }).strict(),
+  z.object({ provider: z.literal('embedded'), version: z.string().min(1), extensions }).strict(),
   /** Any local installation: a bindir with initdb, pg_ctl, postgres (and pg_dump, pg_upgrade for those actions). */
-  z.object({ provider: z.literal('bindir'), bindir: z.string().min(1) }).strict(),
+  z.object({ provider: z.literal('bindir'), bindir: z.string().min(1), extensions }).strict(),
   /** Nothing provisioned: a URL (libpq rules; the password may come from PGPASSWORD or ~/.pgpass). */
   z.object({ provider: z.literal('external'), url: z.string().min(1) }).strict(),
   /**
@@ -131,6 +135,11 @@ export const scenarioSchema = z
     database: z.string().min(1).default('app'),
     /** Seeded on provisioned blue servers; `false` for none (external servers are never seeded). */
     dataset: z.union([z.object({ name: z.literal('notifications'), scale: z.number().positive().max(10_000).default(1) }).strict(), z.literal(false)]).default({ name: 'notifications', scale: 1 }),
+    /**
+     * SQL run on a provisioned blue, in `database`, after the dataset and the soak's schema and before
+     * the pre-checks, one statement (or script) an entry: `CREATE EXTENSION`, TVIEWs over the dataset…
+     */
+    setup: z.array(z.string().min(1)).min(1).optional(),
     /** The soak that runs through the steps; `false` for none. */
     soak: z
       .union([

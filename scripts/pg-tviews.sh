@@ -3,11 +3,14 @@
 # installations, cached outside the repository keyed by release and major. docs/pg-tviews-lab.md
 # says which release serves which major and why.
 #
-#   scripts/pg-tviews.sh                      builds (once) for every major in lab.env, prints the env file
-#   scripts/pg-tviews.sh --install            the same, then copies each build into its lab installation
-#   scripts/pg-tviews.sh --install-into BINDIR MAJOR
+#   scripts/pg-tviews.sh [BUILD...]           builds (once) each BUILD, prints the env file; BUILD is a major
+#                                             (its default release, below) or RELEASE:MAJOR (0.1.0-beta.20:17);
+#                                             default CUTOVER_PG_TVIEWS_BUILDS, else every major in lab.env
+#   scripts/pg-tviews.sh --install [BUILD...] the same, then copies each build into its lab installation (one
+#                                             release per major fits there: the last one listed wins)
+#   scripts/pg-tviews.sh --install-into BINDIR MAJOR [RELEASE]
 #                                             copies the cached build for MAJOR into another installation
-#                                             (e.g. an embedded one cutover provisions; same major, any minor)
+#                                             (e.g. a copy of an embedded one; same major, any minor)
 #
 # - cargo-pgrx at the version every pg_tviews release pins (pgrx =0.17.0), installed with
 #   `cargo install --locked` into the cache; `cargo pgrx init --pgNN <pg_config>` for the lab's own
@@ -17,13 +20,16 @@
 # - Every release carries a rust-toolchain.toml asking for Rust 1.98; the build runs on the
 #   toolchain the machine has (RUSTUP_TOOLCHAIN set to the active one) so rustup never downloads.
 # - Builds land in $CACHE/pg_tviews-VERSION-pgMAJOR/{lib,extension}/ (.complete when done) and
-#   $CACHE/pg-tviews.env lists them (CUTOVER_PG_TVIEWS_PGNN_DIR, _VERSION).
+#   $CACHE/pg-tviews.env lists them: CUTOVER_PG_TVIEWS_PGNN_DIR and _VERSION for a major's default
+#   release, CUTOVER_PG_TVIEWS_PGNN_<RELEASE>_DIR for every release built (0.1.0-beta.20 -> 0_1_0_BETA_20).
+#   Builds of earlier runs stay listed.
 # - The extension must be in shared_preload_libraries ('pg_tviews') for its hooks and settings.
 #
 # Environment:
 #   CUTOVER_PGRX_DIR                 cache (default /var/cache/cutover-pgrx as root, else ~/.cache/cutover-pgrx)
 #   CUTOVER_LAB_DIR                  where lab.env is (default /var/cache/cutover-lab as root, else ~/.cache/cutover-lab)
-#   CUTOVER_PG_TVIEWS_MAJORS         majors to build (default: every CUTOVER_LAB_PGNN_BINDIR in lab.env)
+#   CUTOVER_PG_TVIEWS_BUILDS         builds when none is given ("16 17 0.1.0-beta.20:17")
+#   CUTOVER_PG_TVIEWS_MAJORS         the same (older name); default every CUTOVER_LAB_PGNN_BINDIR in lab.env
 #   CUTOVER_PG_TVIEWS_VERSION_PGNN   release for major NN (defaults below)
 #   CUTOVER_PGRX_JOBS                cargo -j (default: number of cores)
 #   CUTOVER_PGRX_KEEP_TARGET=1       keep cargo's target directory per major (1.6-2.8 GB each)
@@ -119,8 +125,7 @@ crate_source() {
 }
 
 build() {
-  local major=$1 bindir=$2 version out src pg_config toolchain t pkg log_file
-  version=$(release_for "$major")
+  local major=$1 bindir=$2 version=$3 out src pg_config toolchain t pkg log_file
   [[ -n "$version" ]] || die "no pg_tviews release known for PostgreSQL $major (set CUTOVER_PG_TVIEWS_VERSION_PG$major)"
   out="$CACHE/pg_tviews-$version-pg$major"
   pg_config="$bindir/pg_config"
@@ -163,10 +168,9 @@ build() {
 # the embedded packages' (bin/postgres, lib/postgresql, share/postgresql/extension; no pg_config).
 # Never point it at an installation inside node_modules: copy that installation first.
 install_into() {
-  local bindir=$1 major=$2 version out have libdir extdir
-  version=$(release_for "$major")
+  local bindir=$1 major=$2 version=${3:-$(release_for "$2")} out have libdir extdir
   out="$CACHE/pg_tviews-$version-pg$major"
-  [[ -f "$out/.complete" ]] || die "no cached build for PostgreSQL $major: run scripts/pg-tviews.sh first"
+  [[ -f "$out/.complete" ]] || die "no cached build of pg_tviews $version for PostgreSQL $major: run scripts/pg-tviews.sh $version:$major first"
   if [[ -x "$bindir/pg_config" ]]; then
     have=$("$bindir/pg_config" --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
     libdir=$("$bindir/pg_config" --pkglibdir); extdir="$("$bindir/pg_config" --sharedir)/extension"
@@ -183,27 +187,47 @@ install_into() {
   log "PostgreSQL $major: pg_tviews $version installed into $bindir's installation"
 }
 
+# 0.1.0-beta.20 -> 0_1_0_BETA_20 (a release in a variable name).
+release_key() { printf '%s\n' "$1" | tr '[:lower:]' '[:upper:]' | tr -c 'A-Z0-9\n' '_'; }
+
 main() {
   mkdir -p "$CACHE/logs"
   if [[ "${1:-}" == --install-into ]]; then
-    [[ $# -eq 3 ]] || die "usage: scripts/pg-tviews.sh --install-into BINDIR MAJOR"
-    install_into "$2" "$3"; return
+    [[ $# -eq 3 || $# -eq 4 ]] || die "usage: scripts/pg-tviews.sh --install-into BINDIR MAJOR [RELEASE]"
+    install_into "$2" "$3" "${4:-}"; return
   fi
-  local install=false majors major bindir version env_file="$CACHE/pg-tviews.env"
-  [[ "${1:-}" == --install ]] && install=true
-  majors="${CUTOVER_PG_TVIEWS_MAJORS:-$(grep -oE '^CUTOVER_LAB_PG[0-9]+_BINDIR' "$LAB_ENV" 2>/dev/null | grep -oE '[0-9]+' | tr '\n' ' ')}"
-  [[ -n "${majors// /}" ]] || die "no majors: run scripts/lab.sh first or set CUTOVER_PG_TVIEWS_MAJORS"
-  # Lines of the majors this run does not build stay.
-  local keep='^$'; for major in $majors; do keep="$keep|^CUTOVER_PG_TVIEWS_PG${major}_"; done
-  { grep -Ev "$keep" "$env_file" 2>/dev/null || true; } >"$env_file.tmp"
-  for major in $majors; do
-    bindir=$(lab_bindir "$major")
-    version=$(build "$major" "$bindir")
-    $install && install_into "$bindir" "$major"
-    { echo "CUTOVER_PG_TVIEWS_PG${major}_DIR=$CACHE/pg_tviews-$version-pg$major"
-      echo "CUTOVER_PG_TVIEWS_PG${major}_VERSION=$version"; } >>"$env_file.tmp"
+  local install=false builds build major bindir version default env_file="$CACHE/pg-tviews.env"
+  [[ "${1:-}" == --install ]] && { install=true; shift; }
+  builds="$*"
+  [[ -n "${builds// /}" ]] || builds="${CUTOVER_PG_TVIEWS_BUILDS:-${CUTOVER_PG_TVIEWS_MAJORS:-}}"
+  [[ -n "${builds// /}" ]] || builds="$(grep -oE '^CUTOVER_LAB_PG[0-9]+_BINDIR' "$LAB_ENV" 2>/dev/null | grep -oE '[0-9]+' | tr '\n' ' ')"
+  [[ -n "${builds// /}" ]] || die "nothing to build: run scripts/lab.sh first, or name builds (16, 0.1.0-beta.20:17)"
+  for build in $builds; do
+    [[ "$build" =~ ^([0-9A-Za-z.+-]+:)?[0-9]+$ ]] || die "build \"$build\": expected MAJOR or RELEASE:MAJOR (0.1.0-beta.20:17)"
   done
-  sort "$env_file.tmp" >"$env_file"; rm -f "$env_file.tmp"
+  # Lines of the builds this run makes are rewritten; every other line stays.
+  local keep='^$'
+  for build in $builds; do
+    major=${build##*:}; version=$([[ "$build" == *:* ]] && echo "${build%:*}" || release_for "$major")
+    default=$(release_for "$major")
+    keep="$keep|^CUTOVER_PG_TVIEWS_PG${major}_$(release_key "$version")_DIR="
+    [[ "$version" == "$default" ]] && keep="$keep|^CUTOVER_PG_TVIEWS_PG${major}_DIR=|^CUTOVER_PG_TVIEWS_PG${major}_VERSION="
+  done
+  { grep -Ev "$keep" "$env_file" 2>/dev/null || true; } >"$env_file.tmp"
+  for build in $builds; do
+    major=${build##*:}; version=$([[ "$build" == *:* ]] && echo "${build%:*}" || release_for "$major")
+    [[ -n "$version" ]] || die "no pg_tviews release known for PostgreSQL $major (name one: RELEASE:$major)"
+    default=$(release_for "$major")
+    bindir=$(lab_bindir "$major")
+    version=$(build "$major" "$bindir" "$version")
+    $install && install_into "$bindir" "$major" "$version"
+    echo "CUTOVER_PG_TVIEWS_PG${major}_$(release_key "$version")_DIR=$CACHE/pg_tviews-$version-pg$major" >>"$env_file.tmp"
+    if [[ "$version" == "$default" ]]; then
+      { echo "CUTOVER_PG_TVIEWS_PG${major}_DIR=$CACHE/pg_tviews-$version-pg$major"
+        echo "CUTOVER_PG_TVIEWS_PG${major}_VERSION=$version"; } >>"$env_file.tmp"
+    fi
+  done
+  sort -u "$env_file.tmp" >"$env_file"; rm -f "$env_file.tmp"
   cat "$env_file"
 }
 

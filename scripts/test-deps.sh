@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Everything the tests need beyond npm, installed (or found cached) in one go:
 #   scripts/lab.sh            real PostgreSQL 15, 17, 18, pgvector, PgBouncer (the upgrade lab)
+#   scripts/pg-tviews.sh      pg_tviews (Rust, pgrx; crate registry) built against the lab's PostgreSQL, cached by
+#                             release and major: the builds the tests use (about 3 min for cargo-pgrx plus 3 min
+#                             a build on a fresh machine; seconds when cached)
 #   scripts/report-deps.sh    Chromium for the report's browser tests, cairo/pango for PNG charts
 #   scripts/moto.sh           the AWS API emulator (moto's server) for the AWS tests
 #   scripts/patroni.sh        Patroni (PyPI, built-in Raft store) for the Patroni provider's tests
@@ -15,6 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/lab.sh
+bash scripts/pg-tviews.sh 16 >/dev/null   # 0.1.0-beta.34 for 16: the pg_tviews minor-upgrade tests
 bash scripts/report-deps.sh
 bash scripts/moto.sh >/dev/null
 bash scripts/patroni.sh >/dev/null

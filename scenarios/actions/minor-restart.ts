@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { CutoverError } from '../../core/errors.js';
-import { EMBEDDED_PACKAGES, embeddedFullVersion, embeddedVersions } from '../providers/embedded-binaries.js';
+import { join } from 'node:path';
+import { EMBEDDED_PACKAGES, embeddedBindir, embeddedFullVersion, embeddedVersions } from '../providers/embedded-binaries.js';
+import { extensionSourceSchema, installationWithExtensions, withPreload } from '../providers/extension-install.js';
+import { describeMissing, missingLibraries, missingLibraryInLog } from '../upgrade/library-preflight.js';
 import { bindirMajor, versionMajor } from './upgrade-rules.js';
 import { defineAction } from './action-types.js';
 
@@ -23,6 +26,15 @@ export const minorRestartAction = defineAction({
     .object({
       to: target.describe('The version to restart into: an embedded version of the same major (`16`, `16.14`) or the path of a bindir of the same major.'),
       role: z.string().min(1).optional().describe('The role restarted; default the writer.'),
+      extensions: z
+        .array(extensionSourceSchema)
+        .min(1)
+        .optional()
+        .describe('Extensions installed into a copy of the new installation before the restart (the same builds as the old one\'s: a library loads on every minor of its major).'),
+      checkLibraries: z
+        .boolean()
+        .default(true)
+        .describe('Before stopping, fails the step when the new installation lacks a preloaded library or an installed extension the old one has (blue keeps running); false restarts anyway.'),
     })
     .strict(),
   title: (p, topology) => {
@@ -53,10 +65,38 @@ export const minorRestartAction = defineAction({
     }
     const from = cluster.version;
     ctx.detail('from', from);
+    let bindir = p.to.includes('/') ? p.to : embeddedBindir(p.to);
+    if (p.extensions) {
+      ctx.phase('install');
+      // Into a copy of the new installation, beside the data directory; the original stays as it is.
+      const copy = await installationWithExtensions(bindir, p.extensions, join(server.baseDir, `installation-${cluster.version}-to-${p.to.includes('/') ? 'bindir' : p.to}`), 'minor-restart: field "extensions"');
+      ctx.log(`${cluster.role}: ${copy.extensions.join(', ') || 'libraries'} installed into a copy of ${bindir}`);
+      ctx.detail('installation', { copyOf: bindir, bindir: copy.bindir, extensions: copy.extensions });
+      if (copy.preload.length) {
+        await using admin = await cluster.admin('postgres');
+        const [row] = await admin.query<{ s: string }>(`SELECT current_setting('shared_preload_libraries') AS s`);
+        const wanted = withPreload(row?.s, copy.preload);
+        if (wanted !== row?.s) await server.configure({ shared_preload_libraries: wanted });
+      }
+      bindir = copy.bindir;
+    }
+    if (p.checkLibraries) {
+      const missing = await missingLibraries(cluster, server.bindir, bindir);
+      if (missing) {
+        ctx.detail('missing', missing);
+        throw new CutoverError('provision', `minor-restart: ${describeMissing(missing, bindir)}; ${cluster.role} was not stopped`);
+      }
+    }
     ctx.phase('stop');
     await server.stop('fast');
     ctx.phase('start');
-    await server.restart(p.to.includes('/') ? { bindir: p.to } : { version: p.to });
+    try {
+      await server.restart({ bindir });
+    } catch (error) {
+      const library = missingLibraryInLog(await server.logTail(20));
+      if (!library) throw error;
+      throw new CutoverError('provision', `minor-restart: ${cluster.role} did not start on ${bindir}: its library ${library} is missing there (extension ${library} library missing); reinstall it or give the step "extensions"`, { cause: error });
+    }
     await cluster.refresh();
     ctx.detail('to', cluster.version);
     ctx.log(`${cluster.role}: PostgreSQL ${from} -> ${cluster.version} on the same data directory`);

@@ -11,7 +11,7 @@ import type { RunServices } from './run-step.js';
 import { seedDataset } from './seed-dataset.js';
 import type { SqliteSourceSpec } from '../scenario-types.js';
 import { resolveSqliteSource } from '../sqlite/sqlite-source.js';
-import { CutoverError } from '../../core/errors.js';
+import { CutoverError, errorLine } from '../../core/errors.js';
 import type { Cluster } from '../topology/cluster.js';
 import { multiHostEndpoint } from '../topology/client-endpoint.js';
 import { provisionStandby } from '../replicas/provision-standby.js';
@@ -58,6 +58,16 @@ export async function provisionAndSeed(run: RunContext): Promise<ManifestPart> {
   if (workload) {
     await prepareWorkload(app, workload, SCENARIO_SOAK.schema);
     for (const statement of writersTableDdl(SCENARIO_SOAK.schema)) await app.query(statement);
+  }
+  if (scenario.setup && blue.provider !== 'external') {
+    for (const [i, sql] of scenario.setup.entries()) {
+      try {
+        await app.query(sql);
+      } catch (error) {
+        throw new CutoverError('config', `scenario: field "setup[${i}]": expected SQL that runs on blue, got an error: ${errorLine(error)}`, { cause: error, message: `setup[${i}] failed: ${sql}\n${errorLine(error)}` });
+      }
+    }
+    log(`setup: ${scenario.setup.length} statement(s) run on blue`);
   }
   if (blue.provider !== 'external') {
     const cleared = await clearForeignAttributeOptions(app);

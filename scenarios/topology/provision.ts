@@ -7,8 +7,9 @@ import { CutoverError } from '../../core/errors.js';
 import { quoteIdentifier } from '../../load/sql-ident.js';
 import type { ProvisionOptions } from '../actions/action-types.js';
 import { LocalServer, type SettingValue } from '../providers/local-server.js';
-import { embeddedFullVersion } from '../providers/embedded-binaries.js';
+import { embeddedBindir, embeddedFullVersion } from '../providers/embedded-binaries.js';
 import { findLab } from '../providers/lab-installations.js';
+import { installationWithExtensions, withPreload } from '../providers/extension-install.js';
 import type { ProviderSpec } from '../scenario-types.js';
 import type { Cluster } from './cluster.js';
 import { externalCluster } from './external-cluster.js';
@@ -63,14 +64,24 @@ export async function provisionCluster(role: string, spec: ProviderSpec, o: Prov
   const baseDir = await mkdtemp(join(tmpdir(), `cutover-${role.replace(/[^a-z0-9-]/gi, '')}-`));
   let server: LocalServer;
   try {
+    const settings: Record<string, SettingValue> = { ...PROVISION_SETTINGS, ...o.settings };
+    let installation: { bindir: string } | { version: string } = spec.provider === 'embedded' ? { version: spec.version } : { bindir: spec.bindir };
+    if (spec.extensions) {
+      // Into a copy: the installation itself (an npm package's, the system's) is never written.
+      const from = spec.provider === 'embedded' ? embeddedBindir(spec.version) : spec.bindir;
+      const copy = await installationWithExtensions(from, spec.extensions, join(baseDir, 'installation'), `${role}: field "extensions"`);
+      installation = { bindir: copy.bindir };
+      if (copy.preload.length) settings.shared_preload_libraries = withPreload(settings.shared_preload_libraries?.toString(), copy.preload);
+      o.log(`${role}: ${copy.extensions.join(', ') || 'libraries'} installed into a copy of ${from}${copy.preload.length ? ` (preloaded: ${copy.preload.join(', ')})` : ''}`);
+    }
     server = await LocalServer.init({
-      ...(spec.provider === 'embedded' ? { version: spec.version } : { bindir: spec.bindir }),
+      ...installation,
       name: `${role} (${spec.provider === 'embedded' ? `embedded ${embeddedFullVersion(spec.version)}` : spec.bindir})`,
       baseDir,
       port: o.port,
       initdbArgs: o.initdbArgs,
       password: o.password,
-      settings: { ...PROVISION_SETTINGS, ...o.settings },
+      settings,
     });
   } catch (error) {
     await rm(baseDir, { recursive: true, force: true });

@@ -1,5 +1,8 @@
 import { LocalServer, type LocalServerOptions } from '../../scenarios/providers/index.js';
-import { findLab, labDirectory } from '../../scenarios/providers/lab-installations.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { findLab, labDirectory, parseLabEnv } from '../../scenarios/providers/lab-installations.js';
 
 /**
  * The upgrade lab (scripts/lab.sh, run by .ci/run) leaves `lab.env` in its cache directory with
@@ -49,4 +52,33 @@ export function labReady(...majors: (15 | 16 | 17 | 18)[]): boolean {
   } catch {
     return false;
   }
+}
+
+/** Where scripts/pg-tviews.sh keeps its builds and `pg-tviews.env`. */
+function pgrxDirectory(): string {
+  if (process.env.CUTOVER_PGRX_DIR) return process.env.CUTOVER_PGRX_DIR;
+  return process.getuid?.() === 0 ? '/var/cache/cutover-pgrx' : join(homedir(), '.cache', 'cutover-pgrx');
+}
+
+/** The variables of `pg-tviews.env` (scripts/pg-tviews.sh), or undefined when it was never run. */
+export function pgTviewsEnv(): Record<string, string> | undefined {
+  const file = join(pgrxDirectory(), 'pg-tviews.env');
+  return existsSync(file) ? parseLabEnv(readFileSync(file, 'utf8')) : undefined;
+}
+
+/**
+ * The directory of a pg_tviews build for a major (`lib/pg_tviews.so`, `extension/…`): the major's
+ * default release, or `release` (e.g. `0.1.0-beta.20`). Undefined when it was not built.
+ */
+export function pgTviewsDir(major: 15 | 16 | 17 | 18, release?: string): string | undefined {
+  const env = pgTviewsEnv();
+  const key = release ? `CUTOVER_PG_TVIEWS_PG${major}_${release.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_DIR` : `CUTOVER_PG_TVIEWS_PG${major}_DIR`;
+  const dir = env?.[key];
+  return dir && existsSync(join(dir, 'lib', 'pg_tviews.so')) ? dir : undefined;
+}
+
+/** Why a pg_tviews test cannot run here (for its skipped name), or undefined when it can. */
+export function pgTviewsMissing(major: 15 | 16 | 17 | 18, release?: string): string | undefined {
+  if (pgTviewsDir(major, release)) return undefined;
+  return `no pg_tviews ${release ?? ''} build for PostgreSQL ${major}: run scripts/pg-tviews.sh ${release ? `${release}:` : ''}${major}`.replace('  ', ' ');
 }
