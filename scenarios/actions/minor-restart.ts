@@ -80,12 +80,12 @@ export const minorRestartAction = defineAction({
       }
       bindir = copy.bindir;
     }
-    if (p.checkLibraries) {
-      const missing = await missingLibraries(cluster, server.bindir, bindir);
-      if (missing) {
-        ctx.detail('missing', missing);
-        throw new CutoverError('provision', `minor-restart: ${describeMissing(missing, bindir)}; ${cluster.role} was not stopped`);
-      }
+    // What the new binaries lack, asked before the server stops (and kept for the start's error).
+    const missing = await missingLibraries(cluster, server.bindir, bindir);
+    if (missing) {
+      ctx.detail('missing', missing);
+      if (p.checkLibraries) throw new CutoverError('provision', `minor-restart: ${describeMissing(missing, bindir)}; ${cluster.role} was not stopped`);
+      ctx.log(`minor-restart: ${describeMissing(missing, bindir)}; restarting anyway (checkLibraries: false)`);
     }
     ctx.phase('stop');
     await server.stop('fast');
@@ -95,7 +95,8 @@ export const minorRestartAction = defineAction({
     } catch (error) {
       const library = missingLibraryInLog(await server.logTail(20));
       if (!library) throw error;
-      throw new CutoverError('provision', `minor-restart: ${cluster.role} did not start on ${bindir}: its library ${library} is missing there (extension ${library} library missing); reinstall it or give the step "extensions"`, { cause: error });
+      const why = missing ? describeMissing(missing, bindir) : `its library ${library} is missing there (extension ${library} library missing); reinstall it or give the step "extensions"`;
+      throw new CutoverError('provision', `minor-restart: ${cluster.role} did not start on ${bindir} (could not access file "${library}"): ${why}`, { cause: error });
     }
     await cluster.refresh();
     ctx.detail('to', cluster.version);
