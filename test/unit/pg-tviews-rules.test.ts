@@ -72,7 +72,57 @@ describe('pg_tviews evaluate', () => {
   });
 });
 
+describe('pg_tviews evaluate: the real extension (0.1.0-beta.20, beta.34)', () => {
+  it('fails on a missing library, naming the extension and every TVIEW, without repeating its errors as other findings', () => {
+    const message = 'could not access file "$libdir/pg_tviews": No such file or directory (SQLSTATE 58P01)';
+    const d = database({
+      registrations: [reg('post'), reg('event')],
+      libraryVersion: null,
+      libraryMissing: true,
+      problems: [
+        { what: 'version', message },
+        { what: 'health-check', message },
+      ],
+    });
+    const findings = pgTviewsCheck.evaluate?.(data([d]), evalCtx) ?? [];
+    expect(keys(findings)).toEqual({ 'library-missing:app': 'fail' });
+    expect(findings[0]?.message).toMatch(/pg_tviews library missing: extension pg_tviews 0\.1\.0-beta\.28 in database app .*TVIEWs affected .*: public\.tv_post, public\.tv_event/);
+  });
+
+  it('warns when the library is another release than the extension, notes jsonb_delta, fails stale TVIEWs and failed refreshes', () => {
+    const d = database({
+      libraryVersion: '0.1.0-beta.34',
+      extensionVersion: '0.1.0-beta.20',
+      known: [{ status: 'WARNING', component: 'jsonb_delta', message: 'jsonb_delta not installed', severity: 'warning' }],
+      registrations: [
+        reg('post', { rows: 10, sourceRows: 10, refresh: { ok: true, ms: 3 } }),
+        reg('event', { rows: 4, sourceRows: 9 }),
+        reg('tag', { rows: 2, sourceRows: 2, refresh: { ok: false, ms: 1, error: "TVIEW metadata not found for entity 'tag'" } }),
+        reg('author', { rowsError: 'permission denied for table tv_author' }),
+      ],
+    });
+    const findings = pgTviewsCheck.evaluate?.(data([d]), evalCtx) ?? [];
+    expect(keys(findings)).toEqual({
+      'version-mismatch:app': 'warn',
+      'jsonb-delta:app': 'info',
+      'stale:app:event': 'fail',
+      'refresh-failed:app:tag': 'fail',
+      'unreadable-rows:app:author': 'warn',
+    });
+    expect(findings.find((f) => f.key === 'version-mismatch:app')?.message).toContain('ALTER EXTENSION pg_tviews UPDATE');
+    expect(findings.find((f) => f.key === 'stale:app:event')?.message).toMatch(/holds 4 row\(s\) where its query .* gives 9/);
+  });
+});
+
 describe('pg_tviews compare', () => {
+  it("fails a TVIEW whose rows moved otherwise than its query's, not one that followed the soak's writes", () => {
+    const pre = data([database({ registrations: [reg('event', { rows: 100, sourceRows: 100 }), reg('post', { rows: 10, sourceRows: 10 })] })]);
+    const post = data([database({ registrations: [reg('event', { rows: 180, sourceRows: 180 }), reg('post', { rows: 7, sourceRows: 10 })] })]);
+    const findings = pgTviewsCheck.compare?.(pre, post, ctx) ?? [];
+    expect(keys(findings)).toEqual({ 'rows-changed:app:post': 'fail' });
+    expect(findings[0]?.message).toMatch(/went from 10 to 7 row\(s\) \(-3\) while its query's rows changed by \+0/);
+  });
+
   it('fails on registrations missing after, and on pg_tviews gone from a database', () => {
     const pre = data([database({ registrations: [reg('post'), reg('author')] }), database({ database: 'other' })]);
     const post = data([database({ generation: 2, registrations: [reg('post')] })], { inspected: ['app', 'other'] });

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { embeddedBindir } from '../../scenarios/providers/embedded-binaries.js';
+import { installationWithExtensions } from '../../scenarios/providers/extension-install.js';
+import { pgTviewsDir, pgTviewsMissing } from '../support/lab.js';
+
+/**
+ * The `extensions` option (provider and minor-restart): a build goes into a copy of the
+ * installation, never into the npm package itself; a directory that is not a build, or a build for
+ * another major, is refused before anything is copied, naming the option, what was expected and
+ * what was given.
+ */
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'cutover-pg-tviews-install-'));
+});
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('extensions: [{ from }] into a copy of an installation', () => {
+  it('refuses a directory that does not exist, or holds neither a library nor a control file', async () => {
+    await expect(installationWithExtensions(embeddedBindir('16.4'), [{ from: join(work, 'nope'), preload: false }], join(work, 'a'), 'blue: field "extensions"')).rejects.toThrow(
+      /^blue: field "extensions"\[0\]\.from: expected a directory with lib\/ and extension\/, got ".*nope" \(not a directory\)$/,
+    );
+    await mkdir(join(work, 'empty', 'lib'), { recursive: true });
+    await expect(installationWithExtensions(embeddedBindir('16.4'), [{ from: join(work, 'empty'), preload: true }], join(work, 'b'), 'extensions')).rejects.toThrow(
+      /extensions\[0\]\.from: expected lib\/\*\.so and extension\/\*\.control in ".*empty", found neither/,
+    );
+    expect(existsSync(join(work, 'a'))).toBe(false);
+  });
+
+  const missing = pgTviewsMissing(16);
+  it.skipIf(missing)(`refuses a build for another major; copies, installs and leaves the npm package alone${missing ? ` (skipped: ${missing})` : ''}`, async () => {
+    const build = pgTviewsDir(16)!;
+    await expect(installationWithExtensions(embeddedBindir('17'), [{ from: build, preload: true }], join(work, 'c'), 'minor-restart: field "extensions"')).rejects.toThrow(
+      /minor-restart: field "extensions"\[0\]\.from: expected a build for PostgreSQL 17, got ".*" built against PostgreSQL 16\.\d+/,
+    );
+    const copy = await installationWithExtensions(embeddedBindir('16.4'), [{ from: build, preload: true }], join(work, 'd'), 'extensions');
+    expect(copy).toMatchObject({ preload: ['pg_tviews'], extensions: ['pg_tviews'] });
+    expect(copy.bindir.startsWith(join(work, 'd'))).toBe(true);
+    expect(existsSync(join(copy.pkglibdir, 'pg_tviews.so'))).toBe(true);
+    expect(existsSync(join(copy.sharedir, 'extension', 'pg_tviews--0.1.0-beta.20--0.1.0-beta.21.sql'))).toBe(true);
+    const original = dirname(embeddedBindir('16.4'));
+    expect(existsSync(join(original, 'lib', 'postgresql', 'pg_tviews.so'))).toBe(false);
+    expect(existsSync(join(original, 'share', 'postgresql', 'extension', 'pg_tviews.control'))).toBe(false);
+  });
+});
