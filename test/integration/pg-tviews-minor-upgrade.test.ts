@@ -66,7 +66,8 @@ async function run(name: string, step: Record<string, unknown>) {
   const result = await runCli(['run', file, '--runs-dir', runsDir], { env, cwd: work });
   const runDir = onlyRunDir(runsDir);
   const read = <T>(f: string) => JSON.parse(readFileSync(join(runDir, f), 'utf8')) as T;
-  const findings = read<Finding[] | { findings: Finding[] }>('findings.json');
+  // No findings without post-checks (a writer that never came back).
+  const findings = existsSync(join(runDir, 'findings.json')) ? read<Finding[] | { findings: Finding[] }>('findings.json') : [];
   return {
     result,
     run: readRun(runDir),
@@ -130,6 +131,18 @@ describe.skipIf(missing)(`pg_tviews minor upgrade 16.4 -> 16.14 with the real ex
     expect(result.stdout).toMatch(/minor restart 16\.4 -> 16\.14: failed/);
     const kept = manifest.keptData?.blue;
     expect(await acceptsConnections(manifest.endpoints.blue!.port)).toBe(false);
+    if (kept) await rm(dirname(kept), { recursive: true, force: true });
+  });
+
+  it('told to restart anyway (checkLibraries: false): blue does not start, and the step says the library is missing, naming pg_tviews and its TVIEWs', { timeout: 60_000 }, async () => {
+    const { result, run: manifest } = await run('tviews-no-start', { action: 'minor-restart', to: '16.14', checkLibraries: false });
+    expect(result.code, result.stderr).not.toBe(0);
+    const failed = manifest.steps[1]!;
+    expect(failed.status).toBe('failed');
+    expect(failed.error?.message).toMatch(/blue did not start on .* \(could not access file "pg_tviews"\)/);
+    expect(failed.error?.message).toMatch(/extension pg_tviews library missing; TVIEWs affected: app\.public\.tv_event, app\.public\.tv_user/);
+    expect(failed.phases?.map((p) => p.name)).toEqual(['stop', 'start']);
+    const kept = manifest.keptData?.blue;
     if (kept) await rm(dirname(kept), { recursive: true, force: true });
   });
 });
