@@ -33,6 +33,8 @@ export interface TviewRegistration {
   /** Rows of the TVIEW's table and of its backing view, counted in one statement (one snapshot). */
   rows?: number | null;
   sourceRows?: number | null;
+  /** The TVIEW's rows differ from its query's (digests over the query's columns), counts aside. */
+  contentsDiffer?: boolean;
   /** Why the rows could not be counted. */
   rowsError?: string;
   /** `pg_tviews_refresh()` in a transaction rolled back, when the configuration asks for it. */
@@ -153,19 +155,35 @@ export async function readTviews(db: Session, database: string, options: { refre
 }
 
 /**
- * Rows of a TVIEW and of the query it materialises, in one statement so one snapshot sees both:
- * pg_tviews propagates a write inside the writing transaction, so the two agree unless the TVIEW is stale.
+ * Rows of a TVIEW and of the query it materialises, with an order-independent digest of each over
+ * the query's columns, in one statement so one snapshot sees both: pg_tviews propagates a write
+ * inside the writing transaction, so the two agree unless the TVIEW is stale. (A TVIEW's table may
+ * carry columns of its own, e.g. created_at on 0.1.0-beta.20: only the query's are compared.)
  */
 async function countRows(db: Session, r: TviewRegistration): Promise<void> {
   if (r.tableMissing || r.viewMissing || !r.schema || !r.name) return;
   try {
-    const [view] = r.view ? await db.query<{ v: string | null }>(`SELECT to_regclass($1)::text AS v`, [r.view]) : [];
+    const [view] = r.view
+      ? await db.query<{ v: string | null; cols: string | null }>(
+          `SELECT to_regclass($1)::text AS v,
+                  (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_catalog.pg_attribute a
+                    WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped) AS cols`,
+          [r.view],
+        )
+      : [];
     const table = `${quoteIdentifier(r.schema)}.${quoteIdentifier(r.name)}`;
-    const [row] = await db.query<{ rows: string; source: string | null }>(
-      `SELECT (SELECT count(*) FROM ${table}) AS rows, ${view?.v ? `(SELECT count(*) FROM ${view.v})` : 'NULL::bigint'} AS source`,
+    const side = (from: string) =>
+      view?.cols
+        ? `(SELECT count(*) AS n, coalesce(sum(hashtextextended(ROW(${view.cols})::text, 0)), 0)::text AS d FROM ${from})`
+        : `(SELECT count(*) AS n, NULL::text AS d FROM ${from})`;
+    const [row] = await db.query<{ rows: string; digest: string | null; source: string | null; source_digest: string | null }>(
+      view?.v
+        ? `SELECT t.n AS rows, t.d AS digest, v.n AS source, v.d AS source_digest FROM ${side(table)} t, ${side(view.v)} v`
+        : `SELECT t.n AS rows, NULL::text AS digest, NULL::bigint AS source, NULL::text AS source_digest FROM ${side(table)} t`,
     );
     r.rows = row ? Number(row.rows) : null;
     r.sourceRows = row?.source === null || row?.source === undefined ? null : Number(row.source);
+    if (row?.digest && row.source_digest) r.contentsDiffer = row.digest !== row.source_digest;
   } catch (error) {
     r.rowsError = errorLine(error) || String(error);
   }

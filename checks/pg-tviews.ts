@@ -28,7 +28,7 @@ export const pgTviewsCheck = defineCheck<PgTviewsData>({
       'library-missing': { severity: 'fail', meaning: "the server cannot load pg_tviews' library (its installation lacks it): the TVIEWs named are no longer maintained and writes to their base tables fail" },
       'version-mismatch': { severity: 'warn', meaning: "the loaded library's release differs from the extension's (new binaries with another pg_tviews): ALTER EXTENSION pg_tviews UPDATE" },
       'jsonb-delta': { severity: 'info', meaning: 'the health check\'s known warning that the optional jsonb_delta extension is absent (pg_tviews falls back to plain JSONB)' },
-      stale: { severity: 'fail', meaning: 'a TVIEW holds another number of rows than the query it materialises' },
+      stale: { severity: 'fail', meaning: 'a TVIEW holds other rows than the query it materialises (counts, or digests over the query\'s columns)' },
       'unreadable-rows': { severity: 'warn', meaning: "a TVIEW's rows could not be counted" },
       'refresh-failed': { severity: 'fail', meaning: 'pg_tviews_refresh() of a TVIEW failed (run in a transaction rolled back, when checks.pgTviews.refresh is on)' },
       'rows-changed': { severity: 'fail', meaning: "a TVIEW's rows changed between pre and post otherwise than its query's (the soak's writes change both alike)" },
@@ -228,11 +228,12 @@ function evaluateDatabase(d: PgTviewsDatabase): FindingInput[] {
     const name = `${r.schema ?? '?'}.${r.name ?? `tv_${r.entity}`}`;
     if (r.rowsError && !d.libraryMissing) {
       findings.push({ key: `unreadable-rows:${db}:${r.entity}`, severity: 'warn', message: `rows of TVIEW ${name} in database ${db} could not be counted: ${r.rowsError}`, object: `${db}.${r.entity}` });
-    } else if (typeof r.rows === 'number' && typeof r.sourceRows === 'number' && r.rows !== r.sourceRows) {
+    } else if ((typeof r.rows === 'number' && typeof r.sourceRows === 'number' && r.rows !== r.sourceRows) || r.contentsDiffer) {
+      const what = r.rows !== r.sourceRows ? `holds ${r.rows} row(s) where its query (${r.view ?? 'backing view'}) gives ${r.sourceRows}` : `holds ${r.rows} row(s) whose contents differ from its query's (${r.view ?? 'backing view'})`;
       findings.push({
         key: `stale:${db}:${r.entity}`,
         severity: 'fail',
-        message: `TVIEW ${name} in database ${db} holds ${r.rows} row(s) where its query (${r.view ?? 'backing view'}) gives ${r.sourceRows}: it is stale (SELECT ${d.generation === 2 ? 'tviews.' : ''}pg_tviews_refresh('${r.entity}') rebuilds it)`,
+        message: `TVIEW ${name} in database ${db} ${what}: it is stale (SELECT ${d.generation === 2 ? 'tviews.' : ''}pg_tviews_refresh('${r.entity}') rebuilds it)`,
         object: `${db}.${r.entity}`,
         details: { rows: r.rows, sourceRows: r.sourceRows },
       });

@@ -81,8 +81,8 @@ for (const version of ['15', '17']) {
       expect(one?.registrations.map((r) => [r.entity, r.tableMissing])).toEqual([['comment', true], ['post', false]]);
       expect(two).toMatchObject({ database: 'tv_two', generation: 2, schema: 'tviews', catalogRevision: 6, contractVersion: 2, libraryVersion: '0.1.0-beta.28', healthRows: 6, problems: [] });
       expect(two?.registrations).toEqual([
-        { entity: 'author', schema: 'public', name: 'tv_author', needsReregister: true, tableMissing: false, viewMissing: false, view: 'tviews.public__tv_author', rows: 1, sourceRows: 1 },
-        { entity: 'post', schema: 'public', name: 'tv_post', needsReregister: false, tableMissing: false, viewMissing: false, view: 'tviews.public__tv_post', rows: 1, sourceRows: 1 },
+        { entity: 'author', schema: 'public', name: 'tv_author', needsReregister: true, tableMissing: false, viewMissing: false, view: 'tviews.public__tv_author', rows: 1, sourceRows: 1, contentsDiffer: false },
+        { entity: 'post', schema: 'public', name: 'tv_post', needsReregister: false, tableMissing: false, viewMissing: false, view: 'tviews.public__tv_post', rows: 1, sourceRows: 1, contentsDiffer: false },
         { entity: 'tag', schema: 'public', name: 'tv_tag', needsReregister: false, tableMissing: false, viewMissing: true, view: null },
       ]);
       expect(severities(evaluate(snapshot, pgTviewsCheck))).toEqual({

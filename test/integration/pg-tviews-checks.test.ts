@@ -73,6 +73,17 @@ for (const c of CASES) {
       expect(await admin.query(`SELECT count(*)::int AS n FROM public.tv_post`)).toEqual([{ n: 51 }]);
     });
 
+    it('finds a TVIEW whose contents drifted from its query at the same row count (stale), and not after a refresh', async () => {
+      await using admin = await server.admin('postgres');
+      await admin.query(c.release ? `UPDATE public.tv_post SET data = '{"title": "drifted"}' WHERE pk_post = 1` : `UPDATE public.tv_post SET title = 'drifted' WHERE pk_post = 1`);
+      const drifted = await snapshot();
+      expect(data(drifted).databases[0]?.registrations[0]).toMatchObject({ rows: 51, sourceRows: 51, contentsDiffer: true });
+      const stale = evaluate(drifted).find((f) => f.key === 'stale:postgres:post');
+      expect(stale?.message).toMatch(/holds 51 row\(s\) whose contents differ from its query's/);
+      await admin.query(`SELECT tviews.pg_tviews_refresh('post')`);
+      expect(data(await snapshot()).databases[0]?.registrations[0]).toMatchObject({ rows: 51, sourceRows: 51, contentsDiffer: false });
+    });
+
     it('with the library gone and no preload: library-missing names pg_tviews and the TVIEW; writes to the base table fail', async () => {
       await server.stop('fast');
       await rm(join(installation.pkglibdir, 'pg_tviews.so'));

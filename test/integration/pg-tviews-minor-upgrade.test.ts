@@ -105,6 +105,7 @@ describe.skipIf(missing)(`pg_tviews minor upgrade 16.4 -> 16.14 with the real ex
       for (const r of db.registrations) {
         // Contents consistent with the base tables (counts, one snapshot); refresh works (rolled back).
         expect(r.rows, r.name ?? '').toBe(r.sourceRows);
+        expect(r.contentsDiffer, r.name ?? '').toBe(false);
         expect(r.refresh).toMatchObject({ ok: true });
       }
     }
