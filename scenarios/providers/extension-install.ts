@@ -37,6 +37,10 @@ export async function installationWithExtensions(bindir: string, sources: readon
   const checked = [];
   for (const [i, source] of sources.entries()) checked.push(await readSource(source, `${field}[${i}]`, major));
   const copy = await copyInstallation(original, dest);
+  // A copy whose programs load libraries from outside what was copied does not run: say so now.
+  await installationMajor(copy.bindir).catch((error: unknown) => {
+    throw new CutoverError('provision', `${field}: the copy of ${original.bindir}'s installation (in ${dest}) does not run; install the extension into that installation itself and give its bindir`, { cause: error });
+  });
   const preload: string[] = [];
   const extensions: string[] = [];
   for (const source of checked) {

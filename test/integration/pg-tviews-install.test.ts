@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { embeddedBindir } from '../../scenarios/providers/embedded-binaries.js';
 import { installationWithExtensions } from '../../scenarios/providers/extension-install.js';
-import { pgTviewsDir, pgTviewsMissing } from '../support/lab.js';
+import { LocalServer } from '../../scenarios/providers/index.js';
+import { labBindir, labReady, pgTviewsDir, pgTviewsMissing } from '../support/lab.js';
 
 /**
  * The `extensions` option (provider and minor-restart): a build goes into a copy of the
@@ -16,6 +17,7 @@ import { pgTviewsDir, pgTviewsMissing } from '../support/lab.js';
 let work: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'cutover-pg-tviews-install-'));
+  await chmod(work, 0o755); // the server's user runs a copy from here
 });
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
@@ -47,5 +49,16 @@ describe('extensions: [{ from }] into a copy of an installation', () => {
     const original = dirname(embeddedBindir('16.4'));
     expect(existsSync(join(original, 'lib', 'postgresql', 'pg_tviews.so'))).toBe(false);
     expect(existsSync(join(original, 'share', 'postgresql', 'extension', 'pg_tviews.control'))).toBe(false);
+  });
+
+  const noLab = missing ?? (labReady(16) ? undefined : 'the upgrade lab has no PostgreSQL 16: run scripts/lab.sh');
+  it.skipIf(noLab)(`copies an installation described by its pg_config (the lab's 16) and the copy runs the extension${noLab ? ` (skipped: ${noLab})` : ''}`, { timeout: 30_000 }, async () => {
+    const copy = await installationWithExtensions(labBindir(16), [{ from: pgTviewsDir(16)!, preload: true }], join(work, 'lab16'), 'extensions');
+    expect(copy.bindir.startsWith(join(work, 'lab16'))).toBe(true);
+    await using server = await LocalServer.start({ bindir: copy.bindir, name: 'lab16-copy', settings: { shared_preload_libraries: 'pg_tviews' } });
+    await using db = await server.admin('postgres');
+    await db.query('CREATE EXTENSION pg_tviews');
+    const [row] = await db.query<{ v: string }>(`SELECT tviews.pg_tviews_version() AS v`);
+    expect(row?.v).toBe('0.1.0-beta.34');
   });
 });
