@@ -4,6 +4,7 @@ import { specMajor } from './actions/upgrade-rules.js';
 import { parseStep } from './actions/registry.js';
 import { replicaRoles } from './replicas/replica-roles.js';
 import type { ProviderSpec, Scenario } from './scenario-types.js';
+import { extensionSourceProblems } from './providers/extension-install.js';
 
 /**
  * Checks the rules that relate fields of a scenario (a minor restart's target against blue's
@@ -20,6 +21,10 @@ export async function checkScenarioRules(scenario: Scenario, source = 'scenario'
   for (const role of replicaRoles(scenario)) [specs[role], majors[role]] = [blue, majors.blue];
   let writer = blue ? 'blue' : 'green';
   const problems: string[] = [...sqliteRules(scenario, source), ...replicaRules(scenario, source)];
+  for (const role of ['blue', 'green'] as const) {
+    const spec = specs[role];
+    if (spec && 'extensions' in spec && spec.extensions) problems.push(...(await extensionSourceProblems(spec.extensions, `${source}: field "${role}.extensions"`, majors[role])));
+  }
   for (const [i, spec] of scenario.steps.entries()) {
     const step = parseStep(spec, i, source);
     const plan: StepPlan = { writer, majors, specs };

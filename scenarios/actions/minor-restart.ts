@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CutoverError } from '../../core/errors.js';
 import { join } from 'node:path';
 import { EMBEDDED_PACKAGES, embeddedBindir, embeddedFullVersion, embeddedVersions } from '../providers/embedded-binaries.js';
-import { extensionSourceSchema, installationWithExtensions, withPreload } from '../providers/extension-install.js';
+import { extensionSourceProblems, extensionSourceSchema, installationWithExtensions, withPreload } from '../providers/extension-install.js';
 import { describeMissing, missingLibraries, missingLibraryInLog } from '../upgrade/library-preflight.js';
 import { bindirMajor, versionMajor } from './upgrade-rules.js';
 import { defineAction } from './action-types.js';
@@ -50,8 +50,11 @@ export const minorRestartAction = defineAction({
     if (spec.provider === 'container') return [`role "${role}" is a container; its minor upgrade is a new image on the same volume: action image-swap`];
     const from = plan.majors[role];
     const to = p.to.includes('/') ? await bindirMajor(p.to) : versionMajor(p.to);
-    if (from === undefined || to === undefined || from === to) return [];
-    return [`field "to": expected a version of ${role}'s major (PostgreSQL ${from}), got "${p.to}" (PostgreSQL ${to}); a major upgrade is pg-upgrade, dump-restore or logical-bluegreen`];
+    const extensions = p.extensions ? await extensionSourceProblems(p.extensions, 'field "extensions"', to ?? from) : [];
+    if (from === undefined || to === undefined || from === to) return extensions;
+    return [
+      ...extensions,
+      `field "to": expected a version of ${role}'s major (PostgreSQL ${from}), got "${p.to}" (PostgreSQL ${to}); a major upgrade is pg-upgrade, dump-restore or logical-bluegreen`];
   },
   async run(ctx, p) {
     const cluster = ctx.topology.get(p.role ?? ctx.topology.writer);

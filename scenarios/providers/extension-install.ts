@@ -58,6 +58,22 @@ export async function installationWithExtensions(bindir: string, sources: readon
   return { ...copy, preload, extensions };
 }
 
+/**
+ * The problems of `extensions` sources (not a directory, no build in it, built for another major
+ * than `major` when known), one line each, for the scenario's checks before any server starts.
+ */
+export async function extensionSourceProblems(sources: readonly ExtensionSource[], field: string, major: number | undefined): Promise<string[]> {
+  const problems: string[] = [];
+  for (const [i, source] of sources.entries()) {
+    try {
+      await readSource(source, `${field}[${i}]`, major);
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  return problems;
+}
+
 /** `shared_preload_libraries` with `libraries` added (each once), from the value a server has. */
 export function withPreload(current: string | undefined, libraries: readonly string[]): string {
   const list = (current ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -80,7 +96,7 @@ interface CheckedSource extends ExtensionSource {
   extensions: string[];
 }
 
-async function readSource(source: ExtensionSource, field: string, major: number): Promise<CheckedSource> {
+async function readSource(source: ExtensionSource, field: string, major: number | undefined): Promise<CheckedSource> {
   const dir = resolve(source.from);
   const isDir = (path: string) => existsSync(path) && statSync(path).isDirectory();
   if (!isDir(dir)) throw new CutoverError('usage', `${field}.from: expected a directory with lib/ and extension/, got "${source.from}" (not a directory)`);
@@ -98,7 +114,7 @@ async function readSource(source: ExtensionSource, field: string, major: number)
   if (existsSync(builtAgainst)) {
     const text = (await readFile(builtAgainst, 'utf8')).trim();
     const built = Number(/PostgreSQL (\d+)/.exec(text)?.[1]);
-    if (Number.isInteger(built) && built !== major) {
+    if (major !== undefined && Number.isInteger(built) && built !== major) {
       throw new CutoverError('usage', `${field}.from: expected a build for PostgreSQL ${major}, got "${source.from}" built against ${text} (a library loads only into the major it was built for)`);
     }
   }

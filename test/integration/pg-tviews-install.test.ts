@@ -7,6 +7,8 @@ import { embeddedBindir } from '../../scenarios/providers/embedded-binaries.js';
 import { installationWithExtensions } from '../../scenarios/providers/extension-install.js';
 import { LocalServer } from '../../scenarios/providers/index.js';
 import { labBindir, labReady, pgTviewsDir, pgTviewsMissing } from '../support/lab.js';
+import { cleanEnv, runCli } from '../support/run-cli.js';
+import { writeFile } from 'node:fs/promises';
 
 /**
  * The `extensions` option (provider and minor-restart): a build goes into a copy of the
@@ -60,5 +62,25 @@ describe('extensions: [{ from }] into a copy of an installation', () => {
     await db.query('CREATE EXTENSION pg_tviews');
     const [row] = await db.query<{ v: string }>(`SELECT tviews.pg_tviews_version() AS v`);
     expect(row?.v).toBe('0.1.0-beta.34');
+  });
+
+  it.skipIf(pgTviewsMissing(17))(`cutover run refuses a scenario whose extensions are not builds for the role's major before anything starts (exit 2)${pgTviewsMissing(17) ? ` (skipped: ${pgTviewsMissing(17)})` : ''}`, async () => {
+    const file = join(work, 'bad.scenario.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        name: 'bad-extensions',
+        blue: { provider: 'embedded', version: '16.4', extensions: [{ from: join(work, 'nope') }] },
+        dataset: false,
+        soak: false,
+        steps: [{ action: 'minor-restart', to: '16.14', extensions: [{ from: pgTviewsDir(17), preload: true }] }],
+      }),
+    );
+    const r = await runCli(['run', file, '--runs-dir', join(work, 'runs')], { env: cleanEnv(work) });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/field "blue\.extensions"\[0\]\.from: expected a directory with lib\/ and extension\/, got ".*nope" \(not a directory\)/);
+    expect(r.stderr).toMatch(/step 1 \(minor-restart\): field "extensions"\[0\]\.from: expected a build for PostgreSQL 16, got ".*" built against PostgreSQL 17\.\d+/);
+    expect(r.stderr + r.stdout).not.toMatch(/provision blue/);
+    expect(existsSync(join(work, 'runs'))).toBe(false);
   });
 });
