@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +20,16 @@ const lab15 = labReady(15);
 const newBindir = lab15 ? labBindir(15) : '/usr/lib/postgresql/15/bin';
 
 let home: string;
+let build: string;
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'cutover-pg-tviews-example-'));
+  // What a build directory looks like to the scenario's checks (nothing is loaded when planning).
+  build = join(home, 'pg_tviews-0.1.0-beta.20-pg15');
+  await mkdir(join(build, 'lib'), { recursive: true });
+  await mkdir(join(build, 'extension'));
+  await writeFile(join(build, 'lib', 'pg_tviews.so'), '');
+  await writeFile(join(build, 'extension', 'pg_tviews.control'), "default_version = '0.1.0-beta.20'\n");
+  await writeFile(join(build, 'built-against'), 'PostgreSQL 15.20\n');
 });
 afterAll(async () => {
   if (home) await rm(home, { recursive: true, force: true });
@@ -36,16 +44,16 @@ describe('the pg_tviews minor-upgrade example', () => {
 
   it.skipIf(!existsSync(join(newBindir, 'postgres')))(`parses and plans: pg_tviews preloaded on blue and reinstalled by the minor restart${existsSync(join(newBindir, 'postgres')) ? '' : ' (skipped: no local PostgreSQL 15, run scripts/lab.sh)'}`, async () => {
     const saved = { ...process.env };
-    process.env.CUTOVER_PG_TVIEWS_DIR = '/opt/pg_tviews-0.1.0-beta.20-pg15';
+    process.env.CUTOVER_PG_TVIEWS_DIR = build;
     process.env.CUTOVER_LAB_PG15_BINDIR = newBindir;
     try {
       const scenario = await loadScenarioFile(EXAMPLE);
-      expect(scenario.blue).toEqual({ provider: 'embedded', version: '15.18', extensions: [{ from: '/opt/pg_tviews-0.1.0-beta.20-pg15', preload: true }] });
+      expect(scenario.blue).toEqual({ provider: 'embedded', version: '15.18', extensions: [{ from: build, preload: true }] });
       expect(scenario.setup?.[0]).toBe('CREATE EXTENSION pg_tviews');
       expect(scenario.config).toMatchObject({ checks: { pgTviews: { refresh: true } } });
       const steps = scenario.steps.map((s, i) => parseStep(s, i));
       expect(steps.map((s) => s.definition.name)).toEqual(['wait', 'minor-restart', 'wait']);
-      expect(steps[1]?.params).toMatchObject({ to: newBindir, extensions: [{ from: '/opt/pg_tviews-0.1.0-beta.20-pg15', preload: true }], checkLibraries: true });
+      expect(steps[1]?.params).toMatchObject({ to: newBindir, extensions: [{ from: build, preload: true }], checkLibraries: true });
       await expect(checkScenarioRules(scenario)).resolves.toBeUndefined();
     } finally {
       process.env = saved;
