@@ -23,7 +23,7 @@ export const pgTviewsCheck = defineCheck<PgTviewsData>({
       "pg_tviews' library version and extversion, API generation, its health check, every TVIEW's registration and rows (and its backing query's, in one snapshot), " +
       'whether it is preloaded; with `checks.pgTviews.refresh`, pg_tviews_refresh() of each TVIEW in a transaction rolled back',
     evaluates: 'a missing library, an unhealthy extension, a library of another release than the extension, stale TVIEWs, a failed refresh, registrations that need a rebuild or a re-registration, and a missing preload',
-    compares: 'the extension or a TVIEW missing after, a changed API generation, and TVIEW rows that changed otherwise than their base tables',
+    compares: 'the extension or a TVIEW missing after, a changed release or API generation, and TVIEW rows that changed otherwise than their base tables',
     findings: {
       'library-missing': { severity: 'fail', meaning: "the server cannot load pg_tviews' library (its installation lacks it): the TVIEWs named are no longer maintained and writes to their base tables fail" },
       'version-mismatch': { severity: 'warn', meaning: "the loaded library's release differs from the extension's (new binaries with another pg_tviews): ALTER EXTENSION pg_tviews UPDATE" },
@@ -34,6 +34,7 @@ export const pgTviewsCheck = defineCheck<PgTviewsData>({
       'rows-changed': { severity: 'fail', meaning: "a TVIEW's rows changed between pre and post otherwise than its query's (the soak's writes change both alike)" },
       'no-extension': { severity: 'warn', meaning: 'pg_tviews objects exist without the extension (a partial restore, a hand-made copy)' },
       missing: { severity: 'fail', meaning: 'pg_tviews was installed before and is not after' },
+      version: { severity: 'info', meaning: "the library's or the extension's release changed between pre and post (both are noted in each snapshot)" },
       generation: { severity: 'varies', meaning: 'the API generation changed: info when it went up, warn when down' },
       'generation-1': { severity: 'info', meaning: 'the first API generation, with fewer health details' },
       health: { severity: 'varies', meaning: 'pg_tviews_health_check() reported a problem: fail for an error, else warn' },
@@ -85,6 +86,15 @@ export const pgTviewsCheck = defineCheck<PgTviewsData>({
           details: { entities: a.registrations.map((r) => r.entity) },
         });
         continue;
+      }
+      if (a.libraryVersion !== b.libraryVersion || a.extensionVersion !== b.extensionVersion) {
+        findings.push({
+          key: `version:${a.database}`,
+          severity: 'info',
+          message: `pg_tviews in database ${a.database}: library ${a.libraryVersion ?? '?'} -> ${b.libraryVersion ?? '?'}, extension ${a.extensionVersion ?? '?'} -> ${b.extensionVersion ?? '?'}`,
+          object: a.database,
+          details: { pre: { library: a.libraryVersion, extension: a.extensionVersion }, post: { library: b.libraryVersion, extension: b.extensionVersion } },
+        });
       }
       if (a.generation !== b.generation) {
         findings.push({

@@ -115,6 +115,14 @@ describe('pg_tviews evaluate: the real extension (0.1.0-beta.20, beta.34)', () =
 });
 
 describe('pg_tviews compare', () => {
+  it('notes a release change of the library or the extension', () => {
+    const pre = data([database({ libraryVersion: '0.1.0-beta.20', extensionVersion: '0.1.0-beta.20' })]);
+    const post = data([database({ libraryVersion: '0.1.0-beta.34', extensionVersion: '0.1.0-beta.20' })]);
+    const findings = pgTviewsCheck.compare?.(pre, post, ctx) ?? [];
+    expect(keys(findings)).toEqual({ 'version:app': 'info' });
+    expect(findings[0]?.message).toBe('pg_tviews in database app: library 0.1.0-beta.20 -> 0.1.0-beta.34, extension 0.1.0-beta.20 -> 0.1.0-beta.20');
+  });
+
   it("fails a TVIEW whose rows moved otherwise than its query's, not one that followed the soak's writes", () => {
     const pre = data([database({ registrations: [reg('event', { rows: 100, sourceRows: 100 }), reg('post', { rows: 10, sourceRows: 10 })] })]);
     const post = data([database({ registrations: [reg('event', { rows: 180, sourceRows: 180 }), reg('post', { rows: 7, sourceRows: 10 })] })]);
