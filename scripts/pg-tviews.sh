@@ -53,6 +53,8 @@ if [[ $(id -u) -eq 0 ]]; then
 else
   DEFAULT_CACHE="$(home_dir)/.cache/cutover-pgrx"; DEFAULT_LAB="$(home_dir)/.cache/cutover-lab"
 fi
+# rustup's default place, for a CI shell whose PATH never read ~/.cargo/env.
+if ! command -v cargo >/dev/null && [[ -x "$(home_dir)/.cargo/bin/cargo" ]]; then PATH="$(home_dir)/.cargo/bin:$PATH"; fi
 CACHE="${CUTOVER_PGRX_DIR:-$DEFAULT_CACHE}"
 LAB_ENV="${CUTOVER_LAB_DIR:-$DEFAULT_LAB}/lab.env"
 JOBS="${CUTOVER_PGRX_JOBS:-$(nproc 2>/dev/null || echo 2)}"
