@@ -66,10 +66,16 @@ described AS (
           FROM pg_catalog.pg_operator o2 WHERE o2.oid = m.objid)
       WHEN 'pg_catalog.pg_type'::regclass THEN (
         SELECT jsonb_build_array(
-                 format('%s/%s, length %s', t.typinput, t.typoutput, t.typlen),
-                 concat_ws('|', t.typtype, t.typreceive, t.typsend, t.typmodin, t.typmodout, t.typanalyze, t.typbyval, t.typalign, t.typstorage, t.typcategory,
-                           (SELECT string_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
-                              FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped)))
+                 CASE t.typtype
+                   WHEN 'e' THEN format('enum (%s)', (SELECT string_agg(quote_literal(en.enumlabel), ', ' ORDER BY en.enumsortorder) FROM pg_catalog.pg_enum en WHERE en.enumtypid = t.oid))
+                   WHEN 'c' THEN format('composite (%s)', (SELECT string_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
+                                                            FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped))
+                   WHEN 'd' THEN format('domain over %s', pg_catalog.format_type(t.typbasetype, t.typtypmod))
+                   WHEN 'r' THEN format('range of %s', (SELECT rngsubtype::regtype::text FROM pg_catalog.pg_range WHERE rngtypid = t.oid))
+                   ELSE format('base type, %s/%s, length %s', t.typinput, t.typoutput, t.typlen)
+                 END,
+                 concat_ws('|', t.typtype, t.typinput, t.typoutput, t.typreceive, t.typsend, t.typmodin, t.typmodout, t.typanalyze, t.typbyval, t.typalign, t.typstorage, t.typcategory, t.typnotnull,
+                           (SELECT string_agg(pg_catalog.pg_get_constraintdef(c.oid), ',' ORDER BY c.conname) FROM pg_catalog.pg_constraint c WHERE c.contypid = t.oid)))
           FROM pg_catalog.pg_type t WHERE t.oid = m.objid)
       WHEN 'pg_catalog.pg_opclass'::regclass THEN (
         SELECT jsonb_build_array(

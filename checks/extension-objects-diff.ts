@@ -21,6 +21,20 @@ export interface ExtensionObjectsDiff {
   /** With the dependents they had before (`usedBy`): those are what the removal breaks. */
   removed: ExtensionObject[];
   changed: ChangedObject[];
+  /**
+   * Removed objects whose dependents now depend on an added object of the same kind (an
+   * `ALTER … RENAME` in the update script: dependencies follow the object, not its name). The
+   * pair is also in `removed` and `added`.
+   */
+  renamed: RenamedObject[];
+}
+
+/** An object that went by another name after: its dependents followed it, callers by name did not. */
+export interface RenamedObject {
+  kind: string;
+  from: string;
+  to: string;
+  usedBy: string[];
 }
 
 /** `function public.f(integer)`: how an object is named in messages and in the step's details. */
@@ -45,15 +59,15 @@ export function diffExtensionMembers(before: ExtensionMembers, after: ExtensionM
       changed.push({ kind: a.kind, identity: a.identity, before: a.describe, after: b.describe, usedBy: a.usedBy, usedByCount: a.usedByCount });
     }
   }
-  return {
-    database: before.database,
-    extension: before.name,
-    before: before.version,
-    after: after.version,
-    added: [...post].filter(([key]) => !pre.has(key)).map(([, o]) => o),
-    removed: [...pre].filter(([key]) => !post.has(key)).map(([, o]) => o),
-    changed,
-  };
+  const added = [...post].filter(([key]) => !pre.has(key)).map(([, o]) => o);
+  const removed = [...pre].filter(([key]) => !post.has(key)).map(([, o]) => o);
+  const renamed: RenamedObject[] = [];
+  for (const r of removed) {
+    const users = new Set(r.usedBy);
+    const to = added.find((a) => a.kind === r.kind && a.usedBy.some((u) => users.has(u)));
+    if (to) renamed.push({ kind: r.kind, from: r.identity, to: to.identity, usedBy: r.usedBy.filter((u) => to.usedBy.includes(u)) });
+  }
+  return { database: before.database, extension: before.name, before: before.version, after: after.version, added, removed, changed, renamed };
 }
 
 /** Whether a diff has anything to say. */

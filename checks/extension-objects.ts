@@ -30,6 +30,7 @@ export const extensionObjectsCheck = defineCheck<ExtensionObjectsData>({
       "every member object of every extension in every database (pg_depend deptype 'e': pg_proc, pg_operator, pg_type, pg_opclass, pg_opfamily, pg_am, pg_cast, pg_class), each with its identity, a definition fingerprint and the objects outside the extension that depend on it; and the user indexes that use an extension's access method, operator class or type",
     compares: 'per extension present on both sides: the objects removed (and what used them), changed in place and added; indexes on extension objects that disappeared, turned invalid or were redefined',
     findings: {
+      renamed: { severity: 'warn', meaning: "an object was renamed (the user's objects that depended on it now depend on the new name): SQL naming it the old way fails" },
       removed: { severity: 'varies', meaning: 'an object of the extension is gone: fail when something of the user depended on it (a column, an index, a view), warn otherwise (a query calling it fails: the EXPLAIN baselines say which)' },
       changed: { severity: 'varies', meaning: 'an object kept its identity but not its definition (argument names, defaults, result, body, support functions): warn when something depends on it, else listed in an info finding' },
       added: { severity: 'info', meaning: 'the objects an extension gained, listed per database and extension' },
@@ -92,7 +93,18 @@ export function objectFindings(d: ExtensionObjectsDiff): FindingInput[] {
   const where = `extension ${d.extension} in database ${d.database}`;
   const update = d.before === d.after ? `at ${d.after}` : `${d.before} -> ${d.after}`;
   const object = `${d.database}.${d.extension}`;
+  const renamedFrom = new Map(d.renamed.map((r) => [`${r.kind}\u0000${r.from}`, r]));
+  for (const r of d.renamed) {
+    findings.push({
+      key: `renamed:${d.database}:${d.extension}:${r.kind} ${r.from}`,
+      severity: 'warn',
+      message: `${r.kind} ${r.from} of ${where} is now ${r.to} (${update}): ${r.usedBy.join(', ')} followed it; SQL that names it the old way fails now`,
+      object,
+      details: { kind: r.kind, from: r.from, to: r.to, usedBy: r.usedBy },
+    });
+  }
   for (const o of d.removed) {
+    if (renamedFrom.has(`${o.kind}\u0000${o.identity}`)) continue;
     const used = o.usedByCount > 0;
     findings.push({
       key: `removed:${d.database}:${d.extension}:${objectLabel(o)}`,
@@ -127,13 +139,15 @@ export function objectFindings(d: ExtensionObjectsDiff): FindingInput[] {
       details: { changed: d.changed.filter((c) => c.usedByCount === 0).map((c) => ({ kind: c.kind, identity: c.identity, pre: c.before, post: c.after })) },
     });
   }
-  if (d.added.length) {
+  const renamedTo = new Set(d.renamed.map((r) => `${r.kind}\u0000${r.to}`));
+  const added = d.added.filter((o) => !renamedTo.has(`${o.kind}\u0000${o.identity}`));
+  if (added.length) {
     findings.push({
       key: `added:${d.database}:${d.extension}`,
       severity: 'info',
-      message: `${d.added.length} object(s) of ${where} are new (${update}): ${listText(d.added.map(objectLabel))}`,
+      message: `${added.length} object(s) of ${where} are new (${update}): ${listText(added.map(objectLabel))}`,
       object,
-      details: { added: d.added.map((o) => ({ kind: o.kind, identity: o.identity, describe: o.describe })) },
+      details: { added: added.map((o) => ({ kind: o.kind, identity: o.identity, describe: o.describe })) },
     });
   }
   return findings;

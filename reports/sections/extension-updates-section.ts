@@ -13,7 +13,7 @@ interface UpdateRow {
   before: string;
   after: string;
   outcome: string;
-  objects?: { added: string[]; removed: string[]; changed: string[]; indexes: string[] };
+  objects?: { added: string[]; removed: string[]; changed: string[]; renamed: string[]; indexes: string[] };
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
@@ -32,7 +32,7 @@ function updateRows(run: RunManifest): UpdateRow[] {
           before: String(u.before),
           after: String(u.after),
           outcome: String(u.outcome),
-          ...(o ? { objects: { added: strings(o.added), removed: strings(o.removed), changed: strings(o.changed), indexes: strings(o.indexes) } } : {}),
+          ...(o ? { objects: { added: strings(o.added), removed: strings(o.removed), changed: strings(o.changed), renamed: strings(o.renamed), indexes: strings(o.indexes) } } : {}),
         };
       }),
     );
@@ -63,12 +63,12 @@ export function extensionUpdatesSectionHtml(run: RunManifest): string {
 ${rows
   .map((r) => {
     const o = r.objects;
-    const cls = o && (o.removed.length || o.indexes.length) ? 'rs-removed' : o && (o.changed.length || o.added.length) ? 'rs-changed' : 'rs-same';
+    const cls = o && (o.removed.length || o.indexes.length) ? 'rs-removed' : o && (o.changed.length || o.added.length || o.renamed.length) ? 'rs-changed' : 'rs-same';
     const version = r.outcome === 'updated' ? `${r.before} → ${r.after}` : `${r.after} (already current)`;
     return `<tr class="${cls}">
 <td>${h(r.step)}</td><td>${h(r.database)}</td><td>${h(r.extension)}</td><td class="mono">${h(version)}</td>
 <td>${o ? listCell(o.removed, 'eu-removed') : '<span class="muted">—</span>'}</td>
-<td>${o ? listCell(o.changed, 'eu-changed') : '<span class="muted">—</span>'}</td>
+<td>${o ? listCell([...o.renamed.map((r) => `renamed: ${r}`), ...o.changed], 'eu-changed') : '<span class="muted">—</span>'}</td>
 <td>${o ? listCell(o.added, 'eu-added') : '<span class="muted">—</span>'}</td>
 <td>${o ? listCell(o.indexes, 'eu-indexes') : '<span class="muted">—</span>'}</td>
 </tr>`;

@@ -45,6 +45,8 @@ export interface ExtensionObjectChanges {
   /** A removed object something of the user's depended on says so: `… (used by column e of table app.t)`. */
   removed: string[];
   changed: string[];
+  /** `operator class a USING btree -> b USING btree`: objects whose dependents followed them to a new name (not in `added` or `removed`). */
+  renamed: string[];
   indexes: string[];
 }
 
@@ -92,10 +94,13 @@ export async function alterExtensionUpdate(session: Session, database: string, n
   if (outcome.outcome === 'updated' && before && after) {
     const d = diffExtensionMembers(before, after);
     const indexes = diffExtensionIndexes(indexesBefore, await collectExtensionIndexes(session, database));
+    const from = new Set(d.renamed.map((r) => `${r.kind} ${r.from}`));
+    const to = new Set(d.renamed.map((r) => `${r.kind} ${r.to}`));
     outcome.objects = {
-      added: d.added.map(objectLabel),
-      removed: d.removed.map((o) => `${objectLabel(o)}${o.usedByCount ? ` (used by ${o.usedBy.join(', ')}${o.usedByCount > o.usedBy.length ? ` and ${o.usedByCount - o.usedBy.length} more` : ''})` : ''}`),
+      added: d.added.map(objectLabel).filter((l) => !to.has(l)),
+      removed: d.removed.filter((o) => !from.has(objectLabel(o))).map((o) => `${objectLabel(o)}${o.usedByCount ? ` (used by ${o.usedBy.join(', ')}${o.usedByCount > o.usedBy.length ? ` and ${o.usedByCount - o.usedBy.length} more` : ''})` : ''}`),
       changed: d.changed.map((c) => `${objectLabel(c)}${c.before !== c.after ? `: ${c.before} -> ${c.after}` : ''}`),
+      renamed: d.renamed.map((r) => `${r.kind} ${r.from} -> ${r.to}`),
       indexes: indexes.map((c) => `index ${c.index.name}: ${c.change}${c.definition ? ` (${c.definition})` : ''}`),
     };
   }
