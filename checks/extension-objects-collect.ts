@@ -50,6 +50,12 @@ WITH m AS (
     JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
    WHERE d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e'
      AND ($1::text[] IS NULL OR e.extname = ANY ($1::text[]))
+     -- A table's or view's row type and a type's array type follow their owner (some versions
+     -- record them as members too): the owner is what is listed.
+     AND NOT (d.classid = 'pg_catalog.pg_type'::regclass AND EXISTS (
+           SELECT 1 FROM pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_class r ON r.oid = t.typrelid
+            WHERE t.oid = d.objid
+              AND ((t.typrelid <> 0 AND r.relkind <> 'c') OR EXISTS (SELECT 1 FROM pg_catalog.pg_type el WHERE el.typarray = t.oid))))
 ),
 described AS (
   SELECT m.*, o.type AS kind, o.identity,

@@ -79,6 +79,14 @@ export const extensionObjectsCheck = defineCheck<ExtensionObjectsData>({
   },
 });
 
+/** `; the extension now has s.f(integer,text)`: added objects of the same kind and name, another signature. */
+function namesakes(o: { kind: string; identity: string }, added: readonly { kind: string; identity: string }[]): string {
+  const name = (identity: string) => identity.split('(')[0];
+  if (!o.identity.includes('(')) return '';
+  const same = added.filter((a) => a.kind === o.kind && name(a.identity) === name(o.identity)).map((a) => a.identity);
+  return same.length ? `; the extension now has ${same.join(', ')}` : '';
+}
+
 function usedByText(o: { usedBy: string[]; usedByCount: number }): string {
   return `${o.usedBy.join(', ')}${o.usedByCount > o.usedBy.length ? ` and ${o.usedByCount - o.usedBy.length} more` : ''}`;
 }
@@ -111,7 +119,7 @@ export function objectFindings(d: ExtensionObjectsDiff): FindingInput[] {
       severity: used ? 'fail' : 'warn',
       message: used
         ? `${objectLabel(o)} of ${where} is gone after (${update}) but was used by ${usedByText(o)}`
-        : `${objectLabel(o)} of ${where} is gone after (${update}); a query calling it fails now`,
+        : `${objectLabel(o)} of ${where} is gone after (${update}); SQL that names it fails now${namesakes(o, d.added)}`,
       object,
       details: { kind: o.kind, identity: o.identity, pre: o.describe, usedBy: o.usedBy, usedByCount: o.usedByCount },
     });
