@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything the tests need beyond npm, installed (or found cached) in one go:
 #   scripts/lab.sh            real PostgreSQL 15, 17, 18, pgvector, PgBouncer (the upgrade lab)
+#   scripts/pgvector-releases.sh  pgvector 0.6.2's install script next to the lab's 0.8.0 (extension update tests)
 #   scripts/report-deps.sh    Chromium for the report's browser tests, cairo/pango for PNG charts
 #   scripts/moto.sh           the AWS API emulator (moto's server) for the AWS tests
 #   scripts/patroni.sh        Patroni (PyPI, built-in Raft store) for the Patroni provider's tests
@@ -15,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/lab.sh
+bash scripts/pgvector-releases.sh
 bash scripts/report-deps.sh
 bash scripts/moto.sh >/dev/null
 bash scripts/patroni.sh >/dev/null
