@@ -129,6 +129,12 @@ export const scenarioSchema = z
       .optional(),
     /** The database the dataset, checks and soak use. Default `app` (created on provisioned servers). */
     database: z.string().min(1).default('app'),
+    /**
+     * SQL statements run in order on blue's database as soon as blue is provisioned, before the
+     * dataset is seeded (provisioned servers only): the state a runbook starts from, e.g.
+     * `CREATE EXTENSION vector VERSION '0.6.2'` before an extension update.
+     */
+    setup: z.array(z.string().min(1)).min(1).optional(),
     /** Seeded on provisioned blue servers; `false` for none (external servers are never seeded). */
     dataset: z.union([z.object({ name: z.literal('notifications'), scale: z.number().positive().max(10_000).default(1) }).strict(), z.literal(false)]).default({ name: 'notifications', scale: 1 }),
     /** The soak that runs through the steps; `false` for none. */

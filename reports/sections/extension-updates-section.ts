@@ -43,7 +43,7 @@ function listCell(items: string[], cls: string): string {
   const line = (t: string) => `<div class="mono">${h(t)}</div>`;
   const rest = items.slice(SHOWN);
   return `<div class="${cls}">${items.slice(0, SHOWN).map(line).join('')}${
-    rest.length ? `<details class="rs-all"><summary>${h(plural(rest.length, 'more'))}</summary>${rest.map(line).join('')}</details>` : ''
+    rest.length ? `<details class="rs-all"><summary>${rest.length} more</summary>${rest.map(line).join('')}</details>` : ''
   }</div>`;
 }
 

@@ -11,7 +11,8 @@ import type { RunServices } from './run-step.js';
 import { seedDataset } from './seed-dataset.js';
 import type { SqliteSourceSpec } from '../scenario-types.js';
 import { resolveSqliteSource } from '../sqlite/sqlite-source.js';
-import { CutoverError } from '../../core/errors.js';
+import { CutoverError, errorRecord } from '../../core/errors.js';
+import type { Session } from '../../core/session.js';
 import type { Cluster } from '../topology/cluster.js';
 import { multiHostEndpoint } from '../topology/client-endpoint.js';
 import { provisionStandby } from '../replicas/provision-standby.js';
@@ -47,6 +48,7 @@ export async function provisionAndSeed(run: RunContext): Promise<ManifestPart> {
   topologyOf(run);
   let part: ManifestPart = {};
   await using app = await blue.admin();
+  if (scenario.setup && blue.provider !== 'external') await runSetup(app, scenario.setup, log);
   if (scenario.dataset && blue.provider !== 'external') {
     const seeded = await seedDataset(app, scenario.dataset);
     log(`dataset: ${seeded.summary}`);
@@ -66,6 +68,26 @@ export async function provisionAndSeed(run: RunContext): Promise<ManifestPart> {
   // Standbys are copies of blue as seeded, so they hold the dataset and the soak's schema.
   if (scenario.replicas?.length) await provisionReplicas(run, blue);
   return part;
+}
+
+/** The scenario's `setup` statements on blue's database, in order; a failing one stops the run, named. */
+async function runSetup(app: Session, statements: readonly string[], log: (line: string) => void): Promise<void> {
+  for (const [i, sql] of statements.entries()) {
+    try {
+      await app.query(sql);
+    } catch (error) {
+      const record = errorRecord(error);
+      const short = `scenario field "setup": statement ${i + 1} failed on blue: ${record.message}`;
+      throw new CutoverError('query', short, {
+        cause: error,
+        message: `${short}\n${sql}`,
+        ...(record.sqlState ? { sqlState: record.sqlState } : {}),
+        ...(record.detail ? { detail: record.detail } : {}),
+        ...(record.hint ? { hint: record.hint } : {}),
+      });
+    }
+  }
+  log(`setup: ${statements.length} statement(s) on blue`);
 }
 
 /**
