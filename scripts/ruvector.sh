@@ -108,6 +108,29 @@ ensure_cargo_pgrx() {
   printf '%s\n' "$root"
 }
 
+# The crate's own SQL scripts (sql/ruvector--*.sql), what its Dockerfile installs: pgrx 0.12 writes
+# no schema file for it ("cargo pgrx schema doesn't work reliably", says the Dockerfile). Functions
+# whose C symbol the library lacks are left out (the `embeddings` feature needs fastembed, whose
+# ONNX Runtime download is not reachable here), so that CREATE EXTENSION loads; each is named.
+install_sql() {
+  local src=$1 out=$2
+  python3 - "$src/sql" "$out/lib/ruvector.so" "$out/extension" <<'PY'
+import glob, os, re, subprocess, sys
+sqldir, lib, dest = sys.argv[1:]
+symbols = set(line.split()[-1] for line in subprocess.run(['nm', '-D', '--defined-only', lib], capture_output=True, text=True, check=True).stdout.splitlines() if line.strip())
+for path in sorted(glob.glob(os.path.join(sqldir, 'ruvector--*.sql'))):
+    statements = re.split(r'(?<=;)\n', open(path).read())
+    kept = []
+    for st in statements:
+        m = re.search(r"AS\s+'MODULE_PATHNAME'\s*,\s*'([A-Za-z0-9_]+)'", st)
+        if m and m.group(1) not in symbols:
+            print(f"ruvector: {os.path.basename(path)}: left out {m.group(1)} (not in the library)", file=sys.stderr)
+            continue
+        kept.append(st)
+    open(os.path.join(dest, os.path.basename(path)), 'w').write('\n'.join(kept))
+PY
+}
+
 build() {
   local version=$1 bindir=$2 out src pg_config toolchain t pkg log_file pgrx root
   out="$CACHE/ruvector-$version-pg$MAJOR"
@@ -138,6 +161,7 @@ build() {
   cp "$pkg$("$pg_config" --pkglibdir)"/*.so "$out/lib/"
   cp "$pkg$("$pg_config" --sharedir)"/extension/* "$out/extension/"
   "$pg_config" --version >"$out/built-against"
+  install_sql "$src" "$out"
   touch "$out/.complete"
   [[ "${CUTOVER_PGRX_KEEP_TARGET:-}" == 1 ]] || rm -rf "$CACHE/target/ruvector-pg$MAJOR"
   log "PostgreSQL $MAJOR: ruvector $version built in $(since "$t") into $out"

@@ -2,7 +2,9 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG } from '../../checks/catalog.js';
+import { explainBaselines } from '../../checks/explain-baselines.js';
+import { extensionObjectsCheck } from '../../checks/extension-objects.js';
+import { extensionsCheck } from '../../checks/extensions.js';
 import { runSuite } from '../../checks/suite.js';
 import type { Snapshot } from '../../checks/snapshot.js';
 import type { Finding } from '../../checks/finding.js';
@@ -95,7 +97,7 @@ describe.skipIf(!ready)(`an extension update that renames a function an EXPLAIN 
         ],
       },
     });
-    const suite = (s: 'pre' | 'post') => runSuite({ endpoint: server.endpoint('app'), suite: s, config, checks: CATALOG });
+    const suite = (s: 'pre' | 'post') => runSuite({ endpoint: server.endpoint('app'), suite: s, config, checks: [extensionsCheck, extensionObjectsCheck, explainBaselines] });
     pre = await suite('pre');
     ctx = await TestActionContext.create({ scenario: { name: 'extobjects' }, blue });
     const step = await ctx.runStep(extensionUpdateAction, { names: ['cutover_geo'] });
