@@ -38,13 +38,26 @@ function updateRows(run: RunManifest): UpdateRow[] {
     );
 }
 
-function listCell(items: string[], cls: string): string {
-  if (!items.length) return '<span class="muted">—</span>';
+/** One kind of change: its heading with the count, the first SHOWN objects, the rest folded. */
+function listBlock(heading: string, items: string[], cls: string): string {
+  if (!items.length) return '';
   const line = (t: string) => `<div class="mono">${h(t)}</div>`;
   const rest = items.slice(SHOWN);
-  return `<div class="${cls}">${items.slice(0, SHOWN).map(line).join('')}${
+  return `<div class="${cls}"><strong>${h(heading)} (${items.length})</strong>${items.slice(0, SHOWN).map(line).join('')}${
     rest.length ? `<details class="rs-all"><summary>${rest.length} more</summary>${rest.map(line).join('')}</details>` : ''
   }</div>`;
+}
+
+function objectsCell(o: UpdateRow['objects'], outcome: string): string {
+  if (!o) return `<span class="muted">${outcome === 'updated' ? 'not recorded' : '—'}</span>`;
+  const blocks = [
+    listBlock('Removed', o.removed, 'eu-removed'),
+    listBlock('Renamed', o.renamed, 'eu-renamed'),
+    listBlock('Changed', o.changed, 'eu-changed'),
+    listBlock('Added', o.added, 'eu-added'),
+    listBlock('Indexes affected', o.indexes, 'eu-indexes'),
+  ].filter(Boolean);
+  return blocks.length ? blocks.join('\n') : '<span class="muted">no object added, removed or changed</span>';
 }
 
 /**
@@ -58,7 +71,7 @@ export function extensionUpdatesSectionHtml(run: RunManifest): string {
   if (!rows.length) return '';
   const updated = rows.filter((r) => r.outcome === 'updated');
   const table = `<table class="rs-table">
-<thead><tr><th>Step</th><th>Database</th><th>Extension</th><th>Version</th><th>Removed</th><th>Changed</th><th>Added</th><th>Indexes</th></tr></thead>
+<thead><tr><th>Step</th><th>Database</th><th>Extension</th><th>Version</th><th>Objects (from the catalogs)</th></tr></thead>
 <tbody>
 ${rows
   .map((r) => {
@@ -67,10 +80,7 @@ ${rows
     const version = r.outcome === 'updated' ? `${r.before} → ${r.after}` : `${r.after} (already current)`;
     return `<tr class="${cls}">
 <td>${h(r.step)}</td><td>${h(r.database)}</td><td>${h(r.extension)}</td><td class="mono">${h(version)}</td>
-<td>${o ? listCell(o.removed, 'eu-removed') : '<span class="muted">—</span>'}</td>
-<td>${o ? listCell([...o.renamed.map((r) => `renamed: ${r}`), ...o.changed], 'eu-changed') : '<span class="muted">—</span>'}</td>
-<td>${o ? listCell(o.added, 'eu-added') : '<span class="muted">—</span>'}</td>
-<td>${o ? listCell(o.indexes, 'eu-indexes') : '<span class="muted">—</span>'}</td>
+<td>${objectsCell(o, r.outcome)}</td>
 </tr>`;
   })
   .join('\n')}

@@ -174,6 +174,6 @@ describe.skipIf(!ready)(`an extension update that renames a function an EXPLAIN 
     const html = extensionUpdatesSectionHtml(run);
     expect(html).toContain('<td class="mono">1.0 → 2.0</td>');
     expect(html).toContain('function public.geo_dist(pg_catalog.point,pg_catalog.point)');
-    expect(html).toContain('renamed: operator class public.geo_text_ops USING btree -&gt; public.geo_txt_ops USING btree');
+    expect(html).toContain('<strong>Renamed (1)</strong><div class="mono">operator class public.geo_text_ops USING btree -&gt; public.geo_txt_ops USING btree</div>');
   });
 });

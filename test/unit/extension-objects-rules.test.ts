@@ -92,7 +92,7 @@ describe('extension objects: diff and findings', () => {
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;');
     expect(html).toContain('update &lt;demo&gt;');
-    expect(html).toContain('renamed: operator class a -&gt; b');
+    expect(html).toContain('<strong>Renamed (1)</strong><div class="mono">operator class a -&gt; b</div>');
     expect(html).toContain('<td class="mono">2.0 (already current)</td>');
     expect(extensionUpdatesSectionHtml({ steps: [] } as unknown as RunManifest)).toBe('');
   });
