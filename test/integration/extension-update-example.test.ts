@@ -39,8 +39,8 @@ describe('the extension major update example', () => {
       { action: 'wait', name: 'soak on the new version', duration: '5s' },
     ]);
     expect((scenario.config?.explain?.queries ?? []).map((q) => q.name)).toEqual(['similar-notifications-cosine', 'embedding-norms']);
-    // The rules read blue's bindir (its major); without the lab, the Debian layout the example falls back to may be absent.
-    if (labReady(17)) await expect(checkScenarioRules({ ...scenario, blue: { provider: 'bindir', bindir: labBindir(17) } }, EXAMPLE)).resolves.toBeUndefined();
+    // Without the lab's variables the example's bindir is Debian's layout, present or not: the rules pass either way.
+    await expect(checkScenarioRules(scenario, EXAMPLE)).resolves.toBeUndefined();
   });
 
   it.skipIf(!ready)(`runs with cutover run: pgvector 0.6.2 -> 0.8.0 in one step row, what it added from the catalogs, the baselines unbroken${ready ? '' : ' (skipped: no lab 17 with pgvector 0.6.2, run scripts/lab.sh and scripts/pgvector-releases.sh)'}`, { timeout: 90_000 }, async () => {
