@@ -2,6 +2,7 @@ import type { CheckDefinition } from './define-check.js';
 import { serverCheck } from './server-identity.js';
 import { databasesCheck } from './databases.js';
 import { extensionsCheck } from './extensions.js';
+import { extensionObjectsCheck } from './extension-objects.js';
 import { pgvectorCheck } from './pgvector.js';
 import { pgTviewsCheck } from './pg-tviews.js';
 import { rolesCheck } from './roles.js';
@@ -24,6 +25,7 @@ export const CATALOG: readonly CheckDefinition[] = [
   serverCheck,
   databasesCheck,
   extensionsCheck,
+  extensionObjectsCheck,
   pgvectorCheck,
   pgTviewsCheck,
   rolesCheck,

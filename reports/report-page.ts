@@ -10,7 +10,7 @@ import type { VerdictReasonOptions } from './verdict-reasons.js';
 import { windowsSectionHtml } from './windows-html.js';
 import { stoppedHarnessHtml, stoppedSentence, type StoppedHarness } from './stopped-harness.js';
 import { serversTableHtml } from './servers-table.js';
-import { checkDiffSectionHtml, extensionsSectionHtml, planDiffsSectionHtml, rowCountsSectionHtml, settingsSectionHtml, SECTIONS_CSS } from './sections/index.js';
+import { checkDiffSectionHtml, extensionUpdatesSectionHtml, extensionsSectionHtml, planDiffsSectionHtml, rowCountsSectionHtml, settingsSectionHtml, SECTIONS_CSS } from './sections/index.js';
 import type { SnapshotSide } from './sections/check-data.js';
 import type { PlanDiffsOptions } from './sections/plan-diffs-section.js';
 import { dataSectionHtml } from './sections/data-section.js';
@@ -56,6 +56,8 @@ export function renderReportPage(input: ReportInput): string {
     if (run.error) parts.push({ id: 'run-error', label: 'Error', html: `<h2 id="run-error">Why the run could not complete</h2>\n<div class="run-error">${errorRecordHtml(run.error)}</div>` });
     parts.push({ id: 'steps', label: 'Steps', html: `<h2 id="steps">Steps</h2>\n${stepTableHtml(run)}` });
     parts.push({ id: 'windows', label: 'Outages', html: windowsSectionHtml(run) });
+    const updates = extensionUpdatesSectionHtml(run);
+    if (updates) parts.push({ id: 'extension-updates', label: 'Extension updates', html: updates });
   }
   if (input.chartsHtml) parts.push({ id: 'charts', label: 'Charts', html: `${input.chartsHtml}${input.pngNote ? `\n<p class="muted">${h(input.pngNote)}</p>` : ''}` });
   if (input.cloudwatchHtml) parts.push({ id: 'cloudwatch', label: 'CloudWatch', html: input.cloudwatchHtml });

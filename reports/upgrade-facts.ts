@@ -14,9 +14,9 @@ export function upgradeFacts(step: StepRecord): string[] {
     return [`PostgreSQL ${d.from} → ${d.to}${typeof d.role === 'string' && d.role !== 'green' ? ` (now ${d.role})` : ''}`];
   }
   if (step.action === 'extension-update' && Array.isArray(d.extensions)) {
-    const updates = d.extensions as { database?: unknown; extension?: unknown; before?: unknown; after?: unknown; outcome?: unknown }[];
+    const updates = d.extensions as { database?: unknown; extension?: unknown; before?: unknown; after?: unknown; outcome?: unknown; objects?: unknown }[];
     if (!updates.length) return ['no extension had an update'];
-    const listed = updates.slice(0, MAX_LISTED).map((u) => `${String(u.database)}: ${String(u.extension)} ${u.outcome === 'updated' ? `${String(u.before)} → ${String(u.after)}` : `${String(u.after)} (already current)`}`);
+    const listed = updates.slice(0, MAX_LISTED).map((u) => `${String(u.database)}: ${String(u.extension)} ${u.outcome === 'updated' ? `${String(u.before)} → ${String(u.after)}${objectCounts(u.objects)}` : `${String(u.after)} (already current)`}`);
     return updates.length > MAX_LISTED ? [...listed, `${updates.length - MAX_LISTED} more in run.json`] : listed;
   }
   if (step.action === 'check' && typeof d.checks === 'object' && d.checks !== null) {
@@ -26,4 +26,13 @@ export function upgradeFacts(step: StepRecord): string[] {
     return [`checks on ${String(d.server ?? '?')}: ${String(c.ok)} ok, ${String(c.skipped)} skipped, ${String(c.error)} error${since}`];
   }
   return [];
+}
+
+/** ` (objects +3 −1 ~2; 1 index affected)` from an update's `objects` record; empty for records without one. */
+function objectCounts(objects: unknown): string {
+  if (typeof objects !== 'object' || objects === null) return '';
+  const o = objects as Record<string, unknown>;
+  const n = (key: string) => (Array.isArray(o[key]) ? o[key].length : 0);
+  const indexes = n('indexes');
+  return ` (objects +${n('added')} −${n('removed')} ~${n('changed')}${indexes ? `; ${indexes} ${indexes === 1 ? 'index' : 'indexes'} affected` : ''})`;
 }

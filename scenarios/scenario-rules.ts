@@ -20,7 +20,7 @@ export async function checkScenarioRules(scenario: Scenario, source = 'scenario'
   // A standby runs blue's binaries: its spec and major are blue's.
   for (const role of replicaRoles(scenario)) [specs[role], majors[role]] = [blue, majors.blue];
   let writer = blue ? 'blue' : 'green';
-  const problems: string[] = [...sqliteRules(scenario, source), ...replicaRules(scenario, source)];
+  const problems: string[] = [...sqliteRules(scenario, source), ...replicaRules(scenario, source), ...setupRules(scenario, source)];
   for (const role of ['blue', 'green'] as const) {
     const spec = specs[role];
     if (spec && 'extensions' in spec && spec.extensions) problems.push(...(await extensionSourceProblems(spec.extensions, `${source}: field "${role}.extensions"`, majors[role])));
@@ -39,6 +39,13 @@ export async function checkScenarioRules(scenario: Scenario, source = 'scenario'
   }
   const [first] = problems;
   if (first !== undefined) throw new CutoverError('config', first, { message: problems.join('\n'), problems });
+}
+
+/** `setup` prepares a server cutover provisions: never a user's own (external) server, nor a SQLite file. */
+function setupRules(scenario: Scenario, source: string): string[] {
+  const provider = scenario.blue.provider;
+  if (!scenario.setup || (provider !== 'external' && provider !== 'sqlite')) return [];
+  return [`${source}: field "setup": runs on a blue cutover provisions (embedded, bindir, container, patroni), got provider "${provider}"`];
 }
 
 /** Standbys are copies of a local blue's data directory: blue must be a server cutover runs (embedded or bindir). */

@@ -136,10 +136,16 @@ export const scenarioSchema = z
     /** Seeded on provisioned blue servers; `false` for none (external servers are never seeded). */
     dataset: z.union([z.object({ name: z.literal('notifications'), scale: z.number().positive().max(10_000).default(1) }).strict(), z.literal(false)]).default({ name: 'notifications', scale: 1 }),
     /**
-     * SQL run on a provisioned blue, in `database`, after the dataset and the soak's schema and before
-     * the pre-checks, one statement (or script) an entry: `CREATE EXTENSION`, TVIEWs over the dataset…
+     * SQL run in order on a provisioned blue, in `database`, before the pre-checks (provisioned servers
+     * only). An entry is one statement (or script), run after the dataset and the soak's schema exist:
+     * `CREATE EXTENSION`, TVIEWs over the dataset… `{ sql, before: 'dataset' }` runs before the dataset
+     * is seeded: the state a runbook starts from, e.g. `CREATE EXTENSION vector VERSION '0.6.2'`
+     * before an extension update (the dataset would otherwise create the newest version).
      */
-    setup: z.array(z.string().min(1)).min(1).optional(),
+    setup: z
+      .array(z.union([z.string().min(1), z.object({ sql: z.string().min(1), before: z.literal('dataset') }).strict()]))
+      .min(1)
+      .optional(),
     /** The soak that runs through the steps; `false` for none. */
     soak: z
       .union([

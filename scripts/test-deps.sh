@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything the tests need beyond npm, installed (or found cached) in one go:
 #   scripts/lab.sh            real PostgreSQL 15, 17, 18, pgvector, PgBouncer (the upgrade lab)
+#   scripts/pgvector-releases.sh  pgvector 0.6.2's install script next to the lab's 0.8.0 (extension update tests)
 #   scripts/pg-tviews.sh      pg_tviews (Rust, pgrx; crate registry) built against the lab's PostgreSQL, cached by
 #                             release and major: the builds the tests use (about 3 min for cargo-pgrx plus 3 min
 #                             a build on a fresh machine; seconds when cached)
@@ -18,7 +19,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/lab.sh
-bash scripts/pg-tviews.sh 16 >/dev/null   # 0.1.0-beta.34 for 16: the pg_tviews minor-upgrade tests
+bash scripts/pgvector-releases.sh
+# pg_tviews for the tests: 0.1.0-beta.34 for 16 (the minor-upgrade rehearsal), beta.20 for 15 (the
+# example), beta.20 and beta.34 for 17 (the extension update beta.20 -> beta.34)
+bash scripts/pg-tviews.sh 16 15 17 0.1.0-beta.20:17 >/dev/null
 bash scripts/report-deps.sh
 bash scripts/moto.sh >/dev/null
 bash scripts/patroni.sh >/dev/null

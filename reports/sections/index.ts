@@ -4,6 +4,7 @@
  */
 export { checkDiffSectionHtml } from './check-diff.js';
 export { extensionsSectionHtml } from './extensions-section.js';
+export { extensionUpdatesSectionHtml } from './extension-updates-section.js';
 export { settingsSectionHtml } from './settings-section.js';
 export { rowCountsSectionHtml, type RowCountsSectionOptions } from './row-counts-section.js';
 export { planDiffsSectionHtml } from './plan-diffs-section.js';

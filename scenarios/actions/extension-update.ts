@@ -7,11 +7,13 @@ import { defineAction } from './action-types.js';
  * `extension-update`: `ALTER EXTENSION name UPDATE [TO version]` in every database of the writer
  * that has the extension, as a step of its own (after a pg-upgrade with `updateExtensions: false`,
  * or when a runbook updates extensions later). Each database's version before and after is
- * recorded; an extension already at its target is a no-op, recorded as `already-current`.
+ * recorded, and what the update did to the extension's objects (functions, operators, types,
+ * operator classes, access methods, casts: added, removed, changed) and to the user's indexes on
+ * them; an extension already at its target is a no-op, recorded as `already-current`.
  */
 export const extensionUpdateAction = defineAction({
   name: 'extension-update',
-  summary: 'ALTER EXTENSION … UPDATE [TO version] in every database of the writer that has the extension; versions before and after per database',
+  summary: 'ALTER EXTENSION … UPDATE [TO version] in every database of the writer that has the extension; versions before and after, and the objects it added, removed or changed, per database',
   params: z
     .object({
       names: z
@@ -36,7 +38,7 @@ export const extensionUpdateAction = defineAction({
         found.add(e.name);
         const outcome = await alterExtensionUpdate(session, database, e.name, p.to);
         outcomes.push(outcome);
-        ctx.log(`extension-update: ${database}: ${e.name} ${outcome.outcome === 'updated' ? `${outcome.before} -> ${outcome.after}` : `${outcome.after} (already current)`}`);
+        ctx.log(`extension-update: ${database}: ${e.name} ${outcome.outcome === 'updated' ? `${outcome.before} -> ${outcome.after}${objectCounts(outcome)}` : `${outcome.after} (already current)`}`);
       }
     }
     ctx.detail('server', writer.version);
@@ -48,3 +50,10 @@ export const extensionUpdateAction = defineAction({
     if (!outcomes.length) ctx.log(`extension-update: no extension of ${writer.role} has an update available`);
   },
 });
+
+/** `; objects +3 -1 ~2, 1 index broken` for the step's log line. */
+function objectCounts(o: ExtensionUpdateOutcome): string {
+  if (!o.objects) return '';
+  const { added, removed, changed, indexes } = o.objects;
+  return `; objects +${added.length} -${removed.length} ~${changed.length}${indexes.length ? `, ${indexes.length} index(es) affected` : ''}`;
+}

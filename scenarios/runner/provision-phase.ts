@@ -9,9 +9,10 @@ import { clearForeignAttributeOptions } from '../upgrade/attribute-options.js';
 import { checkAbort, endpointsOf, topologyOf, type RunContext } from './run-context.js';
 import type { RunServices } from './run-step.js';
 import { seedDataset } from './seed-dataset.js';
-import type { SqliteSourceSpec } from '../scenario-types.js';
+import type { Scenario, SqliteSourceSpec } from '../scenario-types.js';
 import { resolveSqliteSource } from '../sqlite/sqlite-source.js';
-import { CutoverError, errorLine } from '../../core/errors.js';
+import { CutoverError, errorRecord } from '../../core/errors.js';
+import type { Session } from '../../core/session.js';
 import type { Cluster } from '../topology/cluster.js';
 import { multiHostEndpoint } from '../topology/client-endpoint.js';
 import { provisionStandby } from '../replicas/provision-standby.js';
@@ -47,6 +48,8 @@ export async function provisionAndSeed(run: RunContext): Promise<ManifestPart> {
   topologyOf(run);
   let part: ManifestPart = {};
   await using app = await blue.admin();
+  const setup = splitSetup(blue.provider === 'external' ? undefined : scenario.setup);
+  if (setup.beforeDataset.length) await runSetup(app, setup.beforeDataset, 'before the dataset', log);
   if (scenario.dataset && blue.provider !== 'external') {
     const seeded = await seedDataset(app, scenario.dataset);
     log(`dataset: ${seeded.summary}`);
@@ -59,16 +62,7 @@ export async function provisionAndSeed(run: RunContext): Promise<ManifestPart> {
     await prepareWorkload(app, workload, SCENARIO_SOAK.schema);
     for (const statement of writersTableDdl(SCENARIO_SOAK.schema)) await app.query(statement);
   }
-  if (scenario.setup && blue.provider !== 'external') {
-    for (const [i, sql] of scenario.setup.entries()) {
-      try {
-        await app.query(sql);
-      } catch (error) {
-        throw new CutoverError('config', `scenario: field "setup[${i}]": expected SQL that runs on blue, got an error: ${errorLine(error)}`, { cause: error, message: `setup[${i}] failed: ${sql}\n${errorLine(error)}` });
-      }
-    }
-    log(`setup: ${scenario.setup.length} statement(s) run on blue`);
-  }
+  if (setup.afterDataset.length) await runSetup(app, setup.afterDataset, 'after the dataset', log);
   if (blue.provider !== 'external') {
     const cleared = await clearForeignAttributeOptions(app);
     if (cleared) log(`dataset: removed ${cleared} unknown column option(s) this PostgreSQL build sets (e.g. pg_attver), which no other release restores`);
@@ -76,6 +70,41 @@ export async function provisionAndSeed(run: RunContext): Promise<ManifestPart> {
   // Standbys are copies of blue as seeded, so they hold the dataset and the soak's schema.
   if (scenario.replicas?.length) await provisionReplicas(run, blue);
   return part;
+}
+
+interface SetupEntry {
+  /** Its index in the scenario's `setup`. */
+  index: number;
+  sql: string;
+}
+
+/** The scenario's `setup` entries, by when they run (in order within each). */
+function splitSetup(setup: Scenario['setup']): { beforeDataset: SetupEntry[]; afterDataset: SetupEntry[] } {
+  const entries = (setup ?? []).map((entry, index) => (typeof entry === 'string' ? { index, sql: entry, before: undefined } : { index, ...entry }));
+  return {
+    beforeDataset: entries.filter((e) => e.before === 'dataset').map(({ index, sql }) => ({ index, sql })),
+    afterDataset: entries.filter((e) => e.before === undefined).map(({ index, sql }) => ({ index, sql })),
+  };
+}
+
+/** The scenario's `setup` statements on blue's database, in order; a failing one stops the run, named. */
+async function runSetup(app: Session, statements: readonly SetupEntry[], when: string, log: (line: string) => void): Promise<void> {
+  for (const { index, sql } of statements) {
+    try {
+      await app.query(sql);
+    } catch (error) {
+      const record = errorRecord(error);
+      const short = `scenario field "setup[${index}]": failed on blue: ${record.message}`;
+      throw new CutoverError('query', short, {
+        cause: error,
+        message: `${short}\n${sql}`,
+        ...(record.sqlState ? { sqlState: record.sqlState } : {}),
+        ...(record.detail ? { detail: record.detail } : {}),
+        ...(record.hint ? { hint: record.hint } : {}),
+      });
+    }
+  }
+  log(`setup: ${statements.length} statement(s) on blue ${when}`);
 }
 
 /**

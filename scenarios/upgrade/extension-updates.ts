@@ -2,6 +2,8 @@ import type { Session } from '../../core/session.js';
 import type { Cluster } from '../topology/cluster.js';
 import { quoteIdentifier } from '../../load/sql-ident.js';
 import { quoteLiteral } from './sql-literal.js';
+import { collectExtensionIndexes, collectExtensionMembers, type ExtensionMembers } from '../../checks/extension-objects-collect.js';
+import { diffExtensionIndexes, diffExtensionMembers, objectLabel } from '../../checks/extension-objects-diff.js';
 
 /** One `ALTER EXTENSION … UPDATE` applied after an upgrade. */
 export interface ExtensionUpdate {
@@ -29,6 +31,23 @@ export interface ExtensionUpdateOutcome {
   after: string;
   /** `updated` when the version changed; `already-current` when it was at the target already (a no-op). */
   outcome: 'updated' | 'already-current';
+  /** What the update did to the extension's objects, from the catalogs before and after (only when `updated`). */
+  objects?: ExtensionObjectChanges;
+}
+
+/**
+ * The member objects an update added, removed or changed, each as `kind identity`
+ * (`function public.f(integer)`, `operator class public.x_ops USING hnsw`), and the user indexes on
+ * the extension's objects that it dropped, invalidated or redefined (`index app.i: invalid`).
+ */
+export interface ExtensionObjectChanges {
+  added: string[];
+  /** A removed object something of the user's depended on says so: `… (used by column e of table app.t)`. */
+  removed: string[];
+  changed: string[];
+  /** `operator class a USING btree -> b USING btree`: objects whose dependents followed them to a new name (not in `added` or `removed`). */
+  renamed: string[];
+  indexes: string[];
 }
 
 /** The databases of a server that accept connections, by name. */
@@ -55,17 +74,37 @@ export function hasPendingUpdate(e: InstalledExtension): boolean {
 
 /**
  * `ALTER EXTENSION name UPDATE [TO version]` in the session's database, and the version before and
- * after as the catalog says. Throws with the server's reason (no update path, unknown version).
+ * after as the catalog says, with the objects the update added, removed or changed (the extension's
+ * members read before and after) and the user indexes on them it broke. Throws with the server's
+ * reason (no update path, unknown version).
  */
 export async function alterExtensionUpdate(session: Session, database: string, name: string, to?: string): Promise<ExtensionUpdateOutcome> {
-  const version = async () => {
-    const [row] = await session.query<{ v: string }>(`SELECT extversion AS v FROM pg_extension WHERE extname = $1`, [name]);
-    return row?.v ?? '';
-  };
-  const before = await version();
+  const members = async (): Promise<ExtensionMembers | undefined> => (await collectExtensionMembers(session, database, [name]))[0];
+  const before = await members();
+  const indexesBefore = (await collectExtensionIndexes(session, database)).filter((i) => i.extensions.includes(name));
   await session.query(`ALTER EXTENSION ${quoteIdentifier(name)} UPDATE${to === undefined ? '' : ` TO ${quoteLiteral(to)}`}`);
-  const after = await version();
-  return { database, extension: name, before, after, outcome: after === before ? 'already-current' : 'updated' };
+  const after = await members();
+  const outcome: ExtensionUpdateOutcome = {
+    database,
+    extension: name,
+    before: before?.version ?? '',
+    after: after?.version ?? '',
+    outcome: after?.version === before?.version ? 'already-current' : 'updated',
+  };
+  if (outcome.outcome === 'updated' && before && after) {
+    const d = diffExtensionMembers(before, after);
+    const indexes = diffExtensionIndexes(indexesBefore, await collectExtensionIndexes(session, database));
+    const from = new Set(d.renamed.map((r) => `${r.kind} ${r.from}`));
+    const to = new Set(d.renamed.map((r) => `${r.kind} ${r.to}`));
+    outcome.objects = {
+      added: d.added.map(objectLabel).filter((l) => !to.has(l)),
+      removed: d.removed.filter((o) => !from.has(objectLabel(o))).map((o) => `${objectLabel(o)}${o.usedByCount ? ` (used by ${o.usedBy.join(', ')}${o.usedByCount > o.usedBy.length ? ` and ${o.usedByCount - o.usedBy.length} more` : ''})` : ''}`),
+      changed: d.changed.map((c) => `${objectLabel(c)}${c.before !== c.after ? `: ${c.before} -> ${c.after}` : ''}`),
+      renamed: d.renamed.map((r) => `${r.kind} ${r.from} -> ${r.to}`),
+      indexes: indexes.map((c) => `index ${c.index.name}: ${c.change}${c.definition ? ` (${c.definition})` : ''}`),
+    };
+  }
+  return outcome;
 }
 
 /**

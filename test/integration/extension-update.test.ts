@@ -30,6 +30,7 @@ interface Outcome {
   before: string;
   after: string;
   outcome: string;
+  objects?: unknown;
 }
 
 describe.skipIf(!ready)(`extension-update on a lab server${ready ? '' : ' (skipped: the upgrade lab has no PostgreSQL 18, run scripts/lab.sh)'}`, () => {
@@ -74,9 +75,11 @@ describe.skipIf(!ready)(`extension-update on a lab server${ready ? '' : ' (skipp
     // Default: the extensions whose installed version differs from default_version (not pgvector).
     const pending = await ctx.runStep(extensionUpdateAction, {});
     expect(pending.status, JSON.stringify(pending.error)).toBe('ok');
+    // The new body of the extension's one function is what the catalogs say the update changed.
+    const objects = { added: [], removed: [], changed: ['function public.cutover_demo_version()'], renamed: [], indexes: [] };
     expect(pending.details.extensions as Outcome[]).toEqual([
-      { database: 'app', extension: 'cutover_demo', before: '1.0', after: '1.1', outcome: 'updated' },
-      { database: 'other', extension: 'cutover_demo', before: '1.0', after: '1.1', outcome: 'updated' },
+      { database: 'app', extension: 'cutover_demo', before: '1.0', after: '1.1', outcome: 'updated', objects },
+      { database: 'other', extension: 'cutover_demo', before: '1.0', after: '1.1', outcome: 'updated', objects },
     ]);
     {
       await using other = await blue.admin('other');
