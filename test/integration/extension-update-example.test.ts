@@ -33,7 +33,7 @@ describe('the extension major update example', () => {
   it('parses, and its steps pass the rules before any server starts', async () => {
     const scenario = await loadScenarioFile(EXAMPLE);
     expect(scenario.name).toBe('extension-major-update');
-    expect(scenario.setup).toEqual([`CREATE EXTENSION vector VERSION '0.6.2'`]);
+    expect(scenario.setup).toEqual([{ sql: `CREATE EXTENSION vector VERSION '0.6.2'`, before: 'dataset' }]);
     expect(scenario.steps).toEqual([
       { action: 'extension-update', name: 'pgvector update', names: ['vector'] },
       { action: 'wait', name: 'soak on the new version', duration: '5s' },
