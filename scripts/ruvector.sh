@@ -46,30 +46,8 @@ CACHE="${CUTOVER_PGRX_DIR:-$DEFAULT_CACHE}"
 LAB_ENV="${CUTOVER_LAB_DIR:-$DEFAULT_LAB}/lab.env"
 JOBS="${CUTOVER_PGRX_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 
-since() { echo $(( $(date +%s) - $1 ))s; }
-
-lab_bindir() {
-  local line
-  [[ -f "$LAB_ENV" ]] || die "no $LAB_ENV: run scripts/lab.sh first"
-  line=$(grep -E "^CUTOVER_LAB_PG$1_BINDIR=" "$LAB_ENV" | tail -1) || die "lab.env has no PostgreSQL $1"
-  line=${line#*=}; line=${line#\'}; line=${line%\'}
-  printf '%s\n' "$line"
-}
-
-ensure_libclang() {
-  if ! ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 && ! ldconfig -p 2>/dev/null | grep -q libclang; then
-    [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null || die "libclang is missing (Debian: apt-get install libclang-dev)"
-    log "installing libclang-dev (Debian)"
-    apt-get install -y -q libclang-dev >&2 || { apt-get update -q >&2 && apt-get install -y -q libclang-dev >&2; }
-  fi
-}
-
-rust_toolchain() {
-  command -v cargo >/dev/null || die "cargo is not on PATH (install Rust with rustup)"
-  if command -v rustup >/dev/null; then
-    (cd / && rustup show active-toolchain 2>/dev/null | awk '{print $1; exit}')
-  fi
-}
+# since, lab_bindir, ensure_libclang, rust_toolchain (scripts/lib/pgrx-build.sh)
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/pgrx-build.sh"
 
 # The crate's source, unpacked once per release (checksum from the sparse index).
 crate_source() {
