@@ -99,7 +99,7 @@ describe.skipIf(!lab)(`cutover baseline${lab ? '' : ' (skipped: the upgrade lab 
     const r = await runCli(['baseline', '--db', url, '--rate', '10', '--duration', '1s', '--run-dir', runDir], { env: { ...env, PATH: '/nonexistent', CUTOVER_LAB_DIR: join(work, 'no-lab') }, cwd: work });
     expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).toMatch(/cutover: pgbench not found \(looked in .*PATH.*\): install PostgreSQL's client tools .* or pass --pgbench-bin PATH/);
-    expect(readRun(runDir)).toMatchObject({ method: 'baseline', verdict: 'error', error: { message: expect.stringMatching(/pgbench not found/) } });
+    expect(readRun(runDir)).toMatchObject({ method: 'baseline', verdict: 'error', error: { message: expect.stringMatching(/pgbench not found/) }, baseline: { valid: false, repeats: [] } });
   });
 
   it('names a script pgbench cannot parse, and one whose SQL the server refuses, with pgbench\'s words (exit 2)', async () => {
