@@ -87,6 +87,7 @@ describe.skipIf(!lab)(`cutover baseline${lab ? '' : ' (skipped: the upgrade lab 
     }
     expect(readFileSync(join(runDir, 'timeline.ndjson'), 'utf8').trim().split('\n')).toHaveLength(total);
     expect(readFileSync(join(runDir, 'report.html'), 'utf8')).toMatch(/<h2 id="baseline">Baseline<\/h2>[\s\S]*builtin:tpcb-like/);
+    expect(readFileSync(join(runDir, 'summary.md'), 'utf8')).toMatch(/Every repeat of the baseline is valid \(4\)[\s\S]*## Baseline[\s\S]*\| a1 \| [\d.]+ \|[\s\S]*\| b4 \|/);
     {
       await using db = await server.admin();
       expect(await db.query(`SELECT note FROM public.pgbench_accounts`)).toEqual([{ note: "the user's row" }]);
