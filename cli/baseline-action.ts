@@ -92,7 +92,7 @@ export async function runBaselineCommand(options: BaselineOptions, runtime: CliR
   manifest.verdict = runtime.signal.aborted ? 'interrupted' : failure === undefined && record?.valid ? 'pass' : 'error';
   manifest.endedAt = new Date().toISOString();
   manifest.durationMs = Date.now() - started;
-  manifest.files = { ...manifest.files, timeline: 'timeline.ndjson' };
+  manifest.files = { ...manifest.files, timeline: 'timeline.ndjson', ...(record?.repeats.length ? { baseline: 'baseline/' } : {}) };
   await save();
   try {
     Object.assign(manifest.files, await renderRunDirectory(runDir));

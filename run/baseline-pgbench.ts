@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { openSession } from '../core/session.js';
 import { quoteIdentifier } from '../load/sql-ident.js';
@@ -53,7 +53,8 @@ export async function pgbenchEngine(plan: BaselinePlan, o: PgbenchEngineOptions)
   const names = scripts.map(scriptName);
   const engine: BaselineEngineRunner & { scale?: number } = {
     version: o.pgbench.version,
-    scripts: plan.load.kind === 'scripts' ? plan.load.scripts.map(scriptLabel) : scripts.map((s) => (s.kind === 'file' ? s.path : s.name)),
+    // A compiled workload's scripts as the run directory holds them.
+    scripts: plan.load.kind === 'scripts' ? plan.load.scripts.map(scriptLabel) : scripts.map((s) => (s.kind === 'file' ? relative(o.runDir, s.path) : s.name)),
     async prepare(target: BaselineTarget): Promise<void> {
       const t = { pgbench: o.pgbench, endpoint: target.endpoint, ...(o.env ? { env: o.env } : {}), ...(o.signal ? { signal: o.signal } : {}) };
       {
