@@ -45,7 +45,13 @@ ${b.repeats.map((r) => repeatRow(r, label)).join('\n')}
  */
 export function baselineSectionHtml(run: RunManifest, compare?: BaselineComparisonHtml): string | undefined {
   const parts: string[] = [];
-  if (run.baseline) parts.push(baselineTableHtml(run.baseline));
+  if (run.baseline) {
+    parts.push(baselineTableHtml(run.baseline));
+    // `--against`: both sides in one record, compared side by side when a comparison is given.
+    const side = (s: 'a' | 'b') => ({ ...run.baseline!, repeats: run.baseline!.repeats.filter((r) => r.side === s) });
+    const sides = side('b').repeats.length ? compare?.(side('a'), side('b'), { a: 'a', b: 'b' }) : undefined;
+    if (sides) parts.push(`<h3>A against B</h3>\n${sides}`);
+  }
   const { blue, green } = run.baselines ?? {};
   if (blue) parts.push(`<h3>Blue, before the steps</h3>\n${baselineTableHtml(blue, 'blue ')}`);
   else if (run.baselines) parts.push('<h3>Blue, before the steps</h3>\n<p class="muted">Not measured (the run stopped before it).</p>');

@@ -78,6 +78,8 @@ export async function runPgbench(o: PgbenchRunOptions): Promise<PgbenchRunResult
     ...(o.rate !== null ? ['-R', String(o.rate)] : []),
     ...(o.scale !== undefined ? ['-s', String(o.scale)] : []),
     ...Object.entries(o.variables ?? {}).flatMap(([k, v]) => ['-D', `${k}=${v}`]),
+    // PostgreSQL 15+: a failed transaction's log line says serialization or deadlock, not just failed.
+    ...(o.pgbench.major >= 15 ? ['--failures-detailed'] : []),
     '-l',
     '--log-prefix',
     join(o.logDir, 'pgbench_log'),
