@@ -8,6 +8,7 @@ import type { BaselinePlan, BaselineTarget } from '../../run/baseline-plan.js';
 import { TimelineRecorder } from '../../load/timeline-recorder.js';
 import type { TimelineBucket } from '../../load/timeline-types.js';
 import { workloadByName } from '../../load/workloads/index.js';
+import { steadySeconds } from '../../run/baseline-node.js';
 
 const plan: BaselinePlan = { engine: 'pgbench', load: { kind: 'workload', workload: workloadByName('notifications'), label: 'notifications' }, rate: 100, clients: 4, durationMs: 2_000, warmupMs: 0, repeat: 2, schema: 'cutover_baseline' };
 const target = (side: 'a' | 'b', port: number): BaselineTarget => ({ side, endpoint: { host: '127.0.0.1', port, database: 'app', user: 'u', sslmode: 'prefer' } });
@@ -84,5 +85,29 @@ describe('runBaseline', () => {
     expect(engine.ran).toHaveLength(2);
     expect(String(error)).toMatch(/went away during repeat a2: connection to server/);
     expect(record).toMatchObject({ valid: false, invalidReason: expect.stringMatching(/^could not complete: .*went away/) });
+  });
+});
+
+describe('steadySeconds (the Node driver\'s seconds of a baseline repeat)', () => {
+  it('spans exactly the duration: the short last second gets its full span, a drain that spills over is folded into it', () => {
+    const out: TimelineBucket[] = [];
+    const rec = new TimelineRecorder(0, 1_000_000, (b) => out.push(b));
+    rec.dispatched(10, 0, 'op');
+    rec.completed(11, { op: 'op', ok: true, latencyMs: 1 });
+    rec.dispatched(1_990, 0, 'op');
+    // Completes after the schedule's end, while the driver drains.
+    rec.completed(2_003, { op: 'op', ok: true, latencyMs: 13 });
+    rec.finish(2_004);
+    expect(out.map((b) => [b.second, b.spanMs, b.ok])).toEqual([
+      [0, 1000, 1],
+      [1, 1000, 0],
+      [2, 4, 1],
+    ]);
+    const steady = steadySeconds(out, 2_000);
+    expect(steady.map((b) => [b.second, b.spanMs, b.attempts, b.ok, b.ops.op?.ok])).toEqual([
+      [0, 1000, 1, 1, 1],
+      [1, 1000, 1, 1, 1],
+    ]);
+    expect(steady[1]!.latencyMs.max).toBeCloseTo(13, 1);
   });
 });
