@@ -5,6 +5,7 @@ import { formatMs, formatPercent, formatRatio, increase, type Change } from './c
 import type { ComparedRun, PercentilePair, PlanComparison, RunComparison } from './comparison.js';
 import { COMPARE_CSS } from './compare-style.js';
 import { PERCENTILES } from './latency-percentiles.js';
+import { baselineSection } from './baseline-html.js';
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const dash = '—';
@@ -223,8 +224,9 @@ ${notes}
 <h2>Runs</h2>
 ${runsTable(c)}
 ${gateSection(c)}
-${latencySection(c)}
-${throughputSection(c)}
+${baselineSection(c.baseline)}
+${c.baseline && !c.latency ? '' : latencySection(c)}
+${c.baseline && !c.latency ? '' : throughputSection(c)}
 ${plansSection(c)}
 ${findingsSection(c)}`,
     '',

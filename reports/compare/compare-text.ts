@@ -3,6 +3,7 @@ import type { ComparedRun, FindingDifference, RunComparison } from './comparison
 import { PERCENTILES } from './latency-percentiles.js';
 import { alignLeft, alignRows, terminalSafe as t, type Cell, type Paint } from './text-table.js';
 import { isMeasured, pairedStepName } from './pair-steps.js';
+import { baselineLines } from './baseline-text.js';
 
 /** Most lines a list (plans, findings) prints; the rest are in the HTML and JSON outputs. */
 const MAX_LIST = 15;
@@ -165,10 +166,12 @@ export function comparisonLines(c: RunComparison, paint: Paint): string[] {
   return [
     ...runLines(c),
     ...c.notes.map((note) => paint.yellow(`note: ${t(note)}`)),
-    ...latencyLines(c, paint),
-    ...throughputLines(c, paint),
-    ...planLines(c, paint),
-    ...findingLines(c, paint),
+    ...baselineLines(c.baseline, paint),
+    // A comparison of baselines alone shows no empty soak, plan or finding sections.
+    ...(c.baseline && !c.latency ? [] : latencyLines(c, paint)),
+    ...(c.baseline && !c.latency ? [] : throughputLines(c, paint)),
+    ...(c.baseline && c.plans.length === 0 ? [] : planLines(c, paint)),
+    ...(c.baseline && !c.findings.available.a && !c.findings.available.b ? [] : findingLines(c, paint)),
     ...gateLines(c, paint),
   ];
 }

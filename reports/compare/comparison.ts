@@ -3,6 +3,7 @@ import type { RunManifest } from '../../run/manifest.js';
 import type { Change } from './change.js';
 import type { LatencyPercentiles, PercentileKey } from './latency-percentiles.js';
 import type { CompareLimits } from './gate-limits.js';
+import type { BaselineComparison } from './baseline-comparison.js';
 
 /** One of the two runs, as the comparison names it. */
 export interface ComparedRun {
@@ -156,6 +157,8 @@ export interface RunComparison {
   throughput: ThroughputComparison;
   plans: PlanComparison[];
   findings: FindingsComparison;
+  /** Performance baselines (repeats of `cutover baseline`, a rehearsal's blue and green): each difference with its interval. Null when the runs hold none. */
+  baseline: BaselineComparison | null;
   gate: CompareGate;
   /** Things a reader should know before trusting the ratios (different rates, unfinished runs). */
   notes: string[];
