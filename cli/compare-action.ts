@@ -1,5 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { CutoverError } from '../core/errors.js';
+import { parseThresholds } from '../core/threshold-expression.js';
+import { loadCliConfig } from './load-config.js';
 import { parseDuration } from '../core/duration.js';
 import { assertWritable } from './output-path.js';
 import { writeOutput } from './write-output.js';
@@ -81,6 +83,7 @@ export function compareStatistics(o: CompareOptions): { confidence: number; iter
 export async function runCompare(runA: string, runB: string | undefined, options: CompareOptions, runtime: CliRuntime): Promise<number> {
   const limits = compareLimits(options);
   const statistics = compareStatistics(options);
+  const thresholds = parseThresholds((await loadCliConfig(options.config, runtime.cwd)).config.thresholds);
   const htmlPath = options.html === false ? undefined : resolve(runtime.cwd, options.html ?? DEFAULT_HTML);
   const outputs = [
     ...(htmlPath ? [{ file: assertWritable('--html', htmlPath), render: renderComparisonHtml }] : []),
@@ -89,7 +92,7 @@ export async function runCompare(runA: string, runB: string | undefined, options
   const single = runB === undefined;
   const [a, b] = await Promise.all([readRunInputs(single ? 'RUN' : 'RUN_A', runA), single ? undefined : readRunInputs('RUN_B', runB)]);
   const baseline = await readBaselineSides(a, b);
-  const comparison = buildComparison(a, b ?? a, limits, { baseline, statistics, single });
+  const comparison = buildComparison(a, b ?? a, limits, { baseline, statistics, single, thresholds });
   for (const o of outputs) await writeOutput(o.file, o.render(comparison));
   for (const line of comparisonLines(comparison, runtime.io.style)) runtime.io.out(line);
   for (const o of outputs) {

@@ -9,6 +9,11 @@ import { compareThroughput } from './compare-throughput.js';
 import type { ComparedRun, RunComparison, ThroughputComparison } from './comparison.js';
 import type { CompareLimits } from './gate-limits.js';
 import type { RunInputs } from './run-inputs.js';
+import type { ThresholdExpression } from '../../core/threshold-expression.js';
+import { changeFigures } from './change-figures.js';
+import { evaluateThresholds } from '../thresholds/evaluate-thresholds.js';
+import { wantedPercentiles } from '../thresholds/timeline-figures.js';
+import { percentileKey } from './latency-percentiles.js';
 import { compareBaselines, type BaselineCompareOptions, type BaselineSideInput } from './baseline-comparison.js';
 
 /** Files whose absence empties part of the comparison, by what `RunInputs` holds. */
@@ -73,6 +78,8 @@ export interface BuildComparisonOptions {
   baseline?: readonly [BaselineSideInput, BaselineSideInput] | null;
   /** Confidence, bootstrap iterations and seed of the baseline comparison. */
   statistics?: BaselineCompareOptions;
+  /** Thresholds of the configuration; the change ones (latency_change, tps_change) are judged. */
+  thresholds?: readonly ThresholdExpression[];
   /** One run compared with itself (its two baseline sides): no note that RUN_A and RUN_B are the same. */
   single?: boolean;
 }
@@ -92,9 +99,18 @@ export function buildComparison(a: RunInputs, b: RunInputs, limits: CompareLimit
   const plans = comparePlans(a.post, b.post);
   const findings = compareFindings(a.findings, b.findings);
   const baseline = options.baseline
-    ? compareBaselines(options.baseline[0], options.baseline[1], { ...options.statistics, percentiles: [...(options.statistics?.percentiles ?? []), limits.latencyPercentile] })
+    ? compareBaselines(options.baseline[0], options.baseline[1], {
+        ...options.statistics,
+        percentiles: [
+          ...(options.statistics?.percentiles ?? []),
+          limits.latencyPercentile,
+          ...wantedPercentiles((options.thresholds ?? []).filter((t) => t.metric === 'latency_change')).flatMap((p) => percentileKey(p) ?? []),
+        ],
+      })
     : null;
   const gate = applyCompareGate(limits, { latency, throughput, plans, findings, baseline, missing: { a: runA.missing, b: runB.missing } });
+  gate.thresholds = evaluateThresholds(options.thresholds ?? [], changeFigures(latency, throughput, baseline));
+  if (gate.thresholds.some((t) => !t.passed)) gate.verdict = 'fail';
   // Runs of `cutover baseline` have no soak, snapshots or findings: saying so for each is noise.
   const baselineOnly = baseline !== null && !a.timeline && !b.timeline;
   const notes = notesOn(runA, runB, throughput).filter((n) => !(options.single && n === SAME_DIRECTORY) && !(baselineOnly && / has no /.test(n)));

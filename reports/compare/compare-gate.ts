@@ -151,5 +151,5 @@ export function applyCompareGate(limits: CompareLimits, inputs: GateInputs): Com
   if (limits.maxDowntimeIncreaseMs !== undefined) results.push(downtimeLimit(limits.maxDowntimeIncreaseMs, inputs));
   results.push(...planLimits(limits, inputs));
   if (limits.failOnNewFindings) results.push(...findingsLimit(limits.failOnNewFindings, inputs));
-  return { verdict: results.some((r) => !r.passed) ? 'fail' : 'pass', limits, results };
+  return { verdict: results.some((r) => !r.passed) ? 'fail' : 'pass', limits, results, thresholds: [] };
 }

@@ -42,8 +42,19 @@ ${rows.map(([label, get]) => `<tr><th>${h(label)}</th><td>${h(get(c.a))}</td><td
 </table>`;
 }
 
+function thresholdRows(c: RunComparison): string[] {
+  return c.gate.thresholds.map(
+    (r) => `<tr>
+<td><span class="badge ${r.passed ? 'status-ok' : 'sev-fail'}">${r.passed ? '✓' : '✗'}</span></td>
+<td class="nowrap"><code>${h(`${r.metric}: '${r.threshold}'`)}</code></td>
+<td><code>threshold</code></td>
+<td>${h(r.shown)}${r.note ? ` <span class="muted">${h(r.note)}</span>` : ''}</td>
+</tr>`,
+  );
+}
+
 function gateSection(c: RunComparison): string {
-  if (c.gate.results.length === 0) {
+  if (c.gate.results.length === 0 && c.gate.thresholds.length === 0) {
     return '<h2>Gate</h2>\n<p class="muted">No limits were set: the comparison is shown and the gate passes (see <code>cutover compare --help</code>).</p>';
   }
   const rows = c.gate.results.map(
@@ -54,10 +65,11 @@ function gateSection(c: RunComparison): string {
 <td>${h(r.message)}</td>
 </tr>`,
   );
+  rows.push(...thresholdRows(c));
   return `<h2>Gate <span class="verdict verdict-${h(c.gate.verdict)}">${h(c.gate.verdict.toUpperCase())}</span></h2>
 <table>
 <tr><th>Result</th><th>Limit</th><th>Finding</th><th>Message</th></tr>
-${rows.join('\n')}
+${[...rows, ...thresholdRows(c)].join('\n')}
 </table>`;
 }
 

@@ -4,6 +4,7 @@ import { PERCENTILES } from './latency-percentiles.js';
 import { alignLeft, alignRows, terminalSafe as t, type Cell, type Paint } from './text-table.js';
 import { isMeasured, pairedStepName } from './pair-steps.js';
 import { baselineLines } from './baseline-text.js';
+import { thresholdLines } from '../thresholds/threshold-lines.js';
 
 /** Most lines a list (plans, findings) prints; the rest are in the HTML and JSON outputs. */
 const MAX_LIST = 15;
@@ -150,12 +151,13 @@ export function findingLines(c: RunComparison, paint: Paint): string[] {
 /** Each configured limit, failing ones as finding lines, then the verdict. */
 export function gateLines(c: RunComparison, paint: Paint): string[] {
   const lines: string[] = [];
-  if (c.gate.results.length === 0) {
+  if (c.gate.results.length === 0 && c.gate.thresholds.length === 0) {
     lines.push('gate: no limits set (e.g. --max-latency-regression 25%, --max-throughput-drop 5%, --fail-on-plan-change)');
-  } else {
+  } else if (c.gate.results.length > 0) {
     lines.push('gate:');
     for (const r of c.gate.results) lines.push(`  ${r.passed ? paint.green('ok  ') : paint.red('FAIL')} ${t(r.id)}  ${t(r.message)}`);
   }
+  lines.push(...thresholdLines(c.gate.thresholds, paint).map(t));
   const verdict = c.gate.verdict === 'fail' ? paint.red('FAIL') : paint.green('PASS');
   lines.push(`verdict: ${paint.bold(verdict)}`);
   return lines;

@@ -4,6 +4,7 @@ import type { Change } from './change.js';
 import type { LatencyPercentiles, PercentileKey } from './latency-percentiles.js';
 import type { CompareLimits } from './gate-limits.js';
 import type { BaselineComparison } from './baseline-comparison.js';
+import type { ThresholdResult } from '../thresholds/evaluate-thresholds.js';
 
 /** One of the two runs, as the comparison names it. */
 export interface ComparedRun {
@@ -139,6 +140,8 @@ export interface CompareGate {
   verdict: 'pass' | 'fail';
   limits: CompareLimits;
   results: GateResult[];
+  /** The configuration's change thresholds (latency_change, tps_change), judged k6's way. */
+  thresholds: ThresholdResult[];
 }
 
 /**
