@@ -38,9 +38,6 @@ const ACCEPTED: Record<ThresholdMetric, { aggregations: readonly string[]; unit:
 
 const SHAPE = /^\s*(p\(\s*(\d+(?:\.\d+)?)\s*\)|[a-z]+)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*(%?)\s*$/i;
 
-/** The percentiles a comparison computes (latency_change needs one of them). */
-const CHANGE_PERCENTILES = [50, 90, 95, 99, 99.9];
-
 /**
  * Parses one threshold of `thresholds.<metric>`. `where` names it in errors
  * (`thresholds.latency[1]`); errors say what was expected and what was given.
@@ -61,9 +58,6 @@ export function parseThreshold(metric: string, text: unknown, where = `threshold
   const allowed = accepted.aggregations.some((a) => (a.startsWith('p(') ? aggregation === 'p' && (a === 'p(N)' || Number(a.slice(2, -1)) === percentile) : a === aggregation));
   if (!allowed) throw new CutoverError('config', `${where}: ${metric} has no aggregation ${pText !== undefined ? `p(${pText})` : `"${aggText}"`}; ${expected}, got '${text}'`);
   if (percentile !== undefined && (percentile < 0 || percentile > 100)) throw new CutoverError('config', `${where}: expected a percentile from 0 to 100, got '${text}'`);
-  if (m === 'latency_change' && percentile !== undefined && !CHANGE_PERCENTILES.includes(percentile)) {
-    throw new CutoverError('config', `${where}: latency_change judges p(50), p(90), p(95), p(99) or p(99.9), got '${text}'`);
-  }
   if (accepted.percent && pct !== '%') throw new CutoverError('config', `${where}: a change is a percentage of A, such as '${accepted.example}', got '${text}' (the % is missing)`);
   if (!accepted.percent && pct === '%') throw new CutoverError('config', `${where}: ${metric} is judged in ${accepted.unit}, not a percentage, got '${text}'`);
   const value = Number(numText) / (pct === '%' ? 100 : 1);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createIo } from '../../cli/io.js';
@@ -72,6 +72,21 @@ describe('cutover compare RUN (the two sides of one baseline run)', () => {
     const i = await compare(aa, '--bootstrap-iterations', '10', '--no-html');
     expect(i.code).toBe(2);
     expect(i.err.join('\n')).toMatch(/--bootstrap-iterations: expected a whole number from 100/);
+  });
+
+  it("thresholds of the configuration (k6's shape) judge the changes: crossed only when significant, printed as ✓/✗ lines", async () => {
+    const config = join(work, 'thresholds.json');
+    await writeFile(config, JSON.stringify({ thresholds: { latency_change: ['p(99)<10%', 'p(50)<500%'], tps_change: ['value>-5%'] } }));
+    const ab1 = await compare(ab, '--config', config, '--no-html');
+    expect(ab1.out).toEqual(expect.arrayContaining(['thresholds:', '  latency_change', expect.stringMatching(/^ {2}✗ 'p\(99\)<10%' p\(99\)=\+\d+% \(B\/A .*, significant\)$/), expect.stringMatching(/^ {2}✓ 'p\(50\)<500%'/), '  tps_change', expect.stringMatching(/^ {2}✗ 'value>-5%' value=-[\d.]+%/)]));
+    expect(ab1.code).toBe(1);
+    const aa1 = await compare(aa, '--config', config, '--no-html');
+    expect(aa1.out.filter((l) => l.includes("'"))).toEqual([expect.stringMatching(/^ {2}✓ 'p\(99\)<10%'/), expect.stringMatching(/^ {2}✓ 'p\(50\)<500%'/), expect.stringMatching(/^ {2}✓ 'value>-5%'/)]);
+    expect(aa1.code).toBe(0);
+    await writeFile(config, JSON.stringify({ thresholds: { latency_change: ['p(99)<10'] } }));
+    const bad = await compare(aa, '--config', config, '--no-html');
+    expect(bad.code).toBe(2);
+    expect(bad.err.join('\n')).toMatch(/thresholds.latency_change\[1\]": a change is a percentage of A, such as 'p\(99\)<10%', got 'p\(99\)<10'/);
   });
 
   it('compares two baseline runs (each run\'s side a) with two arguments', async () => {
