@@ -1,4 +1,5 @@
 import type { RegisterCommand } from './runtime.js';
+import { registerBaseline } from './baseline.js';
 import { registerCheck } from './check.js';
 import { registerCompare } from './compare.js';
 import { registerCompat } from './compat.js';
@@ -16,6 +17,7 @@ export const COMMANDS: RegisterCommand[] = [
   registerDiff,
   registerCompat,
   registerSoak,
+  registerBaseline,
   registerVerify,
   registerValidate,
   registerRehearse,

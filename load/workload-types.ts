@@ -33,7 +33,17 @@ export interface OperationDefinition {
    * the driver passes in; the generator returns the rest.
    */
   params?(ctx: ParamContext): unknown[];
+  /**
+   * The same parameters in pgbench's terms, so that the workload compiles to a pgbench script
+   * (`cutover baseline --engine pgbench`): one entry per value `params()` returns, each a pgbench
+   * expression (`random(1, 1000)`; variables `:id`, `:recent`, `:oldest_recent`, `:client_id`) or
+   * `{ sql }`, SQL put in the parameter's place. Needed only when the operation has parameters.
+   */
+  pgbench?: PgbenchParam[];
 }
+
+/** One parameter of an operation under pgbench: a pgbench expression, or SQL in the parameter's place. */
+export type PgbenchParam = string | { sql: string };
 
 export interface ParamContext {
   /** The ledger id of this attempt (ledgered operations), as a decimal string for int8. */

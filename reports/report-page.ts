@@ -16,6 +16,7 @@ import type { PlanDiffsOptions } from './sections/plan-diffs-section.js';
 import { dataSectionHtml } from './sections/data-section.js';
 import { migrationSectionHtml } from './migration-html.js';
 import { DATA_RESULT_CSS } from './data-result-html.js';
+import { baselineSectionHtml, type BaselineComparisonHtml } from './baseline-html.js';
 
 /** Everything one report page can show; each part is optional and its section says when it is missing. */
 export interface ReportInput {
@@ -36,6 +37,8 @@ export interface ReportInput {
   pngNote?: string;
   /** The CloudWatch section (reports/sections/cloudwatch-section.ts), when the run fetched metrics. */
   cloudwatchHtml?: string;
+  /** Renders the comparison of a rehearsal's two baselines (blue, green) in the baseline section, when given. */
+  compareBaselines?: BaselineComparisonHtml;
 }
 
 /**
@@ -59,6 +62,9 @@ export function renderReportPage(input: ReportInput): string {
   }
   if (input.chartsHtml) parts.push({ id: 'charts', label: 'Charts', html: `${input.chartsHtml}${input.pngNote ? `\n<p class="muted">${h(input.pngNote)}</p>` : ''}` });
   if (input.cloudwatchHtml) parts.push({ id: 'cloudwatch', label: 'CloudWatch', html: input.cloudwatchHtml });
+  // A run of `cutover baseline`, or a rehearsal with a `baseline` section.
+  const baselineHtml = run ? baselineSectionHtml(run, input.compareBaselines) : undefined;
+  if (baselineHtml) parts.push({ id: 'baseline', label: 'Baseline', html: baselineHtml });
   // Shown only when the run validated data (run.json's `data`).
   if (run?.data) parts.push({ id: 'data', label: 'Data', html: dataSectionHtml(run.data) });
   // A move off SQLite: the rollback matrix, each figure beside the finding it decided.
@@ -90,6 +96,7 @@ function noDiffWhy(run: RunManifest, findingsUnreadable: string | undefined): st
   if (findingsUnreadable !== undefined) return `Its findings.json is unreadable: ${findingsUnreadable}; so the check diff cannot be shown.`;
   if (run.verdict === 'running') return 'The run has not finished (or died before it could).';
   if (run.method === 'soak') return 'A soak runs no checks, so there is no check diff.';
+  if (run.method === 'baseline') return 'A baseline runs no checks, so there is no check diff.';
   return 'The run stopped before the post-checks, so there is no check diff.';
 }
 

@@ -7,7 +7,10 @@
  * In a run directory: `run.json` carries `baseline` (this record) for a run of `cutover baseline`,
  * or `baselines` (`{ blue, green }`) for a rehearsal that measured before and after its steps.
  * Each repeat's seconds are in its own timeline file (the soak's timeline format,
- * load/timeline-types.ts: one HDR latency histogram per second), named by `timeline`.
+ * load/timeline-types.ts: one HDR latency histogram per second), named by `timeline`. A repeat's
+ * timeline holds its steady seconds only, from second 0: its warm-up (`warmupMs`) is run but left
+ * out of the file and the figures, so readers take every second of it as it is. Timeline
+ * operations (`ops`) are pgbench's scripts or the workload's operations.
  */
 
 /** What ran the workload. */

@@ -4,7 +4,7 @@ import type { RunManifest } from './manifest.js';
  * What one phase of a run adds to its manifest. `files` and `endpoints` add to those already
  * named; every other field replaces the manifest's (`steps` and `data` are the whole lists).
  */
-export type ManifestPart = Partial<Pick<RunManifest, 'config' | 'steps' | 'soak' | 'data' | 'source' | 'migration' | 'keptData' | 'error' | 'interrupted' | 'verdict' | 'files' | 'endpoints'>>;
+export type ManifestPart = Partial<Pick<RunManifest, 'config' | 'steps' | 'soak' | 'baselines' | 'data' | 'source' | 'migration' | 'keptData' | 'error' | 'interrupted' | 'verdict' | 'files' | 'endpoints'>>;
 
 /** Merges what a phase returned into the run's manifest: the one place a run's manifest changes while it runs. */
 export function mergeManifest(manifest: RunManifest, part: ManifestPart): void {

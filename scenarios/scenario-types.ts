@@ -149,6 +149,33 @@ export const scenarioSchema = z
         z.literal(false),
       ])
       .default({ rate: 50, workload: 'notifications', driver: 'node', recoveryTimeout: 30_000 }),
+    /**
+     * Performance baselines (docs/baseline.md): the workload measured on blue before the steps and
+     * on the final writer (green) after them, with pgbench or the Node driver, in a schema of its
+     * own that is dropped after each baseline; run.json `baselines`, and the report shows both.
+     */
+    baseline: z
+      .object({
+        engine: z.enum(['pgbench', 'node']).default('pgbench'),
+        /** A cutover workload (default `notifications`), or pgbench's scripts (`pgbench`). */
+        workload: z.string().min(1).optional(),
+        /** pgbench's scripts instead of a workload: `builtin:tpcb-like`, `builtin:select-only@9`, `FILE.sql`. */
+        pgbench: z.array(z.string().min(1)).min(1).optional(),
+        /** Transactions per second; without it, as fast as it goes (pgbench only). */
+        rate: z.number().positive().max(1_000_000).optional(),
+        clients: z.number().int().positive().max(1_000).optional(),
+        /** Steady time of each repeat, whole seconds (default 10s). */
+        duration: durationParam({ minMs: 1_000, maxMs: 24 * 3_600_000 }).default(10_000),
+        /** Run before each repeat's steady seconds, left out of its figures (default 1s). */
+        warmup: durationParam({ minMs: 0, maxMs: 3_600_000 }).default(1_000),
+        repeat: z.number().int().min(1).max(1_000).default(3),
+        /** pgbench's scale for its built-in scripts' tables (default 1). */
+        scale: z.number().int().positive().max(100_000).optional(),
+        /** The pgbench program or its directory (default: a provisioned server's bindir, PATH, the lab's). */
+        pgbenchBin: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     /** The switchable endpoint in front of the writer (local rehearsals): `hard` cut (TCP proxy) or `pause` (PgBouncer). */
     switchover: z.enum(['hard', 'pause']).default('hard'),
     /** Configuration of the checks and gates (as in cutover.config.*). */

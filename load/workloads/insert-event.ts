@@ -15,5 +15,7 @@ export function insertEvent(weight = 1): OperationDefinition {
     kind: 'ledgered',
     sql: INSERT_EVENT_SQL,
     params: (ctx) => [`event ${ctx.id ?? ''} ${Math.floor(ctx.random() * 1e9)}`],
+    // The same text: pgbench's expressions have no strings, so SQL builds it.
+    pgbench: [{ sql: `'event ' || :id || ' ' || floor(random() * 1e9)::int8` }],
   };
 }

@@ -19,6 +19,7 @@ export const notifications = defineWorkload({
       kind: 'plain',
       sql: `UPDATE {schema}.events SET status = 'delivered', updated_at = now() WHERE id = $1`,
       params: (ctx) => [pickRecent(ctx)],
+      pgbench: [':recent'],
     },
     {
       name: 'read-recent',
@@ -26,6 +27,7 @@ export const notifications = defineWorkload({
       kind: 'plain',
       sql: 'SELECT id, status, payload FROM {schema}.events WHERE id >= $1 ORDER BY id LIMIT 20',
       params: (ctx) => [ctx.recentIds()[0] ?? '0'],
+      pgbench: [':oldest_recent'],
     },
   ],
 });

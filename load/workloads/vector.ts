@@ -6,6 +6,9 @@ import type { Session } from '../../core/session.js';
 /** Dimensions of the soak's embeddings: small, so the load measures the upgrade, not the CPU. */
 export const EMBEDDING_DIMENSIONS = 32;
 
+/** A random embedding made by the server, for pgbench (whose expressions have no strings). */
+const PGBENCH_EMBEDDING = `(SELECT '[' || string_agg(round((random() * 2 - 1)::numeric, 4)::text, ',') || ']' FROM generate_series(1, ${EMBEDDING_DIMENSIONS}))`;
+
 /**
  * Embeddings written and searched, as a retrieval service does: the ledgered write inserts the
  * event and its embedding in one statement (so verification reads the events table as for every
@@ -31,6 +34,7 @@ export const vector = defineWorkload({
         INSERT INTO {schema}.events (id, writer_key, payload, created_at) VALUES ($1, ($1::int8 >> 32)::int4, 'embedding', now()) RETURNING id
       ) INSERT INTO {schema}.embeddings (id, embedding) SELECT id, $2::vector FROM e`,
       params: (ctx) => [randomEmbedding(ctx.random)],
+      pgbench: [{ sql: PGBENCH_EMBEDDING }],
     },
     {
       name: 'nearest-neighbours',
@@ -38,6 +42,7 @@ export const vector = defineWorkload({
       kind: 'plain',
       sql: 'SELECT id FROM {schema}.embeddings ORDER BY embedding <-> $1::vector LIMIT 10',
       params: (ctx) => [randomEmbedding(ctx.random)],
+      pgbench: [{ sql: PGBENCH_EMBEDDING }],
     },
   ],
   available: vectorAvailable,

@@ -22,6 +22,7 @@ import type { RunContext } from './run-context.js';
 import { drainAndVerify, loadServing, openSwitch, startSoak } from './soak-phases.js';
 import { runSteps } from './steps-phase.js';
 import { preflightContainers } from '../providers/container-preflight.js';
+import { baselineBlue, baselineGreen, scenarioBaselinePlan } from './baseline-phase.js';
 
 export interface RunScenarioOptions {
   /** Parent of the run directory. */
@@ -50,7 +51,7 @@ export interface ScenarioResult {
 type Phase = (run: RunContext) => ManifestPart | Promise<ManifestPart>;
 
 /** The phases of a run, in order. */
-const PHASES: readonly Phase[] = [provisionAndSeed, preChecks, openSwitch, startSoak, loadServing, runSteps, drainAndVerify, postChecks];
+const PHASES: readonly Phase[] = [provisionAndSeed, preChecks, baselineBlue, openSwitch, startSoak, loadServing, runSteps, drainAndVerify, postChecks, baselineGreen];
 
 /**
  * Runs a scenario end to end: provision blue, seed it, pre-checks, the soak, every step timed with
@@ -67,6 +68,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   await checkScenarioRules(scenario);
   const checks = options.config ?? resolveConfig(scenario.config ?? {}, 'scenario: field "config"');
   const workload = soakWorkload(scenario);
+  if (scenario.baseline) await scenarioBaselinePlan(scenario.baseline);
   await preflightContainers(scenario, log);
 
   const name = options.name ?? scenario.name;

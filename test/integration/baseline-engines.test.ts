@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LocalServer } from '../../scenarios/providers/index.js';
+import { labBindir, labReady, startLabServer } from '../support/lab.js';
+import { findPgbench } from '../../load/pgbench/index.js';
+import { workloadByName } from '../../load/workloads/index.js';
+import { mergeHistograms } from '../../load/latency-histogram.js';
+import type { EngineRepeat } from '../../run/baseline-engine.js';
+import { nodeEngine } from '../../run/baseline-node.js';
+import { pgbenchEngine } from '../../run/baseline-pgbench.js';
+import type { BaselinePlan, BaselineTarget } from '../../run/baseline-plan.js';
+
+/**
+ * The same workload under both engines on one server in one run, repeats interleaved (pgbench,
+ * node, pgbench, …) so that the machine's drift falls on both: a cross-check of the measurement.
+ * pgbench's --rate schedule is a Poisson process (its count over N expected transactions varies
+ * by ±√N), the driver's is uniform: the achieved rate is each engine's completions over the
+ * transactions its own schedule sent in the same seconds, and the raw rates must agree within
+ * the Poisson noise of pgbench's count.
+ */
+const lab = labReady(17);
+const RATE = 200;
+const ROUNDS = 3;
+
+describe.skipIf(!lab)(`baseline engines${lab ? '' : ' (skipped: the upgrade lab is not installed, run scripts/lab.sh)'}`, () => {
+  let server: LocalServer;
+  let runDir: string;
+
+  beforeAll(async () => {
+    runDir = await mkdtemp(join(tmpdir(), 'cutover-baseline-engines-'));
+    server = await startLabServer(17, { name: 'baseline-engines' });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    if (runDir) await rm(runDir, { recursive: true, force: true });
+  });
+
+  it(`notifications at ${RATE}/s: pgbench and the Node driver agree (achieved rate within 1%, p50 within 10%)`, { timeout: 90_000 }, async () => {
+    const workload = workloadByName('notifications');
+    const plan: BaselinePlan = { engine: 'pgbench', load: { kind: 'workload', workload, label: 'notifications' }, rate: RATE, clients: 4, durationMs: 3_000, warmupMs: 1_000, repeat: ROUNDS, schema: 'cutover_baseline' };
+    const target: BaselineTarget = { side: 'a', endpoint: server.endpoint() };
+    const pgbench = await pgbenchEngine(plan, { pgbench: await findPgbench({ explicit: labBindir(17) }), runDir });
+    const node = nodeEngine({ ...plan, engine: 'node', rate: RATE }, workload);
+    await pgbench.prepare(target);
+    await node.prepare(target);
+    const runs: { pgbench: EngineRepeat[]; node: EngineRepeat[] } = { pgbench: [], node: [] };
+    for (let i = 0; i < ROUNDS; i++) {
+      runs.pgbench.push(await pgbench.repeat(target));
+      runs.node.push(await node.repeat(target));
+    }
+    const figures = (repeats: EngineRepeat[]) => {
+      const buckets = repeats.flatMap((r) => r.buckets);
+      const ok = buckets.reduce((n, b) => n + b.ok, 0);
+      const sent = buckets.reduce((n, b) => n + b.attempts, 0);
+      const seconds = buckets.reduce((n, b) => n + b.spanMs, 0) / 1000;
+      const latency = mergeHistograms(buckets.map((b) => b.latencyHistUs));
+      const ops = Object.fromEntries(['insert-event', 'mark-delivered', 'read-recent'].map((op) => [op, buckets.reduce((n, b) => n + (b.ops[op]?.ok ?? 0), 0)]));
+      return { ok, sent, tps: ok / seconds, achieved: ok / sent, p50: latency.getValueAtPercentile(50) / 1000, p99: latency.getValueAtPercentile(99) / 1000, failed: repeats.reduce((n, r) => n + r.failed, 0), ops };
+    };
+    const p50 = (r: EngineRepeat) => (mergeHistograms(r.buckets.map((b) => b.latencyHistUs)).getValueAtPercentile(50) / 1000).toFixed(3);
+    console.log(`per round p50 ms: pgbench ${runs.pgbench.map(p50).join(', ')}; node ${runs.node.map(p50).join(', ')}`);
+    const pg = figures(runs.pgbench);
+    const nd = figures(runs.node);
+    const f = (x: number, d = 3) => x.toFixed(d);
+    console.log(
+      `baseline engines, notifications at ${RATE}/s, ${ROUNDS} × 3 s each, interleaved: ` +
+        `pgbench ${f(pg.tps, 1)} tps (${pg.ok}/${pg.sent} of its schedule, ${f(pg.achieved * 100, 2)}%), p50 ${f(pg.p50)} ms, p99 ${f(pg.p99)} ms; ` +
+        `node ${f(nd.tps, 1)} tps (${nd.ok}/${nd.sent}, ${f(nd.achieved * 100, 2)}%), p50 ${f(nd.p50)} ms, p99 ${f(nd.p99)} ms; ` +
+        `p50 ratio node/pgbench ${f(nd.p50 / pg.p50, 2)}; ops pgbench ${JSON.stringify(pg.ops)} node ${JSON.stringify(nd.ops)}`,
+    );
+    expect(pg.failed + nd.failed).toBe(0);
+    // Both engines ran the three operations in the workload's proportions (50/30/20).
+    for (const fig of [pg, nd]) expect(fig.ops['insert-event']! / fig.ok).toBeCloseTo(0.5, 1);
+    // Achieved rate: completions over the schedule's sends, within 1% of each other.
+    expect(Math.abs(pg.achieved - nd.achieved)).toBeLessThan(0.01);
+    // The driver's rate is the asked one; pgbench's within 4 standard deviations of its Poisson count.
+    expect(Math.abs(nd.tps - RATE) / RATE).toBeLessThan(0.01);
+    expect(Math.abs(pg.tps - RATE) / RATE).toBeLessThan(4 / Math.sqrt(RATE * 3 * ROUNDS));
+    expect(Math.abs(pg.p50 - nd.p50) / pg.p50).toBeLessThanOrEqual(0.1);
+  });
+});
