@@ -88,9 +88,14 @@ export interface BuildComparisonOptions {
  * Compares two run directories already read: latency distributions, throughput, downtime and
  * ledger totals, EXPLAIN plans and findings, then applies the limits.
  */
-export function buildComparison(a: RunInputs, b: RunInputs, limits: CompareLimits, options: BuildComparisonOptions = {}): RunComparison {
-  const runA = describeRun(a);
-  const runB = describeRun(b);
+export function buildComparison(givenA: RunInputs, givenB: RunInputs, limits: CompareLimits, options: BuildComparisonOptions = {}): RunComparison {
+  // With baselines, a run's timeline.ndjson is a soak only when the run had one: a run of
+  // `cutover baseline` keeps all its repeats there too, already compared repeat by repeat.
+  const soakOnly = (r: RunInputs): RunInputs => (options.baseline && !r.manifest.soak ? { ...r, timeline: null } : r);
+  const a = soakOnly(givenA);
+  const b = soakOnly(givenB);
+  const runA = describeRun(givenA);
+  const runB = describeRun(givenB);
   const latency =
     a.timeline && b.timeline
       ? compareLatency({ timeline: a.timeline, steps: a.manifest.steps ?? [] }, { timeline: b.timeline, steps: b.manifest.steps ?? [] })
