@@ -102,4 +102,6 @@ export interface ThresholdResult {
   passed: boolean;
   /** Why a threshold passed although its comparison does not hold (within the noise), or failed with no figure. */
   note?: string;
+  /** What was judged when a run has several (`side a`, `side b` of a baseline with --against). */
+  scope?: string;
 }

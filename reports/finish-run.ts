@@ -21,6 +21,7 @@ import { parseThresholds } from '../core/threshold-expression.js';
 import { readTimeline } from '../load/timeline-reader.js';
 import { evaluateThresholds } from './thresholds/evaluate-thresholds.js';
 import { timelineFigures } from './thresholds/timeline-figures.js';
+import { baselineChangeThresholds } from './compare/baseline-change-thresholds.js';
 
 /**
  * Closes a run: diffs the snapshots it has, decides the verdict, writes `findings.json` and
@@ -71,6 +72,15 @@ export const finishRun: FinishRun = async (o: RunToFinish): Promise<void> => {
   if (thresholds.length > 0 && manifest.soak && existsSync(join(runDir, manifest.files.timeline ?? 'timeline.ndjson'))) {
     try {
       manifest.thresholds = evaluateThresholds(thresholds, timelineFigures(await readTimeline(join(runDir, manifest.files.timeline ?? 'timeline.ndjson')), thresholds));
+    } catch (error) {
+      manifest.error ??= errorRecord(error, 'thresholds');
+    }
+  }
+  // And the change thresholds on a rehearsal's blue and green baselines, as `cutover compare RUN` judges them.
+  if (thresholds.some((t) => t.metric === 'latency_change' || t.metric === 'tps_change') && manifest.baselines?.blue && manifest.baselines.green) {
+    try {
+      const judged = await baselineChangeThresholds(runDir, manifest, thresholds);
+      manifest.thresholds = [...(manifest.thresholds ?? []), ...judged];
     } catch (error) {
       manifest.error ??= errorRecord(error, 'thresholds');
     }

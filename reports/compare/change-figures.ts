@@ -10,14 +10,7 @@ import { percentileKey } from './latency-percentiles.js';
  * their noise).
  */
 export function changeFigures(latency: LatencyComparison | null, throughput: ThroughputComparison, baseline: BaselineComparison | null): ThresholdFigures {
-  if (baseline) {
-    const of = (key: string) => {
-      const m = baseline.metrics.find((x) => x.key === key);
-      if (!m || !m.judged) return null;
-      return { change: m.change, significant: m.significant, ...(m.stats ? { interval: m.stats.interval } : {}) };
-    };
-    return { change: { latency: (p) => of(percentileKey(p) ?? ''), tps: of('tps') } };
-  }
+  if (baseline) return baselineChangeFigures(baseline);
   const okRate = throughput.load.change.okRate;
   return {
     change: {
@@ -28,4 +21,14 @@ export function changeFigures(latency: LatencyComparison | null, throughput: Thr
       tps: okRate ? { change: increase(okRate), significant: null } : null,
     },
   };
+}
+
+/** The changes of a baseline comparison, each with its significance and interval. */
+export function baselineChangeFigures(baseline: BaselineComparison): ThresholdFigures {
+  const of = (key: string) => {
+    const m = baseline.metrics.find((x) => x.key === key);
+    if (!m || !m.judged) return null;
+    return { change: m.change, significant: m.significant, ...(m.stats ? { interval: m.stats.interval } : {}) };
+  };
+  return { change: { latency: (p) => of(percentileKey(p) ?? ''), tps: of('tps') } };
 }

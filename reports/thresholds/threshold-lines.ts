@@ -14,10 +14,11 @@ export interface ThresholdPaint {
 export function thresholdLines(results: readonly ThresholdResult[], paint: ThresholdPaint): string[] {
   if (results.length === 0) return [];
   const lines = ['thresholds:'];
-  const metrics = [...new Set(results.map((r) => r.metric))];
-  for (const metric of metrics) {
-    lines.push(`  ${metric}`);
-    for (const r of results.filter((x) => x.metric === metric)) {
+  const heading = (r: ThresholdResult) => (r.scope ? `${r.metric} (${r.scope})` : r.metric);
+  const groups = [...new Set(results.map(heading))];
+  for (const group of groups) {
+    lines.push(`  ${group}`);
+    for (const r of results.filter((x) => heading(x) === group)) {
       const mark = r.passed ? paint.green('✓') : paint.red('✗');
       lines.push(`  ${mark} '${r.threshold}' ${r.shown}${r.note ? paint.dim(` — ${r.note}`) : ''}`);
     }
@@ -29,5 +30,5 @@ export function thresholdLines(results: readonly ThresholdResult[], paint: Thres
 export function crossedReason(results: readonly ThresholdResult[]): string | undefined {
   const crossed = results.filter((r) => !r.passed);
   if (crossed.length === 0) return undefined;
-  return `${crossed.length} of ${results.length} threshold${results.length === 1 ? '' : 's'} crossed: ${crossed.map((r) => `${r.metric} '${r.threshold}' (${r.shown})`).join(', ')}`;
+  return `${crossed.length} of ${results.length} threshold${results.length === 1 ? '' : 's'} crossed: ${crossed.map((r) => `${r.metric}${r.scope ? ` (${r.scope})` : ''} '${r.threshold}' (${r.shown})`).join(', ')}`;
 }

@@ -81,8 +81,12 @@ describe.skipIf(!lab)(`cutover compare on real baselines${lab ? '' : ' (skipped:
       await db.query('ALTER TABLE cutover_baseline.pgbench_accounts DROP CONSTRAINT pgbench_accounts_pkey');
     }
     const runDir = join(work, 'ab');
-    const r = await baseline(['--db', url('app'), '--against', url('app_noindex'), '--rate', '100', '--run-dir', runDir]);
-    expect(r.code, r.stderr).toBe(0);
+    // A k6-shaped threshold in the configuration judges each side's own figures: B's p50 crosses it (exit 1).
+    await writeFile(join(work, 'thresholds.json'), JSON.stringify({ thresholds: { latency: ['p(50)<2'] } }));
+    const r = await baseline(['--db', url('app'), '--against', url('app_noindex'), '--rate', '100', '--config', 'thresholds.json', '--run-dir', runDir]);
+    expect(r.stdout).toMatch(/^ {2}latency \(side a\)\n {2}✓ 'p\(50\)<2' p\(50\)=[\d.]+ms\n {2}latency \(side b\)\n {2}✗ 'p\(50\)<2' p\(50\)=[\d.]+ms$/m);
+    expect(r.code, r.stderr).toBe(1);
+    expect(readRun(runDir)).toMatchObject({ verdict: 'fail', thresholds: [{ scope: 'side a', passed: true }, { scope: 'side b', passed: false }] });
     const c = await runCli(['compare', runDir, '--max-latency-regression', '25%', '--json', 'ab.json', '--no-html'], { env, cwd: work });
     console.log(c.stdout);
     expect(c.code, c.stderr).toBe(1);

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { renderRunDirectory } from '../../reports/render-run.js';
 import { manifest } from './compare-fixtures.js';
 import { record, syntheticSides } from './baseline-fixtures.js';
+import { baselineChangeThresholds } from '../../reports/compare/baseline-change-thresholds.js';
+import { parseThresholds } from '../../core/threshold-expression.js';
+import type { RunManifest } from '../../run/manifest.js';
 
 let work: string;
 
@@ -30,5 +33,13 @@ describe("a rehearsal's report", () => {
     const html = await readFile(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('Blue against green');
     expect(html).toMatch(/latency p50<\/th>[^]*?significant: higher \(worse\)/);
+    // The rehearsal's change thresholds judge the same comparison.
+    const run = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunManifest;
+    const judged = await baselineChangeThresholds(dir, run, parseThresholds({ latency_change: ['p(90)<20%', 'p(50)<500%'], tps_change: ['value>-50%'], latency: ['p(99)<1'] }));
+    expect(judged.map((r) => [r.scope, r.threshold, r.passed])).toEqual([
+      ['blue vs green', 'p(90)<20%', false],
+      ['blue vs green', 'p(50)<500%', true],
+      ['blue vs green', 'value>-50%', true],
+    ]);
   });
 });
