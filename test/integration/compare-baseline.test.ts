@@ -101,4 +101,16 @@ describe.skipIf(!lab)(`cutover compare on real baselines${lab ? '' : ' (skipped:
     expect(p50.b / p50.a).toBeGreaterThan(5);
     expect(p50.stats!.interval.low).toBeGreaterThan(2);
   });
+
+  it("thresholds judge a soak's figures: printed as k6 prints them, kept in run.json, exit 1 when crossed", { timeout: 30_000 }, async () => {
+    // The configuration found in the working directory, as a user keeps it beside their runs.
+    const cwd = join(work, 'soak-project');
+    await mkdir(cwd);
+    await writeFile(join(cwd, 'cutover.config.json'), JSON.stringify({ thresholds: { latency: ['p(99)<0.001', 'max<60000'], errors: ['rate<0.5'], tps: ['value>1'] } }));
+    const runDir = join(work, 'soak');
+    const r = await runCli(['soak', '--db', url('app'), '--rate', '20', '--duration', '2s', '--run-dir', runDir], { env, cwd });
+    expect(r.stdout).toMatch(/^thresholds:\n {2}latency\n {2}✗ 'p\(99\)<0.001' p\(99\)=[\d.]+ms\n {2}✓ 'max<60000' max=[\d.]+ms\n {2}errors\n {2}✓ 'rate<0.5' rate=0%\n {2}tps\n {2}✓ 'value>1' value=[\d.]+\/s$/m);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(readRun(runDir)).toMatchObject({ verdict: 'fail', thresholds: [{ threshold: 'p(99)<0.001', passed: false }, { passed: true }, { passed: true }, { passed: true }] });
+  });
 });
