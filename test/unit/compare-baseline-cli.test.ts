@@ -89,6 +89,14 @@ describe('cutover compare RUN (the two sides of one baseline run)', () => {
     expect(bad.err.join('\n')).toMatch(/thresholds.latency_change\[1\]": a change is a percentage of A, such as 'p\(99\)<10%', got 'p\(99\)<10'/);
   });
 
+  it('one run with a one-sided baseline (no --against) is a usage error saying what to give instead (exit 2)', async () => {
+    const one = syntheticSides(side, { ...side, repeats: 0 }, 23);
+    const dir = await writeBaselineRun(join(work, 'runs', 'one'), one.record, one.buckets);
+    const r = await compare(dir, '--no-html');
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toMatch(/this run has only baseline\. Give two run directories instead: cutover compare RUN_A RUN_B/);
+  });
+
   it('compares two baseline runs (each run\'s side a) with two arguments', async () => {
     const r = await compare(aa, ab, '--no-html');
     expect(r.out.join('\n')).toMatch(/A {2}\S*runs\/aa \(side a\)/);
