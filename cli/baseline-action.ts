@@ -2,13 +2,14 @@ import { join, relative } from 'node:path';
 import { describeEndpoint, publicEndpoint } from '../core/endpoint.js';
 import { errorLine, errorRecord } from '../core/errors.js';
 import { resolveEndpoint } from '../core/resolve-endpoint.js';
+import { openSession } from '../core/session.js';
 import { findPgbench } from '../load/pgbench/index.js';
 import type { BaselineEngineRunner } from '../run/baseline-engine.js';
 import { nodeEngine } from '../run/baseline-node.js';
 import { pgbenchEngine } from '../run/baseline-pgbench.js';
 import type { BaselineTarget } from '../run/baseline-plan.js';
 import type { BaselineRecord } from '../run/baseline-record.js';
-import { runBaseline } from '../run/baseline-run.js';
+import { newBaselineRecord, runBaseline } from '../run/baseline-run.js';
 import type { RunManifest } from '../run/manifest.js';
 import { newRunManifest } from '../run/new-manifest.js';
 import { createRunDirectory, writeJsonAtomic } from '../run/run-directory.js';
@@ -64,6 +65,13 @@ export async function runBaselineCommand(options: BaselineOptions, runtime: CliR
   let failure: unknown;
   let record: BaselineRecord | undefined;
   try {
+    // Each server's version, for run.json and `cutover compare` (and a server that cannot be reached says so here).
+    for (const t of targets) {
+      await using db = await openSession(t.endpoint, { applicationName: 'cutover-baseline' });
+      const rows = await db.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+      manifest.endpoints[t.side] = { ...publicEndpoint(t.endpoint), ...(rows[0] ? { version: rows[0].v.split(' ')[0] ?? rows[0].v } : {}) };
+    }
+    await save();
     const engine = await makeEngine(plan, options, runtime, runDir);
     const outcome = await runBaseline(plan, engine, targets, {
       runDir,
@@ -80,7 +88,12 @@ export async function runBaselineCommand(options: BaselineOptions, runtime: CliR
   } catch (error) {
     failure = error;
   }
-  if (failure !== undefined) manifest.error = errorRecord(failure);
+  if (failure !== undefined) {
+    manifest.error = errorRecord(failure);
+    // Stopped before its first repeat (a server unreachable, pgbench missing): the baseline still says it is invalid.
+    record ??= { ...newBaselineRecord(plan), valid: false, invalidReason: `could not complete: ${errorLine(failure)}` };
+    manifest.baseline = record;
+  }
   // Thresholds judge a valid baseline only: an invalid one is an error, not a figure to judge.
   const judged = failure === undefined && record?.valid ? await baselineThresholds(runDir, record, thresholds) : [];
   if (judged.length > 0) manifest.thresholds = judged;
@@ -88,7 +101,7 @@ export async function runBaselineCommand(options: BaselineOptions, runtime: CliR
   manifest.verdict = runtime.signal.aborted ? 'interrupted' : failure === undefined && record?.valid ? (crossed ? 'fail' : 'pass') : 'error';
   manifest.endedAt = new Date().toISOString();
   manifest.durationMs = Date.now() - started;
-  manifest.files = { ...manifest.files, timeline: 'timeline.ndjson' };
+  manifest.files = { ...manifest.files, timeline: 'timeline.ndjson', ...(record?.repeats.length ? { baseline: 'baseline/' } : {}) };
   await save();
   try {
     Object.assign(manifest.files, await renderRunDirectory(runDir));

@@ -21,6 +21,7 @@ import { cloudwatchSectionHtml } from './sections/cloudwatch-section.js';
 import { escapeMarkdown } from './escape.js';
 import { readRunManifest } from '../run/read-run.js';
 import { dataSectionMarkdown } from './sections/data-section.js';
+import { baselineMarkdown } from './baseline-markdown.js';
 
 /** An artifact of the run directory: absent, read, or present but unreadable (with why). */
 type Artifact<T> = { state: 'absent' } | { state: 'read'; value: T } | { state: 'unreadable'; reason: string };
@@ -118,5 +119,5 @@ function runSummaryMarkdown(run: RunManifest, diff: DiffReport | undefined, inpu
       return `${line}${facts.join('')}`;
     })
     .join('\n');
-  return `# cutover run ${escapeMarkdown(run.name)}: ${run.verdict.toUpperCase()}\n\n${reasons}\n\n## Steps\n\n${stepTableMarkdown(run)}\n${writerChangesMarkdown(run)}${run.data ? `${dataSectionMarkdown(run.data)}\n` : ''}${diff ? renderMarkdown(diff) : ''}`;
+  return `# cutover run ${escapeMarkdown(run.name)}: ${run.verdict.toUpperCase()}\n\n${reasons}\n\n## Steps\n\n${stepTableMarkdown(run)}\n${writerChangesMarkdown(run)}${run.data ? `${dataSectionMarkdown(run.data)}\n` : ''}${baselineMarkdown(run)}${diff ? renderMarkdown(diff) : ''}`;
 }

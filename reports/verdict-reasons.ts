@@ -68,9 +68,13 @@ export function verdictReasons(run: RunManifest | undefined, diff: DiffReport | 
   } else if (options.findingsUnreadable !== undefined) {
     // A broken findings.json is not a run that stopped early: say what is wrong with the file.
     reasons.push({ severity: 'warn', text: `No check diff: findings.json is unreadable: ${options.findingsUnreadable}` });
-  } else if (run && !run.error && run.verdict !== 'running' && run.method !== 'soak') {
-    // A soak (`cutover soak`) runs no checks, so it has no diff to miss.
+  } else if (run && !run.error && run.verdict !== 'running' && run.method !== 'soak' && run.method !== 'baseline') {
+    // A soak (`cutover soak`) or a baseline runs no checks, so it has no diff to miss.
     reasons.push({ severity: 'warn', text: 'No check diff: the run has no pair of snapshots (it stopped before the post-checks)' });
+  }
+  // A baseline that is invalid says so (its repeats are in the report's Baseline section).
+  for (const [label, b] of [['The baseline', run?.baseline], ['The baseline on blue', run?.baselines?.blue], ['The baseline on green', run?.baselines?.green]] as const) {
+    if (b && !b.valid) reasons.push({ severity: run?.method === 'baseline' ? 'fail' : 'warn', text: `${label} is invalid: ${b.invalidReason ?? 'a repeat is invalid'}` });
   }
   const late = (run?.steps ?? []).reduce((sum, s) => sum + (s.late ?? 0), 0);
   if (late > 0) reasons.push({ severity: 'info', text: `${plural(late, 'write')} arrived late on green after the switchover (not lost)` });
@@ -85,7 +89,13 @@ export function verdictReasons(run: RunManifest | undefined, diff: DiffReport | 
   }
   if (!reasons.some((r) => r.severity !== 'info') && run?.verdict !== 'running') {
     // A soak runs no checks: a clause about findings would be true of nothing.
-    const text = !run ? 'No finding fails the gate' : run.method === 'soak' ? 'The soak succeeded and no write was lost' : 'Every step succeeded, no write was lost, and no finding fails the gate';
+    const text = !run
+      ? 'No finding fails the gate'
+      : run.method === 'soak'
+        ? 'The soak succeeded and no write was lost'
+        : run.method === 'baseline'
+          ? `Every repeat of the baseline is valid (${run.baseline?.repeats.length ?? 0})`
+          : 'Every step succeeded, no write was lost, and no finding fails the gate';
     reasons.unshift({ severity: 'info', text });
   }
   return reasons;

@@ -1,11 +1,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { openSession } from '../core/session.js';
 import { quoteIdentifier } from '../load/sql-ident.js';
 import { prepareWorkload } from '../load/workloads/prepare.js';
-import { checkScripts, compileWorkload, initPgbench, logToTimeline, runPgbench, scriptLabel, scriptName, type PgbenchBinary, type ScriptSpec } from '../load/pgbench/index.js';
+import { checkScripts, compileWorkload, initPgbench, runPgbench, scriptLabel, scriptName, type PgbenchBinary, type ScriptSpec } from '../load/pgbench/index.js';
 import type { BaselineEngineRunner, EngineRepeat } from './baseline-engine.js';
 import type { BaselinePlan, BaselineTarget } from './baseline-plan.js';
 
@@ -53,7 +53,8 @@ export async function pgbenchEngine(plan: BaselinePlan, o: PgbenchEngineOptions)
   const names = scripts.map(scriptName);
   const engine: BaselineEngineRunner & { scale?: number } = {
     version: o.pgbench.version,
-    scripts: plan.load.kind === 'scripts' ? plan.load.scripts.map(scriptLabel) : scripts.map((s) => (s.kind === 'file' ? s.path : s.name)),
+    // A compiled workload's scripts as the run directory holds them.
+    scripts: plan.load.kind === 'scripts' ? plan.load.scripts.map(scriptLabel) : scripts.map((s) => (s.kind === 'file' ? relative(o.runDir, s.path) : s.name)),
     async prepare(target: BaselineTarget): Promise<void> {
       const t = { pgbench: o.pgbench, endpoint: target.endpoint, ...(o.env ? { env: o.env } : {}), ...(o.signal ? { signal: o.signal } : {}) };
       {
@@ -91,12 +92,13 @@ export async function pgbenchEngine(plan: BaselinePlan, o: PgbenchEngineOptions)
           seconds: Math.round((plan.warmupMs + plan.durationMs) / 1000),
           ...(plan.scale !== undefined ? { scale: plan.scale } : {}),
           logDir,
+          timeline: { scriptNames: names, warmupMs: plan.warmupMs, durationMs: plan.durationMs },
         });
-        const timeline = logToTimeline(r.transactions, { scriptNames: names, warmupMs: plan.warmupMs, durationMs: plan.durationMs });
+        const timeline = r.timeline;
         const problems = [...r.problems];
         if (r.exitCode !== 0 && !problems.length) problems.push(`pgbench exited with ${r.exitCode ?? r.result.signal}${r.stderr.trim() ? `: ${r.stderr.trim().split('\n').pop()}` : ''}`);
         if (r.malformed) problems.push(`${r.malformed} line(s) of pgbench's log unreadable`);
-        return { buckets: timeline.buckets, startedAt: Number.isFinite(timeline.originMs) && r.transactions.length ? timeline.originMs : started, endedAt: Date.now(), failed: timeline.failed, abortedClients: r.abortedClients, problems };
+        return { buckets: timeline.buckets, startedAt: timeline.originMs ?? started, endedAt: Date.now(), failed: timeline.failed, abortedClients: r.abortedClients, problems };
       } finally {
         await rm(logDir, { recursive: true, force: true });
       }

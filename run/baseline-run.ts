@@ -37,20 +37,7 @@ export interface BaselineOutcome {
  */
 export async function runBaseline(plan: BaselinePlan, engine: BaselineEngineRunner, targets: readonly BaselineTarget[], o: RunBaselineOptions): Promise<BaselineOutcome> {
   const dir = o.dir ?? 'baseline';
-  const record: BaselineRecord = {
-    engine: plan.engine,
-    workload: plan.load.kind === 'workload' ? plan.load.label : plan.load.scripts.map((s) => (s.kind === 'builtin' ? `builtin:${s.name}` : s.name)).join(', '),
-    ...(engine.scripts ? { scripts: engine.scripts } : {}),
-    rate: plan.rate,
-    clients: plan.clients,
-    durationMs: plan.durationMs,
-    warmupMs: plan.warmupMs,
-    repeat: plan.repeat,
-    ...(engine.version ? { engineVersion: engine.version } : {}),
-    schema: plan.schema,
-    repeats: [],
-    valid: true,
-  };
+  const record = newBaselineRecord(plan, engine);
   const save = async () => o.onRecord?.(record);
   const fail = async (error: unknown): Promise<BaselineOutcome> => {
     record.valid = false;
@@ -97,6 +84,24 @@ export async function runBaseline(plan: BaselinePlan, engine: BaselineEngineRunn
     }
   }
   return { record };
+}
+
+/** A baseline's record before its first repeat: how it runs, no repeat yet, valid until one is not. */
+export function newBaselineRecord(plan: BaselinePlan, engine?: Pick<BaselineEngineRunner, 'scripts' | 'version'>): BaselineRecord {
+  return {
+    engine: plan.engine,
+    workload: plan.load.kind === 'workload' ? plan.load.label : plan.load.scripts.map((s) => (s.kind === 'builtin' ? `builtin:${s.name}` : s.name)).join(', '),
+    ...(engine?.scripts ? { scripts: engine.scripts } : {}),
+    rate: plan.rate,
+    clients: plan.clients,
+    durationMs: plan.durationMs,
+    warmupMs: plan.warmupMs,
+    repeat: plan.repeat,
+    ...(engine?.version ? { engineVersion: engine.version } : {}),
+    schema: plan.schema,
+    repeats: [],
+    valid: true,
+  };
 }
 
 function toRepeat(index: number, target: BaselineTarget, ran: EngineRepeat, timeline: string, plan: BaselinePlan): BaselineRepeat {

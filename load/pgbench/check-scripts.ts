@@ -20,7 +20,7 @@ export async function checkScripts(t: PgbenchTarget & { scripts: readonly Script
     // pgbench's message is its first line; the SQL error's position follows on the next ones.
     const words = problems.length ? problems.filter((l) => !/^(LINE \d+:|\^)/.test(l)).slice(0, 2).join('; ') : result.stderr.trim() || `exit ${result.exitCode}`;
     const tool = toolFailure(result);
-    if (unreachable({ stderr: result.stderr, transactions: [] }) || /perhaps the backend died/.test(result.stderr)) {
+    if (unreachable({ stderr: result.stderr, transactions: 0 }) || /perhaps the backend died/.test(result.stderr)) {
       throw new CutoverError('connect', `pgbench cannot reach ${describeEndpoint(t.endpoint)}: ${words}`, { message: `${result.command}\n${result.stderr}`, tool });
     }
     throw new CutoverError('usage', `${t.label(script)}: pgbench cannot run this script: ${words}`, { message: `${t.label(script)}: ${result.command} exited with ${result.exitCode}\n${result.stderr}`, tool });

@@ -1,6 +1,6 @@
 import type { ErrorClass } from '../error-class.js';
-import { TimelineRecorder } from '../timeline-recorder.js';
-import type { TimelineBucket } from '../timeline-types.js';
+import { encodeHistogram, newHistogram, recordMs, summariseHistogram, type Histogram } from '../latency-histogram.js';
+import type { OperationCounts, TimelineBucket } from '../timeline-types.js';
 import type { PgbenchStatus, PgbenchTransaction } from './pgbench-log.js';
 
 export interface LogTimelineOptions {
@@ -15,8 +15,10 @@ export interface LogTimelineOptions {
 export interface LogTimeline {
   /** The steady seconds, from second 0, in the soak's timeline format. */
   buckets: TimelineBucket[];
-  /** Epoch ms of the first transaction sent (the repeat's start). */
-  originMs: number;
+  /** Epoch ms of the first transaction sent (the repeat's start); undefined when none was logged. */
+  originMs: number | undefined;
+  /** Transactions logged over the whole repeat, warm-up included. */
+  transactions: number;
   /** Failed transactions over the whole repeat, warm-up included. */
   failed: number;
 }
@@ -28,47 +30,88 @@ const ERROR_CLASS: Record<Exclude<PgbenchStatus, 'ok'>, ErrorClass> = {
   deadlock: 'sqlstate-40P01',
 };
 
-type LogEvent = { at: number; kind: 0; lagMs: number; op: string } | { at: number; kind: 1; op: string; ok: boolean; latencyMs: number; errorClass?: ErrorClass };
+/** One second being filled: the fields of a timeline bucket and its two histograms. */
+interface Second {
+  attempts: number;
+  ok: number;
+  errors: Partial<Record<ErrorClass, number>>;
+  ops: Record<string, OperationCounts>;
+  lag: Histogram;
+  latency: Histogram;
+}
+
+/** A transaction is sent at its scheduled start plus its lag (`--rate`), or at its start; a failed one at its end. */
+const sentMs = (t: PgbenchTransaction) => (t.latencyUs === undefined ? t.endUs : t.endUs - t.latencyUs + (t.lagUs ?? 0)) / 1000;
 
 /**
- * Turns pgbench's per-transaction log into the soak's timeline: the same recorder, so the same
- * per-second HDR histograms. A transaction is sent at its scheduled start plus its lag (with
- * `--rate`; pgbench measures latency from the scheduled start, as the Node driver measures it from
- * the due time) or at its start, and completes at its logged time. Warm-up seconds are left out.
+ * Turns pgbench's per-transaction log into the soak's timeline, second by second as the soak's
+ * recorder does (load/timeline-recorder.ts): attempts in the second they were sent, successes,
+ * failures and latencies in the second they completed, the same HDR histograms. pgbench measures
+ * latency from the scheduled start under `--rate`, as the Node driver measures it from the due
+ * time. Warm-up seconds are left out; a transaction still running when the time was up completes
+ * in the last second. `source` is read twice (the first pass finds the start), so the log is
+ * streamed, never held: memory grows with the seconds, not the transactions.
  */
-export function logToTimeline(transactions: readonly PgbenchTransaction[], o: LogTimelineOptions): LogTimeline {
-  const op = (script: number) => o.scriptNames[script] ?? `script-${script}`;
-  const sentMs = (t: PgbenchTransaction) => (t.endUs - (t.latencyUs ?? 0) + (t.latencyUs !== undefined ? (t.lagUs ?? 0) : 0)) / 1000;
-  let originMs = Infinity;
+export async function logToTimeline(source: () => AsyncIterable<PgbenchTransaction> | Iterable<PgbenchTransaction>, o: LogTimelineOptions): Promise<LogTimeline> {
+  let origin = Infinity;
   let failed = 0;
-  for (const t of transactions) {
-    originMs = Math.min(originMs, sentMs(t));
+  let transactions = 0;
+  for await (const t of source()) {
+    transactions++;
+    origin = Math.min(origin, sentMs(t));
     if (t.status !== 'ok') failed++;
   }
-  if (!Number.isFinite(originMs)) originMs = Date.now();
-  const start = originMs + o.warmupMs;
+  const originMs = Number.isFinite(origin) ? origin : undefined;
+  const start = (originMs ?? 0) + o.warmupMs;
   const end = start + o.durationMs;
-  const events: LogEvent[] = [];
-  for (const t of transactions) {
-    const sent = sentMs(t);
-    const done = t.endUs / 1000;
-    if (sent >= start && sent < end) events.push({ at: sent, kind: 0, lagMs: (t.lagUs ?? 0) / 1000, op: op(t.script) });
-    if (done < start) continue;
-    // A transaction still running when the time was up completes in the last second.
-    const at = Math.min(done, end - 0.001);
-    events.push(
-      t.status === 'ok'
-        ? { at, kind: 1, op: op(t.script), ok: true, latencyMs: (t.latencyUs ?? 0) / 1000 }
-        : { at, kind: 1, op: op(t.script), ok: false, latencyMs: 0, errorClass: ERROR_CLASS[t.status] },
-    );
+  const count = Math.ceil(o.durationMs / 1000);
+  const seconds: Second[] = Array.from({ length: originMs === undefined ? 0 : count }, () => ({ attempts: 0, ok: 0, errors: {}, ops: {}, lag: newHistogram(), latency: newHistogram() }));
+  const op = (s: Second, script: number) => (s.ops[o.scriptNames[script] ?? `script-${script}`] ??= { attempts: 0, ok: 0, failed: 0 });
+  const slot = (at: number) => seconds[Math.min(count - 1, Math.floor((at - start) / 1000))];
+  if (originMs !== undefined) {
+    for await (const t of source()) {
+      const sent = sentMs(t);
+      const sentIn = sent >= start && sent < end ? slot(sent) : undefined;
+      if (sentIn) {
+        sentIn.attempts++;
+        op(sentIn, t.script).attempts++;
+        recordMs(sentIn.lag, (t.lagUs ?? 0) / 1000);
+      }
+      const done = t.endUs / 1000;
+      const doneIn = done >= start ? slot(Math.min(done, end - 0.001)) : undefined;
+      if (!doneIn) continue;
+      if (t.status === 'ok') {
+        doneIn.ok++;
+        op(doneIn, t.script).ok++;
+        recordMs(doneIn.latency, (t.latencyUs ?? 0) / 1000);
+      } else {
+        const cls = ERROR_CLASS[t.status];
+        doneIn.errors[cls] = (doneIn.errors[cls] ?? 0) + 1;
+        op(doneIn, t.script).failed++;
+      }
+    }
   }
-  events.sort((a, b) => a.at - b.at || a.kind - b.kind);
-  const buckets: TimelineBucket[] = [];
-  const recorder = new TimelineRecorder(start, Math.round(start), (b) => buckets.push(b));
-  for (const e of events) {
-    if (e.kind === 0) recorder.dispatched(e.at, e.lagMs, e.op);
-    else recorder.completed(e.at, { op: e.op, ok: e.ok, latencyMs: e.latencyMs, ...(e.errorClass ? { errorClass: e.errorClass } : {}) });
-  }
-  recorder.finish(end);
-  return { buckets, originMs, failed };
+  const buckets = seconds.map((s, i): TimelineBucket => {
+    const t = Math.round(start) + i * 1000;
+    const lag = summariseHistogram(s.lag);
+    const latency = summariseHistogram(s.latency);
+    return {
+      t,
+      at: new Date(t).toISOString(),
+      second: i,
+      spanMs: Math.min(1000, o.durationMs - i * 1000),
+      attempts: s.attempts,
+      ok: s.ok,
+      errors: s.errors,
+      ledgered: { ok: 0, error: 0, unknown: 0 },
+      // pgbench's log does not say what was in flight at a second's end.
+      inFlight: 0,
+      lagMs: { p50: lag.p50, p99: lag.p99, max: lag.max },
+      latencyMs: { p50: latency.p50, p99: latency.p99, max: latency.max },
+      lagHistUs: encodeHistogram(s.lag),
+      latencyHistUs: encodeHistogram(s.latency),
+      ops: s.ops,
+    };
+  });
+  return { buckets, originMs, transactions, failed };
 }

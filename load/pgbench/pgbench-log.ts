@@ -45,24 +45,23 @@ export function parseLogLine(line: string, hasLag: boolean): PgbenchTransaction 
 }
 
 /**
- * Every transaction of pgbench's log files (one per thread), in file order, and how many lines
- * were not transactions (a pgbench killed mid-write leaves its last line cut short).
+ * The transactions of pgbench's log files (one per thread), streamed in file order: memory does
+ * not grow with the run. Lines that are not transactions (a pgbench killed mid-write leaves its
+ * last one cut short) are counted in `malformed.count`.
  */
-export async function readPgbenchLogs(files: readonly string[], hasLag: boolean): Promise<{ transactions: PgbenchTransaction[]; malformed: number }> {
-  const transactions: PgbenchTransaction[] = [];
-  let malformed = 0;
+export async function* readPgbenchLogs(files: readonly string[], hasLag: boolean, malformed: { count: number } = { count: 0 }): AsyncGenerator<PgbenchTransaction> {
   for (const file of files) {
+    let lines: AsyncIterable<string>;
     try {
-      const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-      for await (const line of lines) {
-        if (!line.trim()) continue;
-        const t = parseLogLine(line, hasLag);
-        if (t) transactions.push(t);
-        else malformed++;
-      }
+      lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
     } catch (error) {
       throw new CutoverError('input', `cannot read pgbench's log ${file}: ${(error as Error).message}`, { cause: error });
     }
+    for await (const line of lines) {
+      if (!line.trim()) continue;
+      const t = parseLogLine(line, hasLag);
+      if (t) yield t;
+      else malformed.count++;
+    }
   }
-  return { transactions, malformed };
 }

@@ -6,7 +6,8 @@ import type { Endpoint } from '../../core/endpoint.js';
 import { CutoverError } from '../../core/errors.js';
 import { libpqEnv } from '../../core/libpq-env.js';
 import type { PgbenchBinary } from './find-pgbench.js';
-import { readPgbenchLogs, type PgbenchTransaction } from './pgbench-log.js';
+import { readPgbenchLogs } from './pgbench-log.js';
+import { logToTimeline, type LogTimeline, type LogTimelineOptions } from './log-timeline.js';
 import { scriptArgs, type ScriptSpec } from './pgbench-scripts.js';
 
 /** What pgbench connects with and where its tables are. */
@@ -32,10 +33,13 @@ export interface PgbenchRunOptions extends PgbenchTarget {
   scale?: number;
   /** A directory of its own for the per-transaction logs. */
   logDir: string;
+  /** How the logs become the timeline's seconds. */
+  timeline: LogTimelineOptions;
 }
 
 export interface PgbenchRunResult {
-  transactions: PgbenchTransaction[];
+  /** The logs as the soak's seconds. */
+  timeline: LogTimeline;
   /** Log lines that were not transactions (cut short). */
   malformed: number;
   exitCode: number | null;
@@ -81,11 +85,14 @@ export async function runPgbench(o: PgbenchRunOptions): Promise<PgbenchRunResult
   ];
   const result = await runCommand(o.pgbench.path, args, { env: pgbenchEnv(o), timeoutMs: o.seconds * 1000 + 60_000, signal: o.signal });
   const files = (await readdir(o.logDir)).filter((f) => f.startsWith('pgbench_log')).map((f) => join(o.logDir, f));
-  const { transactions, malformed } = await readPgbenchLogs(files, o.rate !== null);
+  // The logs are read twice: their bad lines are counted the first time.
+  const malformed = { count: 0 };
+  let passes = 0;
+  const timeline = await logToTimeline(() => readPgbenchLogs(files, o.rate !== null, passes++ === 0 ? malformed : { count: 0 }), o.timeline);
   const problems = pgbenchProblems(result.stderr);
   return {
-    transactions,
-    malformed,
+    timeline,
+    malformed: malformed.count,
     exitCode: result.exitCode,
     stdout: result.stdout,
     stderr: result.stderr,
@@ -105,8 +112,8 @@ export function pgbenchProblems(stderr: string): string[] {
 }
 
 /** Whether pgbench could not reach the server at all (no client connected). */
-export function unreachable(r: Pick<PgbenchRunResult, 'stderr' | 'transactions'>): boolean {
-  return r.transactions.length === 0 && /connection to server .*failed|could not connect|could not create connection/i.test(r.stderr);
+export function unreachable(r: { stderr: string; transactions: number }): boolean {
+  return r.transactions === 0 && /connection to server .*failed|could not connect|could not create connection/i.test(r.stderr);
 }
 
 /**
@@ -118,7 +125,7 @@ export async function initPgbench(t: PgbenchTarget & { schema: string; scale: nu
   const result = await runCommand(t.pgbench.path, ['-i', '-q', '-s', String(t.scale)], { env: pgbenchEnv(t, t.schema), timeoutMs: 3_600_000, signal: t.signal });
   if (result.exitCode !== 0) {
     const why = pgbenchProblems(result.stderr)[0] ?? result.stderr.trim().split('\n').pop() ?? `exit ${result.exitCode}`;
-    throw new CutoverError(unreachable({ stderr: result.stderr, transactions: [] }) ? 'connect' : 'provision', `pgbench -i (scale ${t.scale}, schema ${t.schema}) failed: ${why}`, {
+    throw new CutoverError(unreachable({ stderr: result.stderr, transactions: 0 }) ? 'connect' : 'provision', `pgbench -i (scale ${t.scale}, schema ${t.schema}) failed: ${why}`, {
       message: `${result.command} exited with ${result.exitCode}\n${result.stderr}`,
       tool: toolFailure(result),
     });

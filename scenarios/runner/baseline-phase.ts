@@ -5,7 +5,7 @@ import type { BaselineEngineRunner } from '../../run/baseline-engine.js';
 import { nodeEngine } from '../../run/baseline-node.js';
 import { pgbenchEngine } from '../../run/baseline-pgbench.js';
 import { BASELINE_SCHEMA, defaultClients, type BaselinePlan } from '../../run/baseline-plan.js';
-import { runBaseline } from '../../run/baseline-run.js';
+import { newBaselineRecord, runBaseline } from '../../run/baseline-run.js';
 import { loadWorkload } from '../../run/baseline-workload.js';
 import type { ManifestPart } from '../../run/manifest-part.js';
 import { findLab } from '../providers/lab-installations.js';
@@ -60,7 +60,14 @@ async function baselineOn(run: RunContext, which: 'blue' | 'green'): Promise<Man
   const plan = await scenarioBaselinePlan(spec);
   const endpoint = cluster.endpoint();
   run.log(`baseline on ${which} (${cluster.role}, PostgreSQL ${cluster.version}): ${plan.engine}, ${plan.repeat} × ${plan.durationMs / 1000} s`);
-  const engine = await engineFor(run, plan, spec, cluster, which);
+  let engine: BaselineEngineRunner;
+  try {
+    engine = await engineFor(run, plan, spec, cluster, which);
+  } catch (error) {
+    // pgbench missing: the run cannot do what its scenario asks; the baseline says why, then the run stops.
+    await run.commit({ baselines: { ...run.manifest.baselines, [which]: { ...newBaselineRecord(plan), valid: false, invalidReason: `could not complete: ${errorLine(error)}` } } });
+    throw error;
+  }
   const outcome = await runBaseline(plan, engine, [{ side: 'a', endpoint }], {
     runDir: run.runDir,
     dir: `baseline/${which}`,

@@ -87,6 +87,7 @@ describe.skipIf(!lab)(`cutover baseline${lab ? '' : ' (skipped: the upgrade lab 
     }
     expect(readFileSync(join(runDir, 'timeline.ndjson'), 'utf8').trim().split('\n')).toHaveLength(total);
     expect(readFileSync(join(runDir, 'report.html'), 'utf8')).toMatch(/<h2 id="baseline">Baseline<\/h2>[\s\S]*builtin:tpcb-like/);
+    expect(readFileSync(join(runDir, 'summary.md'), 'utf8')).toMatch(/Every repeat of the baseline is valid \(4\)[\s\S]*## Baseline[\s\S]*\| a1 \| [\d.]+ \|[\s\S]*\| b4 \|/);
     {
       await using db = await server.admin();
       expect(await db.query(`SELECT note FROM public.pgbench_accounts`)).toEqual([{ note: "the user's row" }]);
@@ -99,7 +100,7 @@ describe.skipIf(!lab)(`cutover baseline${lab ? '' : ' (skipped: the upgrade lab 
     const r = await runCli(['baseline', '--db', url, '--rate', '10', '--duration', '1s', '--run-dir', runDir], { env: { ...env, PATH: '/nonexistent', CUTOVER_LAB_DIR: join(work, 'no-lab') }, cwd: work });
     expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).toMatch(/cutover: pgbench not found \(looked in .*PATH.*\): install PostgreSQL's client tools .* or pass --pgbench-bin PATH/);
-    expect(readRun(runDir)).toMatchObject({ method: 'baseline', verdict: 'error', error: { message: expect.stringMatching(/pgbench not found/) } });
+    expect(readRun(runDir)).toMatchObject({ method: 'baseline', verdict: 'error', error: { message: expect.stringMatching(/pgbench not found/) }, baseline: { valid: false, repeats: [] } });
   });
 
   it('names a script pgbench cannot parse, and one whose SQL the server refuses, with pgbench\'s words (exit 2)', async () => {
