@@ -239,8 +239,8 @@ ${gateSection(c)}
 ${baselineSection(c.baseline)}
 ${c.baseline && !c.latency ? '' : latencySection(c)}
 ${c.baseline && !c.latency ? '' : throughputSection(c)}
-${plansSection(c)}
-${findingsSection(c)}`,
+${c.baseline && c.plans.length === 0 ? '' : plansSection(c)}
+${c.baseline && !c.findings.available.a && !c.findings.available.b ? '' : findingsSection(c)}`,
     '',
     'cutover compare',
   );
