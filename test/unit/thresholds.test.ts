@@ -77,3 +77,19 @@ describe('evaluateThresholds', () => {
     expect(evaluateThresholds(t, change(null))[0]).toMatchObject({ passed: false });
   });
 });
+
+describe('change thresholds on a comparison of two soaks (no baselines)', () => {
+  it('judge the point estimates of the whole soaks: nothing measured their noise', async () => {
+    const { buildComparison, NO_LIMITS } = await import('../../reports/compare/index.js');
+    const { manifest, runInputs, steadySeconds } = await import('./compare-fixtures.js');
+    const a = runInputs('runs/a', manifest('a', '15.18', '16.14', []), { timeline: steadySeconds(5, 2) });
+    const b = runInputs('runs/b', manifest('b', '15.18', '17.10', []), { timeline: steadySeconds(5, 3) });
+    const c = buildComparison(a, b, NO_LIMITS, { thresholds: parseThresholds({ latency_change: ['p(99)<10%', 'p(50)<60%'], tps_change: ['value>-5%'], latency: ['p(99)<1'] }) });
+    expect(c.gate.thresholds.map((r) => [r.threshold, r.shown, r.passed])).toEqual([
+      ['p(99)<10%', 'p(99)=+50%', false],
+      ['p(50)<60%', 'p(50)=+50%', true],
+      ['value>-5%', 'value=0%', true],
+    ]);
+    expect(c.gate.verdict).toBe('fail');
+  });
+});
