@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../core/config.js';
 import { finishRun } from '../../reports/finish-run.js';
-import type { RunManifest, SoakRecord } from '../../run/manifest.js';
+import type { RunManifest } from '../../run/manifest.js';
+import type { SoakRecord } from '../../load/soak-record.js';
 import { manifest, steadySeconds } from './compare-fixtures.js';
 import { record, syntheticSides } from './baseline-fixtures.js';
 
