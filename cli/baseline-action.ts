@@ -19,6 +19,9 @@ import { baselinePlan, type BaselineOptions } from './baseline-plan.js';
 import { baselineSummaryLines } from './baseline-lines.js';
 import { plain } from './io.js';
 import type { CliRuntime } from './runtime.js';
+import { loadCliConfig } from './load-config.js';
+import { parseThresholds } from '../core/threshold-expression.js';
+import { baselineThresholds, crossedReason, thresholdLines } from '../reports/thresholds/index.js';
 
 /**
  * Runs `cutover baseline`: a run directory (run.json `baseline`, each repeat's seconds in
@@ -29,6 +32,8 @@ import type { CliRuntime } from './runtime.js';
 export async function runBaselineCommand(options: BaselineOptions, runtime: CliRuntime): Promise<number> {
   const { io } = runtime;
   const plan = await baselinePlan(options, runtime.cwd);
+  // The configuration's thresholds (k6's shape), checked before anything connects.
+  const thresholds = parseThresholds((await loadCliConfig(options.config, runtime.cwd)).config.thresholds);
   const warn = (m: string) => io.err(`cutover: warning: ${m}`);
   const targets: BaselineTarget[] = [{ side: 'a', endpoint: resolveEndpoint({ url: options.db, urlLabel: '--db' }, runtime.env, undefined, warn) }];
   if (options.against !== undefined) targets.push({ side: 'b', endpoint: resolveEndpoint({ url: options.against, urlLabel: '--against' }, runtime.env, undefined, warn) });
@@ -89,7 +94,11 @@ export async function runBaselineCommand(options: BaselineOptions, runtime: CliR
     record ??= { ...newBaselineRecord(plan), valid: false, invalidReason: `could not complete: ${errorLine(failure)}` };
     manifest.baseline = record;
   }
-  manifest.verdict = runtime.signal.aborted ? 'interrupted' : failure === undefined && record?.valid ? 'pass' : 'error';
+  // Thresholds judge a valid baseline only: an invalid one is an error, not a figure to judge.
+  const judged = failure === undefined && record?.valid ? await baselineThresholds(runDir, record, thresholds) : [];
+  if (judged.length > 0) manifest.thresholds = judged;
+  const crossed = crossedReason(judged);
+  manifest.verdict = runtime.signal.aborted ? 'interrupted' : failure === undefined && record?.valid ? (crossed ? 'fail' : 'pass') : 'error';
   manifest.endedAt = new Date().toISOString();
   manifest.durationMs = Date.now() - started;
   manifest.files = { ...manifest.files, timeline: 'timeline.ndjson', ...(record?.repeats.length ? { baseline: 'baseline/' } : {}) };
@@ -101,6 +110,7 @@ export async function runBaselineCommand(options: BaselineOptions, runtime: CliR
     io.err(`cutover: warning: the report could not be rendered: ${errorLine(error)}`);
   }
   if (record) for (const line of baselineSummaryLines(record)) io.out(line);
+  for (const line of thresholdLines(judged, io.style)) io.out(line);
   io.out(`run directory: ${plain(shownDir)}`);
   if (failure !== undefined) throw failure;
   if (runtime.signal.aborted) return 130;
@@ -108,7 +118,7 @@ export async function runBaselineCommand(options: BaselineOptions, runtime: CliR
     io.err(`cutover: the baseline is invalid: ${plain(record.invalidReason ?? '')}`);
     return 3;
   }
-  return 0;
+  return crossed ? 1 : 0;
 }
 
 async function makeEngine(plan: Awaited<ReturnType<typeof baselinePlan>>, options: BaselineOptions, runtime: CliRuntime, runDir: string): Promise<BaselineEngineRunner> {

@@ -22,6 +22,8 @@ export interface BaselineOptions {
   scale?: string;
   schema: string;
   pgbenchBin?: string;
+  /** Configuration file whose thresholds apply. */
+  config?: string;
   runDir?: string;
 }
 

@@ -14,7 +14,8 @@ export function registerBaseline(program: Command, runtime: CliRuntime): void {
         "(per-transaction logs turned into the soak's per-second histograms) or the Node driver (the soak's engine). Its tables live in " +
         "a schema of its own (pgbench's built-in tables too); the user's tables are never touched. A repeat with errors or an aborted client is " +
         'invalid and the baseline says so rather than averaging it in. `cutover compare` reads two baselines.\n\n' +
-        'Exit 0 every repeat valid; 2 usage (a pgbench script with an error included); 3 could not complete, or a repeat invalid; 130 after Ctrl-C.',
+        'Thresholds of the configuration (latency, errors, tps) judge each side; a crossed one fails (exit 1).\n\n' +
+        'Exit 0 every repeat valid; 1 a threshold crossed; 2 usage (a pgbench script with an error included); 3 could not complete, or a repeat invalid; 130 after Ctrl-C.',
     )
     .option('--db <url>', 'connection URI of the server measured (side a); default: PG* variables, like psql')
     .option('--against <url>', 'a second server (side b): repeats alternate between the two')
@@ -30,6 +31,7 @@ export function registerBaseline(program: Command, runtime: CliRuntime): void {
     .option('--scale <n>', "pgbench's scale: its tables are (re)initialised at it (default: kept, or 1 when missing)")
     .option('--schema <name>', "the baseline's own schema (its tables, pgbench's too)", 'cutover_baseline')
     .option('--pgbench-bin <path>', 'the pgbench program or its directory (default: PATH, then the upgrade lab\'s)')
+    .option('--config <file>', 'configuration file whose thresholds (latency, errors, tps) judge the baseline (default: cutover.config.* in the working directory)')
     .option('--run-dir <dir>', 'run directory to write (new or empty; default runs/<stamp>-baseline)')
     .action(
       runtime.action(async (options: BaselineOptions) => {

@@ -11,6 +11,7 @@ import { loadCliConfig } from './load-config.js';
 import { parseDuration } from '../core/duration.js';
 import { errorLines } from './soak-lines.js';
 import { downtimeReason } from '../reports/gate.js';
+import { thresholdLines } from '../reports/thresholds/threshold-lines.js';
 import { flaggedIdsLine } from './flagged-ids-line.js';
 import { plain } from './io.js';
 import { errorRecordLine } from './terminal-lines.js';
@@ -68,6 +69,7 @@ export function printRunResult(manifest: RunManifest, runDir: string, runtime: C
     io.out(l.exceeded ? `gate failed: ${downtimeReason(l.downtimeMs, l.maxDowntimeMs)}` : `downtime ${l.downtimeMs} ms, within the limit of ${l.maxDowntimeMs} ms`);
   }
   for (const reason of soakRecord?.evidence?.reasons ?? []) io.out(`error: no evidence to pass on: ${reason}`);
+  for (const line of thresholdLines(manifest.thresholds ?? [], io.style)) io.out(line);
   const soak = manifest.soak?.summary;
   const late = manifest.steps.reduce((sum, s) => sum + (s.late ?? 0), 0);
   const ids = soak && manifest.files.flaggedIds && flaggedIdsLine({ lost: soak.lost, unexpected: soak.unexpected, duplicated: soak.duplicated, late }, `ids in ${plain(join(shown, manifest.files.flaggedIds))}`);

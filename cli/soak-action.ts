@@ -21,6 +21,9 @@ import { interruptedText, loadLine, progressLine, sampleLine, summaryLines } fro
 import { plain } from './io.js';
 import { FLAGGED_IDS_FILE, writeFlaggedIds, type FlaggedCounts } from '../load/flagged-ids-file.js';
 import { flaggedIdsLine } from './flagged-ids-line.js';
+import { parseThresholds } from '../core/threshold-expression.js';
+import { crossedReason, evaluateThresholds, thresholdLines, timelineFigures } from '../reports/thresholds/index.js';
+import { readTimeline } from '../load/timeline-reader.js';
 
 export type { SoakOptions } from './soak-plan.js';
 
@@ -37,7 +40,9 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
   // Everything is validated before the first connection opens.
   const plan = soakPlan(options);
   // The gate's limits: the flags, else the configuration file's `gate`.
-  const gate = soakGate(plan, (await loadCliConfig(options.config, runtime.cwd)).config.gate);
+  const config = (await loadCliConfig(options.config, runtime.cwd)).config;
+  const gate = soakGate(plan, config.gate);
+  const thresholds = parseThresholds(config.thresholds);
   const endpoint = resolveEndpoint({ url: options.db, urlLabel: '--db' }, runtime.env, undefined, (m) => io.err(`cutover: warning: ${m}`));
   const runDir = await createRunDirectory({ name: 'soak', parent: 'runs', dir: plan.runDir });
   const rel = relative(runtime.cwd, runDir);
@@ -148,12 +153,16 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
     wholeSoakStep({ startedAt: Date.parse(result.driver.startedAt), endedAt: Date.parse(result.driver.endedAt), status: interruption ? 'interrupted' : 'ok', summary }),
   ];
   const passed = soakPassed(summary);
+  // The configuration's thresholds (k6's shape) on the soak's whole timeline: any crossed fails the gate.
+  const judged = thresholds.length > 0 ? evaluateThresholds(thresholds, timelineFigures(await readTimeline(runDir), thresholds)) : [];
+  if (judged.length > 0) manifest.thresholds = judged;
+  const crossed = crossedReason(judged);
   // No pass without evidence (exit 3), and downtime over the user's limit fails the gate (exit 1).
   const evidence = recordJudgement(record, gate);
   const noEvidence = evidence !== undefined && !evidence.passed;
   const overDowntime = record.downtimeLimit?.exceeded === true;
   // An interrupted soak is not a pass whatever it measured; its figures stay in the record.
-  const verdict = interruption ? 'interrupted' : noEvidence ? 'error' : passed && !overDowntime ? 'pass' : 'fail';
+  const verdict = interruption ? 'interrupted' : noEvidence ? 'error' : passed && !overDowntime && !crossed ? 'pass' : 'fail';
   if (interruption) manifest.interrupted = interruption;
   await finish(manifest, started, verdict, save);
   try {
@@ -169,6 +178,7 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
     io.out(loadLine(result.driver));
     const judgement = { ...(interruption ? { interrupted: interruption } : {}), ...(record.load ? { errors: record.load } : {}), ...(record.probe ? { probeErrors: record.probe } : {}), ...(evidence ? { evidence } : {}), ...(record.downtimeLimit ? { downtimeLimit: record.downtimeLimit } : {}), ...(record.writerServers ? { writerServers: record.writerServers } : {}) };
     for (const line of summaryLines(summary, analysis.downtime, plan.degradedThresholdMs, io.style, judgement)) io.out(line);
+    for (const line of thresholdLines(judged, io.style)) io.out(line);
     const ids = flagged && flaggedIdsLine(flagged, `ids in ${plain(join(shownDir, FLAGGED_IDS_FILE))}`);
     if (ids) io.out(ids);
     io.out(`run directory: ${plain(shownDir)} (ledger in ${plain(relative(runDir, ledgerDir(runDir)))}/)`);
@@ -177,6 +187,7 @@ export async function runSoak(options: SoakOptions, runtime: CliRuntime): Promis
   if (plan.json && interruption) io.err(`cutover: ${interruptedText(interruption)}`);
   if (plan.json && noEvidence) io.err(`cutover: no evidence to pass on: ${plain(evidence.reasons.join('; '))}`);
   if (plan.json && !noEvidence && overDowntime && record.downtimeLimit) io.err(`cutover: gate failed: ${downtimeReason(record.downtimeLimit.downtimeMs, record.downtimeLimit.maxDowntimeMs)}`);
+  if (plan.json && !noEvidence && crossed) io.err(`cutover: gate failed: ${plain(crossed)}`);
   return verdict === 'interrupted' ? 130 : verdict === 'error' ? 3 : verdict === 'pass' ? 0 : 1;
 }
 

@@ -1,4 +1,24 @@
 import { z } from 'zod';
+import { CutoverError } from './errors.js';
+import { THRESHOLD_METRICS, parseThreshold } from './threshold-expression.js';
+
+/**
+ * `thresholds`, in k6's shape: per figure, a list of expressions such as `'p(99)<50'`
+ * (core/threshold-expression.ts); each is parsed here so that a typo fails the configuration.
+ */
+const thresholds = z
+  .partialRecord(z.enum(THRESHOLD_METRICS), z.array(z.unknown()))
+  .superRefine((value, ctx) => {
+    for (const [metric, list] of Object.entries(value)) {
+      list.forEach((text, i) => {
+        try {
+          parseThreshold(metric, text, `thresholds.${metric}[${i}]`);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', path: [metric, i], message: error instanceof CutoverError ? error.shortMessage.replace(/^thresholds\.\S+: /, '') : String(error) });
+        }
+      });
+    }
+  });
 
 const severity = z.enum(['info', 'warn', 'fail']);
 
@@ -133,6 +153,12 @@ export const configSchema = z
       })
       .strict()
       .default({ failOn: ['fail'], allow: [], minSuccessRatio: 0.99 }),
+    /**
+     * Thresholds as k6 writes them, per figure: `latency` (ms: p(N), avg, med, min, max), `errors`
+     * (rate, count), `tps` (value), and for comparisons `latency_change` (p(N) in %) and
+     * `tps_change` (value in %). Crossing one fails the gate (exit 1). docs/k6-users.md.
+     */
+    thresholds: thresholds.optional(),
   })
   .strict();
 

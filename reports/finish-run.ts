@@ -17,6 +17,11 @@ import { writeJsonAtomic } from '../run/run-directory.js';
 import { soakPassed } from '../load/analysis/soak-summary.js';
 import { recordJudgement } from '../run/soak-results.js';
 import type { FinishRun, RunToFinish } from '../run/finish.js';
+import { parseThresholds } from '../core/threshold-expression.js';
+import { readTimeline } from '../load/timeline-reader.js';
+import { evaluateThresholds } from './thresholds/evaluate-thresholds.js';
+import { timelineFigures } from './thresholds/timeline-figures.js';
+import { baselineChangeThresholds } from './compare/baseline-change-thresholds.js';
 
 /**
  * Closes a run: diffs the snapshots it has, decides the verdict, writes `findings.json` and
@@ -62,8 +67,27 @@ export const finishRun: FinishRun = async (o: RunToFinish): Promise<void> => {
   const judged = manifest.soak ? recordJudgement(manifest.soak, { minSuccessRatio: o.config.gate.minSuccessRatio, maxDowntimeMs: o.config.gate.maxDowntime }) : undefined;
   const noEvidence = judged !== undefined && !judged.passed;
   const overDowntime = manifest.soak?.downtimeLimit?.exceeded === true;
+  // The configuration's thresholds (k6's shape) on the soak's timeline: any crossed fails the gate.
+  const thresholds = parseThresholds(o.config.thresholds);
+  if (thresholds.length > 0 && manifest.soak && existsSync(join(runDir, manifest.files.timeline ?? 'timeline.ndjson'))) {
+    try {
+      manifest.thresholds = evaluateThresholds(thresholds, timelineFigures(await readTimeline(join(runDir, manifest.files.timeline ?? 'timeline.ndjson')), thresholds));
+    } catch (error) {
+      manifest.error ??= errorRecord(error, 'thresholds');
+    }
+  }
+  // And the change thresholds on a rehearsal's blue and green baselines, as `cutover compare RUN` judges them.
+  if (thresholds.some((t) => t.metric === 'latency_change' || t.metric === 'tps_change') && manifest.baselines?.blue && manifest.baselines.green) {
+    try {
+      const judged = await baselineChangeThresholds(runDir, manifest, thresholds);
+      manifest.thresholds = [...(manifest.thresholds ?? []), ...judged];
+    } catch (error) {
+      manifest.error ??= errorRecord(error, 'thresholds');
+    }
+  }
+  const thresholdCrossed = manifest.thresholds?.some((t) => !t.passed) === true;
   // Stopped by Ctrl-C (run-scenario.ts sets `interrupted`): not an error of the run, and no pass either.
-  manifest.verdict = manifest.interrupted ? 'interrupted' : manifest.error || noEvidence ? 'error' : stepFailed || soakFailed || overDowntime ? 'fail' : (gateVerdict ?? 'error');
+  manifest.verdict = manifest.interrupted ? 'interrupted' : manifest.error || noEvidence ? 'error' : stepFailed || soakFailed || overDowntime || thresholdCrossed ? 'fail' : (gateVerdict ?? 'error');
   manifest.endedAt = new Date().toISOString();
   manifest.durationMs = Date.now() - o.started;
   await writeJsonAtomic(join(runDir, RUN_FILE), manifest);

@@ -10,6 +10,7 @@ import { renderMarkdown } from './markdown.js';
 import { stepTableMarkdown } from './step-table.js';
 import { writerChangesMarkdown } from './writer-changes-html.js';
 import { renderRunHtml } from './run-html.js';
+import { runBaselineComparison } from './compare/run-baseline-html.js';
 import { unreadableInputs } from './report-page.js';
 import { readSnapshot } from '../checks/snapshot.js';
 import type { SnapshotSide } from './sections/check-data.js';
@@ -81,6 +82,8 @@ export async function renderRunDirectory(runDir: string): Promise<Record<string,
   const [pre, post] = await Promise.all([optionalSnapshot(join(runDir, 'pre.snapshot.json')), optionalSnapshot(join(runDir, 'post.snapshot.json'))]);
   const files: Record<string, string> = {};
   const charts = await loadRunCharts(runDir, run);
+  // A rehearsal's blue and green baselines, compared as `cutover compare RUN` would.
+  const compareBaselines = await runBaselineComparison(runDir, run);
   const png = await writePngCharts(runDir, charts);
   const page = {
     run,
@@ -92,6 +95,7 @@ export async function renderRunDirectory(runDir: string): Promise<Record<string,
     ...(stopped ? { stopped } : {}),
     // Read by report-page.ts through the page options (html.ts and run-html.ts pass them on whole).
     ...(charts.cloudwatch ? { cloudwatchHtml: cloudwatchSectionHtml(charts.cloudwatch, run) } : {}),
+    ...(compareBaselines ? { compareBaselines } : {}),
   };
   await writeFile(join(runDir, 'report.html'), diff ? renderHtml(diff, page) : renderRunHtml(run, page));
   files.report = 'report.html';

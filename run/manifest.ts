@@ -1,4 +1,5 @@
 import type { BaselineRecord, RehearsalBaselines } from './baseline-record.js';
+import type { ThresholdResult } from '../core/threshold-expression.js';
 import type { PublicEndpoint } from '../core/endpoint.js';
 import type { ErrorRecord } from '../core/errors.js';
 import type { ValidationResult } from '../validate/result.js';
@@ -119,6 +120,8 @@ export interface RunManifest {
   baseline?: BaselineRecord;
   /** A rehearsal's baselines: on blue before the steps, on green after them. */
   baselines?: RehearsalBaselines;
+  /** The configuration's thresholds judged on this run's figures (k6's shape); any crossed fails the gate. */
+  thresholds?: ThresholdResult[];
   /** Data validations of the run, in the order they ran (absent when the run validated no data). */
   data?: DataValidationRecord[];
   /** A move off SQLite: the file moved off. */

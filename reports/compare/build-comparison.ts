@@ -9,6 +9,12 @@ import { compareThroughput } from './compare-throughput.js';
 import type { ComparedRun, RunComparison, ThroughputComparison } from './comparison.js';
 import type { CompareLimits } from './gate-limits.js';
 import type { RunInputs } from './run-inputs.js';
+import type { ThresholdExpression } from '../../core/threshold-expression.js';
+import { changeFigures } from './change-figures.js';
+import { evaluateThresholds } from '../thresholds/evaluate-thresholds.js';
+import { wantedPercentiles } from '../thresholds/timeline-figures.js';
+import { percentileKey } from './latency-percentiles.js';
+import { compareBaselines, type BaselineCompareOptions, type BaselineSideInput } from './baseline-comparison.js';
 
 /** Files whose absence empties part of the comparison, by what `RunInputs` holds. */
 function missingFiles(run: RunInputs): string[] {
@@ -42,10 +48,12 @@ export function describeRun(run: RunInputs): ComparedRun {
   return out;
 }
 
+const SAME_DIRECTORY = 'RUN_A and RUN_B are the same directory';
+
 /** What a reader should know before trusting the ratios. */
 function notesOn(a: ComparedRun, b: ComparedRun, throughput: ThroughputComparison): string[] {
   const notes: string[] = [];
-  if (resolve(a.dir) === resolve(b.dir)) notes.push('RUN_A and RUN_B are the same directory');
+  if (resolve(a.dir) === resolve(b.dir)) notes.push(SAME_DIRECTORY);
   for (const [label, run] of [['RUN_A', a], ['RUN_B', b]] as const) {
     if (run.verdict === 'running' || run.verdict === 'error' || run.verdict === 'interrupted') notes.push(`${label} did not complete (verdict ${run.verdict}): its figures cover what it recorded`);
     if (run.missing.length > 0) notes.push(`${label} has no ${run.missing.join(', ')}: that part of the comparison is empty`);
@@ -66,15 +74,28 @@ function notesOn(a: ComparedRun, b: ComparedRun, throughput: ThroughputCompariso
 export interface BuildComparisonOptions {
   /** Defaults to now; fixed in tests. */
   generatedAt?: string;
+  /** The two sides of a baseline comparison, when the runs hold baselines (readBaselineSides). */
+  baseline?: readonly [BaselineSideInput, BaselineSideInput] | null;
+  /** Confidence, bootstrap iterations and seed of the baseline comparison. */
+  statistics?: BaselineCompareOptions;
+  /** Thresholds of the configuration; the change ones (latency_change, tps_change) are judged. */
+  thresholds?: readonly ThresholdExpression[];
+  /** One run compared with itself (its two baseline sides): no note that RUN_A and RUN_B are the same. */
+  single?: boolean;
 }
 
 /**
  * Compares two run directories already read: latency distributions, throughput, downtime and
  * ledger totals, EXPLAIN plans and findings, then applies the limits.
  */
-export function buildComparison(a: RunInputs, b: RunInputs, limits: CompareLimits, options: BuildComparisonOptions = {}): RunComparison {
-  const runA = describeRun(a);
-  const runB = describeRun(b);
+export function buildComparison(givenA: RunInputs, givenB: RunInputs, limits: CompareLimits, options: BuildComparisonOptions = {}): RunComparison {
+  // With baselines, a run's timeline.ndjson is a soak only when the run had one: a run of
+  // `cutover baseline` keeps all its repeats there too, already compared repeat by repeat.
+  const soakOnly = (r: RunInputs): RunInputs => (options.baseline && !r.manifest.soak ? { ...r, timeline: null } : r);
+  const a = soakOnly(givenA);
+  const b = soakOnly(givenB);
+  const runA = describeRun(givenA);
+  const runB = describeRun(givenB);
   const latency =
     a.timeline && b.timeline
       ? compareLatency({ timeline: a.timeline, steps: a.manifest.steps ?? [] }, { timeline: b.timeline, steps: b.manifest.steps ?? [] })
@@ -82,7 +103,22 @@ export function buildComparison(a: RunInputs, b: RunInputs, limits: CompareLimit
   const throughput = compareThroughput(a, b);
   const plans = comparePlans(a.post, b.post);
   const findings = compareFindings(a.findings, b.findings);
-  const gate = applyCompareGate(limits, { latency, throughput, plans, findings, missing: { a: runA.missing, b: runB.missing } });
+  const baseline = options.baseline
+    ? compareBaselines(options.baseline[0], options.baseline[1], {
+        ...options.statistics,
+        percentiles: [
+          ...(options.statistics?.percentiles ?? []),
+          limits.latencyPercentile,
+          ...wantedPercentiles((options.thresholds ?? []).filter((t) => t.metric === 'latency_change')).flatMap((p) => percentileKey(p) ?? []),
+        ],
+      })
+    : null;
+  const gate = applyCompareGate(limits, { latency, throughput, plans, findings, baseline, missing: { a: runA.missing, b: runB.missing } });
+  gate.thresholds = evaluateThresholds(options.thresholds ?? [], changeFigures(latency, throughput, baseline));
+  if (gate.thresholds.some((t) => !t.passed)) gate.verdict = 'fail';
+  // Runs of `cutover baseline` have no soak, snapshots or findings: saying so for each is noise.
+  const baselineOnly = baseline !== null && !a.timeline && !b.timeline;
+  const notes = notesOn(runA, runB, throughput).filter((n) => !(options.single && n === SAME_DIRECTORY) && !(baselineOnly && / has no /.test(n)));
   return {
     kind: 'cutover.comparison',
     schemaVersion: 1,
@@ -94,7 +130,8 @@ export function buildComparison(a: RunInputs, b: RunInputs, limits: CompareLimit
     throughput,
     plans,
     findings,
+    baseline,
     gate,
-    notes: notesOn(runA, runB, throughput),
+    notes: [...notes, ...(baseline?.notes ?? [])],
   };
 }

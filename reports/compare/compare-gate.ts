@@ -5,6 +5,8 @@ import { formatMs, formatPercent, increase, type Change } from './change.js';
 import type { CompareGate, FindingsComparison, GateResult, LatencyComparison, PlanComparison, ThroughputComparison } from './comparison.js';
 import { percentText, type CompareLimits } from './gate-limits.js';
 import { PERCENTILES } from './latency-percentiles.js';
+import type { BaselineComparison, MetricDifference } from './baseline-comparison.js';
+import { intervalText } from './baseline-format.js';
 
 /** What the gate reads: the comparison's parts and which run lacks what. */
 export interface GateInputs {
@@ -12,6 +14,8 @@ export interface GateInputs {
   throughput: ThroughputComparison;
   plans: readonly PlanComparison[];
   findings: FindingsComparison;
+  /** Baselines of both runs, when they hold some: the latency and throughput limits then judge them, significant differences only. */
+  baseline?: BaselineComparison | null;
   /** Files each run lacks (`timeline.ndjson`...), for the error when a limit needs one. */
   missing: { a: readonly string[]; b: readonly string[] };
 }
@@ -28,8 +32,32 @@ function needs(option: string, file: string, missing: GateInputs['missing']): ne
   throw new CutoverError('input', `${option}: ${which} has no ${file}, so this limit cannot be checked`);
 }
 
+/** A baseline figure the limit needs, judged; an input error when too few valid repeats make it unjudgeable. */
+function judgedMetric(option: string, baseline: BaselineComparison, key: MetricDifference['key']): MetricDifference {
+  const m = baseline.metrics.find((x) => x.key === key) as MetricDifference;
+  if (!m.judged) throw new CutoverError('input', `${option}: the baselines cannot be judged: ${m.reason ?? 'too few valid repeats'}`);
+  return m;
+}
+
+/**
+ * A limit on a baseline figure: crossed only when the change is significant (its interval
+ * excludes no change) and beyond the limit, in the bad direction. `worseBy`: the change in the bad direction.
+ */
+function baselineLimit(key: string, option: string, max: number, m: MetricDifference, confidence: number, worseBy: number): GateResult {
+  const limit = `${option} ${percentText(max)}`;
+  const passed = !(m.worse && worseBy > max);
+  const moved = `${formatPercent(m.change)} (${m.unit === 'ms' ? `${formatMs(m.a)} ms -> ${formatMs(m.b)} ms` : `${m.a.toFixed(1)}/s -> ${m.b.toFixed(1)}/s`}, B/A ${intervalText(m, confidence)})`;
+  const noise = m.significant ? 'significant' : 'within the noise between repeats';
+  const message = passed ? `${m.label} ${moved}, ${noise}: within ${limit}` : `${m.label} ${moved}, significant and beyond ${limit}`;
+  return result(key, limit, passed, message, { a: m.a, b: m.b, change: m.change, significant: m.significant, interval: m.stats?.interval ?? null, limit: max });
+}
+
 function latencyLimit(limits: CompareLimits, max: number, inputs: GateInputs): GateResult {
   const option = '--max-latency-regression';
+  if (inputs.baseline) {
+    const m = judgedMetric(option, inputs.baseline, limits.latencyPercentile);
+    return baselineLimit(`latency-${limits.latencyPercentile}`, option, max, m, inputs.baseline.confidence, m.change);
+  }
   if (!inputs.latency) needs(option, TIMELINE_FILE, inputs.missing);
   const label = PERCENTILES.find((p) => p.key === limits.latencyPercentile)?.label ?? limits.latencyPercentile;
   const c: Change = inputs.latency.soak.latency.change[limits.latencyPercentile];
@@ -43,6 +71,10 @@ function latencyLimit(limits: CompareLimits, max: number, inputs: GateInputs): G
 
 function throughputLimit(max: number, inputs: GateInputs): GateResult {
   const option = '--max-throughput-drop';
+  if (inputs.baseline) {
+    const m = judgedMetric(option, inputs.baseline, 'tps');
+    return baselineLimit('throughput-drop', option, max, m, inputs.baseline.confidence, -m.change);
+  }
   const c = inputs.throughput.load.change.okRate;
   if (!c) needs(option, TIMELINE_FILE, inputs.missing);
   const drop = c.a > 0 ? (c.a - c.b) / c.a : 0;
@@ -119,5 +151,5 @@ export function applyCompareGate(limits: CompareLimits, inputs: GateInputs): Com
   if (limits.maxDowntimeIncreaseMs !== undefined) results.push(downtimeLimit(limits.maxDowntimeIncreaseMs, inputs));
   results.push(...planLimits(limits, inputs));
   if (limits.failOnNewFindings) results.push(...findingsLimit(limits.failOnNewFindings, inputs));
-  return { verdict: results.some((r) => !r.passed) ? 'fail' : 'pass', limits, results };
+  return { verdict: results.some((r) => !r.passed) ? 'fail' : 'pass', limits, results, thresholds: [] };
 }

@@ -5,6 +5,7 @@ import { formatMs, formatPercent, formatRatio, increase, type Change } from './c
 import type { ComparedRun, PercentilePair, PlanComparison, RunComparison } from './comparison.js';
 import { COMPARE_CSS } from './compare-style.js';
 import { PERCENTILES } from './latency-percentiles.js';
+import { baselineSection } from './baseline-html.js';
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const dash = '—';
@@ -41,8 +42,19 @@ ${rows.map(([label, get]) => `<tr><th>${h(label)}</th><td>${h(get(c.a))}</td><td
 </table>`;
 }
 
+function thresholdRows(c: RunComparison): string[] {
+  return c.gate.thresholds.map(
+    (r) => `<tr>
+<td><span class="badge ${r.passed ? 'status-ok' : 'sev-fail'}">${r.passed ? '✓' : '✗'}</span></td>
+<td class="nowrap"><code>${h(`${r.metric}: '${r.threshold}'`)}</code></td>
+<td><code>threshold</code></td>
+<td>${h(r.shown)}${r.note ? ` <span class="muted">${h(r.note)}</span>` : ''}</td>
+</tr>`,
+  );
+}
+
 function gateSection(c: RunComparison): string {
-  if (c.gate.results.length === 0) {
+  if (c.gate.results.length === 0 && c.gate.thresholds.length === 0) {
     return '<h2>Gate</h2>\n<p class="muted">No limits were set: the comparison is shown and the gate passes (see <code>cutover compare --help</code>).</p>';
   }
   const rows = c.gate.results.map(
@@ -53,10 +65,11 @@ function gateSection(c: RunComparison): string {
 <td>${h(r.message)}</td>
 </tr>`,
   );
+  rows.push(...thresholdRows(c));
   return `<h2>Gate <span class="verdict verdict-${h(c.gate.verdict)}">${h(c.gate.verdict.toUpperCase())}</span></h2>
 <table>
 <tr><th>Result</th><th>Limit</th><th>Finding</th><th>Message</th></tr>
-${rows.join('\n')}
+${[...rows, ...thresholdRows(c)].join('\n')}
 </table>`;
 }
 
@@ -223,10 +236,11 @@ ${notes}
 <h2>Runs</h2>
 ${runsTable(c)}
 ${gateSection(c)}
-${latencySection(c)}
-${throughputSection(c)}
-${plansSection(c)}
-${findingsSection(c)}`,
+${baselineSection(c.baseline)}
+${c.baseline && !c.latency ? '' : latencySection(c)}
+${c.baseline && !c.latency ? '' : throughputSection(c)}
+${c.baseline && c.plans.length === 0 ? '' : plansSection(c)}
+${c.baseline && !c.findings.available.a && !c.findings.available.b ? '' : findingsSection(c)}`,
     '',
     'cutover compare',
   );

@@ -16,5 +16,13 @@ export const COMPARE_CSS = `
 .diff-add { background: #dafbe1; }
 .diff-del { background: #ffebe9; }
 details > summary { cursor: pointer; margin: .5rem 0; }
+.ci { width: 10rem; }
+.ci-track { position: relative; height: .7rem; background: #f6f8fa; border-radius: .2rem; }
+.ci-one { position: absolute; left: 50%; top: 0; bottom: 0; width: 1px; background: #57606a; }
+.ci-range { position: absolute; top: .15rem; height: .4rem; border-radius: .2rem; }
+.ci-mid { position: absolute; top: 0; width: 2px; height: .7rem; background: #24292f; }
+.ci-worse { background: #cf222e; }
+.ci-better { background: #1a7f37; }
+.ci-same { background: #8c959f; }
 @media print { details { display: block; } details > summary { display: none; } }
 `;

@@ -3,6 +3,8 @@ import type { ComparedRun, FindingDifference, RunComparison } from './comparison
 import { PERCENTILES } from './latency-percentiles.js';
 import { alignLeft, alignRows, terminalSafe as t, type Cell, type Paint } from './text-table.js';
 import { isMeasured, pairedStepName } from './pair-steps.js';
+import { baselineLines } from './baseline-text.js';
+import { thresholdLines } from '../thresholds/threshold-lines.js';
 
 /** Most lines a list (plans, findings) prints; the rest are in the HTML and JSON outputs. */
 const MAX_LIST = 15;
@@ -149,12 +151,13 @@ export function findingLines(c: RunComparison, paint: Paint): string[] {
 /** Each configured limit, failing ones as finding lines, then the verdict. */
 export function gateLines(c: RunComparison, paint: Paint): string[] {
   const lines: string[] = [];
-  if (c.gate.results.length === 0) {
+  if (c.gate.results.length === 0 && c.gate.thresholds.length === 0) {
     lines.push('gate: no limits set (e.g. --max-latency-regression 25%, --max-throughput-drop 5%, --fail-on-plan-change)');
-  } else {
+  } else if (c.gate.results.length > 0) {
     lines.push('gate:');
     for (const r of c.gate.results) lines.push(`  ${r.passed ? paint.green('ok  ') : paint.red('FAIL')} ${t(r.id)}  ${t(r.message)}`);
   }
+  lines.push(...thresholdLines(c.gate.thresholds, paint).map(t));
   const verdict = c.gate.verdict === 'fail' ? paint.red('FAIL') : paint.green('PASS');
   lines.push(`verdict: ${paint.bold(verdict)}`);
   return lines;
@@ -165,10 +168,12 @@ export function comparisonLines(c: RunComparison, paint: Paint): string[] {
   return [
     ...runLines(c),
     ...c.notes.map((note) => paint.yellow(`note: ${t(note)}`)),
-    ...latencyLines(c, paint),
-    ...throughputLines(c, paint),
-    ...planLines(c, paint),
-    ...findingLines(c, paint),
+    ...baselineLines(c.baseline, paint),
+    // A comparison of baselines alone shows no empty soak, plan or finding sections.
+    ...(c.baseline && !c.latency ? [] : latencyLines(c, paint)),
+    ...(c.baseline && !c.latency ? [] : throughputLines(c, paint)),
+    ...(c.baseline && c.plans.length === 0 ? [] : planLines(c, paint)),
+    ...(c.baseline && !c.findings.available.a && !c.findings.available.b ? [] : findingLines(c, paint)),
     ...gateLines(c, paint),
   ];
 }

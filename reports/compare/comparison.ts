@@ -3,6 +3,8 @@ import type { RunManifest } from '../../run/manifest.js';
 import type { Change } from './change.js';
 import type { LatencyPercentiles, PercentileKey } from './latency-percentiles.js';
 import type { CompareLimits } from './gate-limits.js';
+import type { BaselineComparison } from './baseline-comparison.js';
+import type { ThresholdResult } from '../thresholds/evaluate-thresholds.js';
 
 /** One of the two runs, as the comparison names it. */
 export interface ComparedRun {
@@ -138,6 +140,8 @@ export interface CompareGate {
   verdict: 'pass' | 'fail';
   limits: CompareLimits;
   results: GateResult[];
+  /** The configuration's change thresholds (latency_change, tps_change), judged k6's way. */
+  thresholds: ThresholdResult[];
 }
 
 /**
@@ -156,6 +160,8 @@ export interface RunComparison {
   throughput: ThroughputComparison;
   plans: PlanComparison[];
   findings: FindingsComparison;
+  /** Performance baselines (repeats of `cutover baseline`, a rehearsal's blue and green): each difference with its interval. Null when the runs hold none. */
+  baseline: BaselineComparison | null;
   gate: CompareGate;
   /** Things a reader should know before trusting the ratios (different rates, unfinished runs). */
   notes: string[];

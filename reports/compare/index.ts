@@ -14,3 +14,5 @@ export { comparisonLines } from './compare-text.js';
 export { renderComparisonHtml } from './compare-html.js';
 export { renderComparisonJson } from './compare-json.js';
 export type { Paint } from './text-table.js';
+export { compareBaselines, DEFAULT_CONFIDENCE, DEFAULT_ITERATIONS, DEFAULT_SEED, type BaselineComparison, type BaselineSideInput, type MetricDifference, type BaselineCompareOptions } from './baseline-comparison.js';
+export { readBaselineSides, hasBaseline } from './baseline-inputs.js';

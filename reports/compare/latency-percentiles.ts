@@ -43,3 +43,8 @@ export function mergedPercentiles(encoded: Iterable<string>): LatencyPercentiles
     merged.destroy();
   }
 }
+
+/** The key of a percentile given as a number (99 -> p99, 99.9 -> p999); undefined for one a comparison does not compute. */
+export function percentileKey(at: number): PercentileKey | undefined {
+  return PERCENTILES.find((p) => p.at === at)?.key;
+}

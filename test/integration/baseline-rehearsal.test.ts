@@ -45,6 +45,8 @@ describe.skipIf(!lab)(`rehearsal with a baseline${lab ? '' : ' (skipped: the upg
       expect(green!.repeats[0]!.server).toBe(blue!.repeats[0]!.server.replace(/:\d+\//, green!.repeats[0]!.server.match(/:\d+\//)![0]));
       const html = await readFile(join(runDir, 'report.html'), 'utf8');
       expect(html).toMatch(/<h2 id="baseline">Baseline<\/h2>[\s\S]*<h3>Blue, before the steps<\/h3>[\s\S]*blue a1[\s\S]*<h3>Green, after the steps<\/h3>[\s\S]*green a1/);
+      // And the comparison of the two, as `cutover compare RUN` computes it (reports/compare/run-baseline-html.ts).
+      expect(html).toMatch(/<h3>Blue against green<\/h3>[\s\S]*latency p50<\/th>[\s\S]*(significant|no significant difference|not judged)/);
       // The baseline's tables are gone: the post-checks never saw them.
       expect(JSON.stringify(JSON.parse(await readFile(join(runDir, 'post.snapshot.json'), 'utf8')))).not.toMatch(/cutover_baseline/);
     } finally {

@@ -22,7 +22,7 @@ function gate(b: RunInputs, limits: Partial<CompareLimits>, a = runA()) {
 describe('the compare gate', () => {
   it('passes with no results when no limit is set, however different the runs are', () => {
     const b = runInputs('runs/b', manifest('b', '15.18', '17.10', steps), { timeline: steadySeconds(10, 1000) });
-    expect(gate(b, {})).toEqual({ verdict: 'pass', limits: NO_LIMITS, results: [] });
+    expect(gate(b, {})).toEqual({ verdict: 'pass', limits: NO_LIMITS, results: [], thresholds: [] });
   });
 
   it('fails a latency regression of the chosen percentile above the limit and passes one within it', () => {
