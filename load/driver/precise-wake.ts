@@ -1,0 +1,83 @@
+import { Worker } from 'node:worker_threads';
+
+/**
+ * The worker: sleeps on a futex until the armed time (Atomics.wait takes fractional
+ * milliseconds and wakes within tens of microseconds), then wakes the main thread with a message.
+ * Re-arming bumps the generation, which wakes it early to read the new time.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const ctrl = new Int32Array(workerData, 0, 2);
+const target = new BigInt64Array(workerData, 8, 1);
+for (;;) {
+  const generation = Atomics.load(ctrl, 0);
+  if (Atomics.load(ctrl, 1) !== 0) break;
+  const at = Atomics.load(target, 0);
+  if (at === 0n) { Atomics.wait(ctrl, 0, generation); continue; }
+  const remainingNs = at - process.hrtime.bigint();
+  if (remainingNs > 0n) { Atomics.wait(ctrl, 0, generation, Number(remainingNs) / 1e6); continue; }
+  if (Atomics.compareExchange(target, 0, at, 0n) === at) parentPort.postMessage(0);
+}
+`;
+
+/**
+ * A one-shot wake-up at a `performance.now()` time with sub-millisecond precision, while the main
+ * thread sleeps in the event loop. Node's timers have millisecond resolution and fire up to a
+ * millisecond late, and spinning through the event loop to be on time keeps a core busy, which on
+ * a machine shared with the server costs more than it saves: a busy process is the one the kernel
+ * preempts, for whole time slices, whereas one woken from sleep runs at once. So a worker thread
+ * sleeps on a futex until the due time and wakes the event loop with a message.
+ */
+export class PreciseWake {
+  private readonly worker: Worker;
+  private readonly ctrl: Int32Array;
+  private readonly target: BigInt64Array;
+  /** hrtime (ns) minus performance.now() (ms → ns): both read the same monotonic clock. */
+  private readonly offsetNs: bigint;
+  private callback: (() => void) | undefined;
+  private closed = false;
+
+  constructor() {
+    const shared = new SharedArrayBuffer(16);
+    this.ctrl = new Int32Array(shared, 0, 2);
+    this.target = new BigInt64Array(shared, 8, 1);
+    this.offsetNs = process.hrtime.bigint() - BigInt(Math.round(performance.now() * 1e6));
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: shared });
+    this.worker.unref();
+    this.worker.on('message', () => {
+      const callback = this.callback;
+      this.callback = undefined;
+      callback?.();
+    });
+  }
+
+  /** Calls `callback` once at `atPerf` (a `performance.now()` time), replacing any wake-up armed before. */
+  at(atPerf: number, callback: () => void): void {
+    if (this.closed) return;
+    this.callback = callback;
+    Atomics.store(this.target, 0, BigInt(Math.round(atPerf * 1e6)) + this.offsetNs);
+    this.bump();
+  }
+
+  /** Forgets the wake-up armed, if any. */
+  cancel(): void {
+    this.callback = undefined;
+    Atomics.store(this.target, 0, 0n);
+    this.bump();
+  }
+
+  /** Stops the worker; idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.callback = undefined;
+    Atomics.store(this.ctrl, 1, 1);
+    this.bump();
+    await this.worker.terminate();
+  }
+
+  private bump(): void {
+    Atomics.add(this.ctrl, 0, 1);
+    Atomics.notify(this.ctrl, 0);
+  }
+}
