@@ -34,7 +34,6 @@ export interface LatencyBenchOptions {
 
 export interface LatencyRun {
   engine: 'pgbench' | 'driver';
-  variant?: string;
   rate: number;
   connections: number;
   latency: HistogramSummaryMs;
@@ -76,16 +75,12 @@ export async function benchDriverLatency(options: LatencyBenchOptions = {}): Pro
         const connections = options.connections ?? defaultConnections(rate);
         const pgbench = new Pgbench(join(bindir, 'pgbench'), server, work, connections);
         // ABBA: even repeats pgbench first, odd ones the driver first.
-        const variants = (process.env.BENCH_LATENCY_VARIANTS ?? '').split(',').filter(Boolean);
-        const engines = ['pgbench', ...(variants.length ? variants.map((v) => `driver:${v}`) : ['driver'])];
-        const order = r % 2 === 0 ? engines : [...engines].reverse();
-        for (const name of order) {
-          const engine: LatencyRun['engine'] = name === 'pgbench' ? 'pgbench' : 'driver';
-          if (name.startsWith('driver:')) process.env.CUTOVER_WAKE = name.slice(7);
+        const order: LatencyRun['engine'][] = r % 2 === 0 ? ['pgbench', 'driver'] : ['driver', 'pgbench'];
+        for (const engine of order) {
           const run = engine === 'pgbench' ? await pgbenchRun(pgbench, rate, seconds) : await driverRun(endpoint, rate, seconds, connections, work);
-          const done: LatencyRun = { engine, variant: name, rate, connections, ...run, load: loadavg()[0] ?? 0 };
+          const done: LatencyRun = { engine, rate, connections, ...run, load: loadavg()[0] ?? 0 };
           runs.push(done);
-          log(`bench latency: ${name} ${rate}/s, ${connections} connections: latency p50 ${done.latency.p50.toFixed(2)} p99 ${done.latency.p99.toFixed(2)} max ${done.latency.max.toFixed(1)} ms; lag p99 ${done.lag.p99.toFixed(2)} ms; load ${done.load.toFixed(2)}`);
+          log(`bench latency: ${engine} ${rate}/s, ${connections} connections: latency p50 ${done.latency.p50.toFixed(2)} p99 ${done.latency.p99.toFixed(2)} max ${done.latency.max.toFixed(1)} ms; lag p99 ${done.lag.p99.toFixed(2)} ms; load ${done.load.toFixed(2)}`);
         }
       }
     }
