@@ -41,7 +41,9 @@ export class PreciseWake {
     const shared = new SharedArrayBuffer(16);
     this.ctrl = new Int32Array(shared, 0, 2);
     this.target = new BigInt64Array(shared, 8, 1);
-    this.offsetNs = process.hrtime.bigint() - BigInt(Math.round(performance.now() * 1e6));
+    const before = performance.now();
+    const hr = process.hrtime.bigint();
+    this.offsetNs = hr - BigInt(Math.round(((before + performance.now()) / 2) * 1e6));
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: shared });
     this.worker.unref();
     this.worker.on('message', () => {
