@@ -7,6 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Session } from 'node:inspector/promises';
+import { writeFile } from 'node:fs/promises';
 import { LocalServer } from '../../scenarios/providers/index.js';
 import { openSession } from '../../core/session.js';
 import { runDriver } from '../../load/driver/index.js';
@@ -30,6 +32,13 @@ const loop = monitorEventLoopDelay({ resolution: 1 });
 {
   await using timeline = await TimelineWriter.open(runDir);
   loop.enable();
+  // DRIVER_HEAP_PROFILE=FILE: a sampling profile of every allocation, collected ones included.
+  const heapFile = process.env.DRIVER_HEAP_PROFILE;
+  const inspector = heapFile ? new Session() : undefined;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  }
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await runDriver({
@@ -46,6 +55,11 @@ const loop = monitorEventLoopDelay({ resolution: 1 });
     },
   });
   const cpu = process.cpuUsage(cpu0);
+  if (inspector && heapFile) {
+    const { profile } = await inspector.post('HeapProfiler.stopSampling');
+    await writeFile(heapFile, JSON.stringify(profile));
+    inspector.disconnect();
+  }
   loop.disable();
   console.log(`cpu: ${(((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100).toFixed(0)}% of a core (user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms)`);
 }
