@@ -36,6 +36,9 @@ export class PreciseWake {
   private readonly offsetNs: bigint;
   private callback: (() => void) | undefined;
   private closed = false;
+  private broken = false;
+  private armedAt = 0;
+  private fallback: NodeJS.Immediate | undefined;
 
   constructor() {
     const shared = new SharedArrayBuffer(16);
@@ -46,17 +49,39 @@ export class PreciseWake {
     this.offsetNs = hr - BigInt(Math.round(((before + performance.now()) / 2) * 1e6));
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: shared });
     this.worker.unref();
-    this.worker.on('message', () => {
-      const callback = this.callback;
-      this.callback = undefined;
-      callback?.();
-    });
+    // A message for a time replaced since is early for the new one, which gets its own message.
+    this.worker.on('message', () => performance.now() >= this.armedAt && this.fire());
+    // Should the worker ever die, the schedule must not stall: wake-ups fall back to the event loop.
+    const lost = () => {
+      if (this.closed || this.broken) return;
+      this.broken = true;
+      if (this.callback) this.spin();
+    };
+    this.worker.on('error', lost);
+    this.worker.on('exit', lost);
+  }
+
+  private fire(): void {
+    const callback = this.callback;
+    this.callback = undefined;
+    callback?.();
+  }
+
+  /** Without the worker: through the event loop until the time comes (a core kept busy, as before). */
+  private spin(): void {
+    this.fallback = setImmediate(() => (performance.now() >= this.armedAt ? this.fire() : this.spin()));
   }
 
   /** Calls `callback` once at `atPerf` (a `performance.now()` time), replacing any wake-up armed before. */
   at(atPerf: number, callback: () => void): void {
     if (this.closed) return;
     this.callback = callback;
+    this.armedAt = atPerf;
+    if (this.broken) {
+      clearImmediate(this.fallback);
+      this.spin();
+      return;
+    }
     Atomics.store(this.target, 0, BigInt(Math.round(atPerf * 1e6)) + this.offsetNs);
     this.bump();
   }
@@ -64,6 +89,7 @@ export class PreciseWake {
   /** Forgets the wake-up armed, if any. */
   cancel(): void {
     this.callback = undefined;
+    clearImmediate(this.fallback);
     Atomics.store(this.target, 0, 0n);
     this.bump();
   }
@@ -73,6 +99,7 @@ export class PreciseWake {
     if (this.closed) return;
     this.closed = true;
     this.callback = undefined;
+    clearImmediate(this.fallback);
     Atomics.store(this.ctrl, 1, 1);
     this.bump();
     await this.worker.terminate();

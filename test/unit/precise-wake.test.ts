@@ -28,6 +28,16 @@ describe('PreciseWake', () => {
     expect(cancelled).toBe(0);
   });
 
+  it('falls back to the event loop if its worker dies, so the schedule never stalls', async () => {
+    const other = new PreciseWake();
+    // The worker is private: reach it to kill it, as a crash would.
+    await (other as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    const at = performance.now() + 1;
+    const t = await new Promise<number>((resolve) => other.at(at, () => resolve(performance.now())));
+    expect(t).toBeGreaterThanOrEqual(at);
+    await other.close();
+  });
+
   it('closes idempotently and ignores wake-ups after', async () => {
     const other = new PreciseWake();
     await other.close();
