@@ -1,22 +1,40 @@
 import { Worker } from 'node:worker_threads';
 
+/** "Not before anything is armed" in the worker's published sleep time (hrtime ns). */
+const NEVER = 2n ** 62n;
+
 /**
  * The worker: sleeps on a futex until the armed time (Atomics.wait takes fractional
  * milliseconds and wakes within tens of microseconds), then wakes the main thread with a message.
- * Re-arming bumps the generation, which wakes it early to read the new time.
+ * Between wake-ups it expects the next one an interval after the last (a schedule is regular) and
+ * publishes until when it sleeps, so that arming a time no earlier needs no futex wake: waking
+ * it from the main thread costs a syscall, and the woken worker may preempt the main thread.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ctrl = new Int32Array(workerData, 0, 2);
-const target = new BigInt64Array(workerData, 8, 1);
+const times = new BigInt64Array(workerData, 8, 2);
+const NEVER = ${NEVER}n;
+let last = 0n;
+let interval = 0n;
 for (;;) {
   const generation = Atomics.load(ctrl, 0);
   if (Atomics.load(ctrl, 1) !== 0) break;
-  const at = Atomics.load(target, 0);
-  if (at === 0n) { Atomics.wait(ctrl, 0, generation); continue; }
-  const remainingNs = at - process.hrtime.bigint();
-  if (remainingNs > 0n) { Atomics.wait(ctrl, 0, generation, Number(remainingNs) / 1e6); continue; }
-  if (Atomics.compareExchange(target, 0, at, 0n) === at) parentPort.postMessage(0);
+  const at = Atomics.load(times, 0);
+  const now = process.hrtime.bigint();
+  if (at !== 0n && at <= now) {
+    if (Atomics.compareExchange(times, 0, at, 0n) === at) {
+      parentPort.postMessage(0);
+      interval = last !== 0n && at > last && at - last < 50000000n ? at - last : 0n;
+      last = at;
+    }
+    continue;
+  }
+  let until = at !== 0n ? at : interval !== 0n ? last + interval : NEVER;
+  if (until <= now) until = NEVER;
+  Atomics.store(times, 1, until);
+  if (until === NEVER) Atomics.wait(ctrl, 0, generation);
+  else Atomics.wait(ctrl, 0, generation, Number(until - now) / 1e6);
 }
 `;
 
@@ -31,7 +49,8 @@ for (;;) {
 export class PreciseWake {
   private readonly worker: Worker;
   private readonly ctrl: Int32Array;
-  private readonly target: BigInt64Array;
+  /** [0]: the armed time (hrtime ns, 0 for none); [1]: until when the worker sleeps. */
+  private readonly times: BigInt64Array;
   /** hrtime (ns) minus performance.now() (ms → ns): both read the same monotonic clock. */
   private readonly offsetNs: bigint;
   private callback: (() => void) | undefined;
@@ -41,9 +60,10 @@ export class PreciseWake {
   private fallback: NodeJS.Immediate | undefined;
 
   constructor() {
-    const shared = new SharedArrayBuffer(16);
+    const shared = new SharedArrayBuffer(24);
     this.ctrl = new Int32Array(shared, 0, 2);
-    this.target = new BigInt64Array(shared, 8, 1);
+    this.times = new BigInt64Array(shared, 8, 2);
+    this.times[1] = NEVER;
     const before = performance.now();
     const hr = process.hrtime.bigint();
     this.offsetNs = hr - BigInt(Math.round(((before + performance.now()) / 2) * 1e6));
@@ -82,15 +102,18 @@ export class PreciseWake {
       this.spin();
       return;
     }
-    Atomics.store(this.target, 0, BigInt(Math.round(atPerf * 1e6)) + this.offsetNs);
-    this.bump();
+    const at = BigInt(Math.round(atPerf * 1e6)) + this.offsetNs;
+    Atomics.store(this.times, 0, at);
+    // The generation changes either way, so a worker about to sleep reads the new time first.
+    Atomics.add(this.ctrl, 0, 1);
+    if (at < Atomics.load(this.times, 1)) Atomics.notify(this.ctrl, 0);
   }
 
   /** Forgets the wake-up armed, if any. */
   cancel(): void {
     this.callback = undefined;
     clearImmediate(this.fallback);
-    Atomics.store(this.target, 0, 0n);
+    Atomics.store(this.times, 0, 0n);
     this.bump();
   }
 
