@@ -3,7 +3,7 @@
  * run, printed as ratios. Never a test: nothing here gates CI.
  *
  *   npm run bench                                  # every section
- *   BENCH=driver npm run bench                     # one section: suite, ledger, driver, methods, report, validate, sqlite
+ *   BENCH=driver npm run bench                     # one section: suite, ledger, driver, latency, methods, report, validate, sqlite
  *   BENCH_TABLES=1000 BENCH_ROWS=5000000 BENCH=suite npm run bench
  */
 import { existsSync } from 'node:fs';
@@ -18,12 +18,13 @@ import { seedBenchDataset } from './bench-dataset.js';
 import { labEnv } from '../support/lab.js';
 import { benchLedger } from './ledger.js';
 import { benchDriver } from './driver.js';
+import { benchDriverLatency } from './driver-latency.js';
 import { benchMethods } from './methods.js';
 import { benchReport } from './report.js';
 import { benchValidate } from './validate.js';
 import { benchSqlite } from './sqlite.js';
 
-const SECTIONS = ['suite', 'ledger', 'driver', 'methods', 'report', 'validate', 'sqlite'] as const;
+const SECTIONS = ['suite', 'ledger', 'driver', 'latency', 'methods', 'report', 'validate', 'sqlite'] as const;
 const chosen = (process.env.BENCH ?? SECTIONS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const name of chosen) {
   if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`BENCH: expected a comma-separated list of ${SECTIONS.join(', ')}, got "${name}"`);
@@ -125,6 +126,14 @@ if (runs('ledger')) {
   await benchLedger({ server, events: Number(process.env.BENCH_LEDGER_EVENTS ?? 10_000_000), repeat: Number(process.env.BENCH_REPEAT_LEDGER ?? 1) });
 }
 if (runs('driver')) await benchDriver({ soakSeconds: Number(process.env.BENCH_SOAK_SECONDS ?? 600) });
+if (runs('latency')) {
+  await benchDriverLatency({
+    ...(process.env.BENCH_LATENCY_RATES ? { rates: process.env.BENCH_LATENCY_RATES.split(',').map(Number) } : {}),
+    ...(process.env.BENCH_LATENCY_SECONDS ? { seconds: Number(process.env.BENCH_LATENCY_SECONDS) } : {}),
+    ...(process.env.BENCH_LATENCY_REPEATS ? { repeats: Number(process.env.BENCH_LATENCY_REPEATS) } : {}),
+    ...(process.env.BENCH_LATENCY_CONNECTIONS ? { connections: Number(process.env.BENCH_LATENCY_CONNECTIONS) } : {}),
+  });
+}
 if (runs('methods')) await benchMethods({ ...(process.env.BENCH_SCALES ? { scales: process.env.BENCH_SCALES.split(',').map(Number) } : {}) });
 if (runs('report')) await benchReport();
 if (runs('validate')) await benchValidate({ rows: Number(process.env.BENCH_VALIDATE_ROWS ?? 10_000_000), repeat: Number(process.env.BENCH_REPEAT_VALIDATE ?? 3), differences: 1_000, peerTimeoutMs: Number(process.env.BENCH_VALIDATE_PEER_TIMEOUT_S ?? 1_200) * 1000 });

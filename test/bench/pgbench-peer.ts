@@ -1,7 +1,8 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runChecked } from '../../core/child-process.js';
 import type { LocalServer } from '../../scenarios/providers/index.js';
+import { newHistogram, recordMs, type Histogram } from '../../load/latency-histogram.js';
 
 /**
  * pgbench running the driver's insert: one writer key, ids rising by client interleaving as the
@@ -61,5 +62,40 @@ export class Pgbench {
     lags.sort((a, b) => a - b);
     const q = (p: number) => lags[Math.min(lags.length - 1, Math.floor(p * lags.length))] ?? 0;
     return { p50: q(0.5), p99: q(0.99), max: lags[lags.length - 1] ?? 0 };
+  }
+
+  /**
+   * Latency of `pgbench --rate` from each transaction's scheduled start (what its per-transaction
+   * log's third field is when throttled: schedule lag included, as the driver's latency from the
+   * due time), into the driver's own histogram type; transactions scheduled in the first
+   * `skipSeconds` are left out, as the driver's first seconds are.
+   */
+  async rateLatency(rate: number, seconds: number, skipSeconds = 1): Promise<{ latency: Histogram; lag: Histogram; transactions: number }> {
+    const prefix = `pgbench_lat_${Date.now()}`;
+    await this.run(['-R', String(rate), '-l', '--log-prefix', join(this.work, prefix)], seconds);
+    const rows: { end: number; latencyUs: number; lagUs: number }[] = [];
+    for (const f of await readdir(this.work)) {
+      if (!f.startsWith(prefix)) continue;
+      for (const line of (await readFile(join(this.work, f), 'utf8')).split('\n')) {
+        // client_id transaction_no time script_no time_epoch time_us schedule_lag
+        const p = line.split(' ');
+        const latencyUs = Number(p[2]);
+        const end = Number(p[4]) * 1e6 + Number(p[5]);
+        if (Number.isFinite(latencyUs) && Number.isFinite(end) && p.length >= 7) rows.push({ end, latencyUs, lagUs: Number(p[6]) });
+      }
+      await rm(join(this.work, f));
+    }
+    let first = Infinity;
+    for (const r of rows) first = Math.min(first, r.end - r.latencyUs);
+    const latency = newHistogram();
+    const lag = newHistogram();
+    let transactions = 0;
+    for (const r of rows) {
+      if (r.end - r.latencyUs < first + skipSeconds * 1e6) continue;
+      recordMs(latency, r.latencyUs / 1000);
+      recordMs(lag, r.lagUs / 1000);
+      transactions++;
+    }
+    return { latency, lag, transactions };
   }
 }
