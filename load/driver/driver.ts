@@ -18,12 +18,22 @@ import { seededRandom } from './seeded-random.js';
 /** Within this many milliseconds of the next due time the schedule sleeps on the precise wake-up instead of a timer. */
 const PRECISE_MS = 1.5;
 /**
- * How early the precise wake-up is asked for, to cover most of its own latency (the kernel's
- * timer slack of 50 µs and the message to the event loop: 70–100 µs here). What is left before
- * the due time is passed through the event loop, which allocates on every turn (0.1 ms of it at
- * 4,000/s was half of the driver's garbage), so this errs towards a few microseconds late.
+ * How early the precise wake-up is asked for: an eighth of the interval between attempts, within
+ * [EARLY_MIN_MS, EARLY_MAX_MS]; what is left before the due time is passed through the event loop.
+ * The wake-up is two of them (the worker's futex, then its message to the event loop: 70–100 µs
+ * on an idle core, more when the core slept), which at low rates put the driver's median 0.2 ms
+ * above pgbench's (one wake-up from ppoll); spinning the last 0.3 ms of a 5 ms interval costs 6 %
+ * of a core and closes that. At high rates the event-loop stretch allocates on every turn (0.1 ms
+ * of it at 4,000/s was half of the driver's garbage), so there it stays near the wake-up's own
+ * latency and errs towards a few microseconds late.
  */
-const EARLY_MS = 0.06;
+const EARLY_MIN_MS = 0.06;
+const EARLY_MAX_MS = 0.3;
+
+/** How early to be woken before a due time at `rate` attempts per second. */
+export function earlyWakeMs(rate: number): number {
+  return Math.min(EARLY_MAX_MS, Math.max(EARLY_MIN_MS, 1000 / rate / 8));
+}
 
 /** What a finished load did, as a whole. Times are epoch ms / ISO 8601, durations ms. */
 export interface DriverResult extends RunTotalsSummary {
@@ -103,6 +113,8 @@ class LoadRun {
   private tickTimer: NodeJS.Timeout | undefined;
   private tickImmediate: NodeJS.Immediate | undefined;
   private readonly wake = new PreciseWake();
+  /** How early the precise wake-up is asked for (earlyWakeMs). */
+  private readonly earlyMs: number;
   private readonly tickBound = () => this.tick();
   private readonly recentIds = () => this.recent.list();
   private secondTimer: NodeJS.Timeout | undefined;
@@ -119,6 +131,7 @@ class LoadRun {
     private readonly pool: ConnectionPool,
   ) {
     this.schedule = new RateSchedule({ rate: o.rate, rampMs: o.rampMs });
+    this.earlyMs = earlyWakeMs(o.rate);
     this.writerKey = ledger.writer.writerKey;
     this.random = seededRandom(o.seed ?? this.writerKey);
     this.attemptContext = {
@@ -189,13 +202,13 @@ class LoadRun {
       const now = performance.now();
       if (due > now) {
         const wait = due - now;
-        if (wait <= EARLY_MS) {
+        if (wait <= this.earlyMs) {
           // The last microseconds: come back through the event loop (I/O still runs in between).
           this.tickImmediate = setImmediate(this.tickBound);
         } else if (wait <= PRECISE_MS) {
           // Close to due: a timer would fire up to a millisecond late and spinning would keep a
-          // core busy (see PreciseWake); sleep until EARLY_MS before due.
-          this.wake.at(due - EARLY_MS, this.tickBound);
+          // core busy (see PreciseWake); sleep until earlyMs before due.
+          this.wake.at(due - this.earlyMs, this.tickBound);
         } else {
           // Whole milliseconds, woken PRECISE_MS early: Node's timers have millisecond resolution
           // and fire late rather than early; the last stretch is left to the precise wake-up.
