@@ -11,18 +11,25 @@ export interface SideFigures {
 
 /**
  * The value at a percentile of counts summed over a value table, read the way HdrHistogram reads
- * it (the first value whose cumulative count reaches percentile × total, rounded), so that
- * figures with no resampling equal the merged histograms' percentiles.
+ * it (the first value whose cumulative count reaches percentile × total, rounded up, less one ulp
+ * of floating-point error), so that figures with no resampling equal the merged histograms'
+ * percentiles (`getValueAtPercentile`, which the baseline's own figures use).
  */
 function percentileUs(acc: Float64Array, total: number, valuesUs: Float64Array, at: number): number {
   if (total === 0) return 0;
-  const wanted = Math.max(1, Math.floor((Math.min(at, 100) / 100) * total + 0.5));
+  const fp = (Math.min(at, 100) / 100) * total;
+  const wanted = Math.max(1, Math.ceil(fp - ulp(fp)));
   let seen = 0;
   for (let i = 0; i < acc.length; i++) {
     seen += acc[i] as number;
     if (seen >= wanted) return valuesUs[i] as number;
   }
   return valuesUs[valuesUs.length - 1] ?? 0;
+}
+
+/** The distance from x to the next larger double (x > 0), as HdrHistogram's percentile reading uses it. */
+function ulp(x: number): number {
+  return x > 0 ? 2 ** (Math.floor(Math.log2(x)) - 52) : Number.MIN_VALUE;
 }
 
 /** Sums chosen seconds (one list per repeat) and reads the side's figures. */
