@@ -15,6 +15,8 @@ export interface RunSuiteOptions {
   checks?: readonly CheckDefinition[];
   /** Called as each check ends, for progress lines. */
   onCheck?: (id: string, result: SnapshotCheck) => void;
+  /** Ctrl-C: cuts a connection attempt under way and stops before the next check. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<Snapshot> {
     statementTimeoutMs: config.checks.statementTimeoutMs,
     lockTimeoutMs: config.checks.lockTimeoutMs,
     applicationName: 'cutover',
+    ...(options.signal ? { signal: options.signal } : {}),
   };
   const db = await openSession(options.endpoint, sessionOptions);
   const sessions = new Map<string, Session>([[options.endpoint.database, db]]);
@@ -66,6 +69,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<Snapshot> {
     const selected = selectChecks(checks, config).filter((c) => !c.suites || c.suites.includes(suite));
     const results: Record<string, SnapshotCheck> = {};
     for (const check of selected) {
+      options.signal?.throwIfAborted();
       const t0 = performance.now();
       let result: SnapshotCheck;
       try {

@@ -67,7 +67,7 @@ export async function runBaselineCommand(options: BaselineOptions, runtime: CliR
   try {
     // Each server's version, for run.json and `cutover compare` (and a server that cannot be reached says so here).
     for (const t of targets) {
-      await using db = await openSession(t.endpoint, { applicationName: 'cutover-baseline' });
+      await using db = await openSession(t.endpoint, { applicationName: 'cutover-baseline', signal: runtime.signal });
       const rows = await db.query<{ v: string }>("SELECT current_setting('server_version') AS v");
       manifest.endpoints[t.side] = { ...publicEndpoint(t.endpoint), ...(rows[0] ? { version: rows[0].v.split(' ')[0] ?? rows[0].v } : {}) };
     }

@@ -42,6 +42,7 @@ export async function runCheck(options: CheckOptions, runtime: CliRuntime): Prom
     suite: options.suite,
     config,
     onCheck: (id, result) => io.err(checkProgressLine(id, result, io.errStyle)),
+    signal: runtime.signal,
   });
   runtime.signal.throwIfAborted();
   try {

@@ -9,6 +9,8 @@ export interface SessionOptions {
   statementTimeoutMs?: number;
   lockTimeoutMs?: number;
   applicationName?: string;
+  /** Cuts the connection attempt (Ctrl-C): the promise rejects with an `interrupted` error. */
+  signal?: AbortSignal;
 }
 
 export type Row = Record<string, unknown>;
@@ -22,7 +24,7 @@ export interface Session extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-export const DEFAULT_SESSION: Required<SessionOptions> = {
+export const DEFAULT_SESSION: Required<Omit<SessionOptions, 'signal'>> = {
   readOnly: true,
   statementTimeoutMs: 30_000,
   lockTimeoutMs: 2_000,
@@ -47,13 +49,13 @@ export async function openSession(endpoint: Endpoint, options: SessionOptions = 
     lock_timeout: o.lockTimeoutMs,
     // Read-only is a startup option, so it holds before the first statement runs.
     options: o.readOnly ? '-c default_transaction_read_only=on' : undefined,
-  }).catch((error: unknown) => {
+  }, { signal: options.signal }).catch((error: unknown) => {
     if (!refusedStartupParameter(error)) throw error;
     // A pooler (PgBouncer without ignore_startup_parameters) refuses these settings at startup.
     // They are not sent as SET either: through transaction pooling a SET stays on the server
     // connection and reaches other clients (a read-only flag would break the application's writes).
     pooled = true;
-    return connectClient(endpoint, { application_name: o.applicationName });
+    return connectClient(endpoint, { application_name: o.applicationName }, { signal: options.signal });
   });
   // Through such a pooler the guards move into each statement's own transaction instead:
   // BEGIN READ ONLY and SET LOCAL last only as long as it, so nothing reaches other clients.

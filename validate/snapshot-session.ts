@@ -37,6 +37,8 @@ export interface SnapshotSessionOptions {
   applicationName: string;
   /** A snapshot another session exported (`pg_export_snapshot()`), to read as of the same instant. */
   snapshot?: string;
+  /** Cuts the connection attempt (Ctrl-C): the promise rejects with an `interrupted` error. */
+  signal?: AbortSignal;
 }
 
 /** A session inside its snapshot, with the server's version. */
@@ -59,9 +61,9 @@ function refusedStartupParameter(error: unknown): boolean {
  * transaction pooler keeps the server connection for the whole transaction, so it works too.
  */
 export async function openSnapshotSession(endpoint: Endpoint, options: SnapshotSessionOptions): Promise<SnapshotSession> {
-  const client = await connectClient(endpoint, { application_name: options.applicationName, options: '-c default_transaction_read_only=on' }).catch((error: unknown) => {
+  const client = await connectClient(endpoint, { application_name: options.applicationName, options: '-c default_transaction_read_only=on' }, { signal: options.signal }).catch((error: unknown) => {
     if (!refusedStartupParameter(error)) throw error;
-    return connectClient(endpoint, { application_name: options.applicationName });
+    return connectClient(endpoint, { application_name: options.applicationName }, { signal: options.signal });
   });
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {

@@ -228,15 +228,22 @@ describe('interruption', () => {
     await new Promise((resolve) => silent.close(resolve));
   });
 
-  it('SIGINT exits 130 with one line', async () => {
+  it('SIGINT exits 130 with one line, at once even while connecting (no wait for the connect timeout)', async () => {
+    let signalledAt = 0;
     const r = await runCli(['check', '--db', `postgresql://postgres:x@127.0.0.1:${port}/postgres`, '--out', join(work, 'x.json')], {
       env,
       cwd: work,
       onSpawn: (child) => {
-        void waitFor(() => Promise.resolve(sockets.length > 0), 'the CLI to connect', 20_000).then(() => child.kill('SIGINT'));
+        void waitFor(() => Promise.resolve(sockets.length > 0), 'the CLI to connect', 20_000).then(() => {
+          signalledAt = performance.now();
+          child.kill('SIGINT');
+        });
       },
     });
+    const exitedAfterMs = performance.now() - signalledAt;
     expect(r.code).toBe(130);
+    // The connection attempt is cut at once; before, the CLI sat out the 10 s connect timeout.
+    expect(exitedAfterMs).toBeLessThan(5_000);
     expectOneLine(r, /interrupted \(SIGINT\)/);
   });
 });
