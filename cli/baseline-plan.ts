@@ -41,6 +41,7 @@ export async function baselinePlan(o: BaselineOptions, cwd: string): Promise<Bas
   const repeat = parsePositive('--repeat', o.repeat, { integer: true, max: 1_000 });
   const clients = o.clients === undefined ? defaultClients(rate) : parsePositive('--clients', o.clients, { integer: true, max: 1_000 });
   const scale = o.scale === undefined ? undefined : parsePositive('--scale', o.scale, { integer: true, max: 100_000 });
+  if (o.engine === 'node' && scale !== undefined) throw new CutoverError('usage', `--scale: pgbench's scale (the tables of its builtin scripts) applies under --engine pgbench only; the Node driver runs a cutover workload on its own tables, got --scale ${scale} with --engine node`);
   const load: BaselinePlan['load'] = o.pgbench?.length
     ? { kind: 'scripts', scripts: o.pgbench.map((s) => checkedFile(parseScriptSpec(s), s)) }
     : { kind: 'workload', ...(await loadWorkload(o.workload ?? 'notifications', '--workload', cwd)) };

@@ -2,8 +2,8 @@ import { redactUrl } from '../../core/redact-url.js';
 import type { BlueSpec, Scenario } from '../scenario-types.js';
 
 /**
- * The scenario as run.json keeps it: passwords in URLs replaced by `***`, and the values of the
- * environment a command step sets (API keys, tokens) never written.
+ * The scenario as run.json keeps it: passwords in URLs and in setup SQL (`PASSWORD '…'`) replaced
+ * by `***`, and the values of the environment a command step sets (API keys, tokens) never written.
  */
 export function redactScenario(scenario: Scenario): Record<string, unknown> {
   const spec = (s: BlueSpec | undefined) => (s?.provider === 'external' ? { ...s, url: redactUrl(s.url) } : s);
@@ -11,10 +11,19 @@ export function redactScenario(scenario: Scenario): Record<string, unknown> {
     ...scenario,
     blue: spec(scenario.blue),
     ...(scenario.green ? { green: spec(scenario.green) } : {}),
+    ...(scenario.setup ? { setup: scenario.setup.map((e) => (typeof e === 'string' ? redactSql(e) : { ...e, sql: redactSql(e.sql) })) } : {}),
     steps: scenario.steps.map((step) => {
       const env = step.env;
       if (typeof env !== 'object' || env === null) return step;
       return { ...step, env: Object.fromEntries(Object.keys(env).map((k) => [k, '***'])) };
     }),
   };
+}
+
+/**
+ * `PASSWORD 'secret'` (CREATE/ALTER ROLE or USER, and a user mapping's `password 'secret'`
+ * option) with the literal replaced, in its plain, E'' and dollar-quoted forms.
+ */
+export function redactSql(sql: string): string {
+  return sql.replace(/(\bpassword\s+)([Ee]'(?:[^'\\]|''|\\[\s\S])*'|'(?:[^']|'')*'|\$([A-Za-z_]*)\$[\s\S]*?\$\3\$)/gi, "$1'***'");
 }

@@ -42,6 +42,7 @@ describe.skipIf(!lab)(`cutover baseline${lab ? '' : ' (skipped: the upgrade lab 
       [['--duration', '2s'], /--rate N or --max: one is required/],
       [['--rate', '10', '--max'], /--rate and --max: expected one of them/],
       [['--max', '--engine', 'node'], /--max: the Node driver runs at a fixed rate only/],
+      [['--rate', '10', '--engine', 'node', '--scale', '10'], /--scale: pgbench's scale .* applies under --engine pgbench only.*got --scale 10 with --engine node/],
       [['--rate', '10', '--duration', '1500ms'], /--duration: expected whole seconds .*got "1500ms"/],
       [['--rate', '10', '--pgbench', 'builtin:tpcc'], /--pgbench: expected builtin:tpcb-like, builtin:simple-update or builtin:select-only, got "builtin:tpcc"/],
       [['--rate', '10', '--pgbench', 'nowhere.sql'], /--pgbench: .*got "nowhere.sql" \(no such file\)/],

@@ -59,9 +59,15 @@ describe('scenario validation', () => {
       ...valid,
       blue: { provider: 'external', url: 'postgresql://app:s3cret@db.example:5432/app' },
       steps: [{ action: 'command', run: 'aws rds switchover', env: { AWS_SECRET_ACCESS_KEY: 'abc123' } }],
+      setup: [
+        "CREATE ROLE app LOGIN PASSWORD 'pa''ss1'",
+        { sql: "CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'a', password E'pa\\'ss2'); ALTER ROLE b PASSWORD $x$pass3$x$", before: 'dataset' },
+      ],
     });
     const text = JSON.stringify(redactScenario(s));
-    expect(text).not.toMatch(/s3cret|abc123/);
+    expect(text).not.toMatch(/s3cret|abc123|pass1|pass2|pass3|ss1|ss2/);
+    expect(text).toContain("CREATE ROLE app LOGIN PASSWORD '***'");
+    expect(text).toContain("ALTER ROLE b PASSWORD '***'");
     expect(text).toContain('postgresql://app:***@db.example:5432/app');
     expect(text).toContain('AWS_SECRET_ACCESS_KEY');
   });
