@@ -20,6 +20,7 @@ import type { FinishRun, RunToFinish } from '../run/finish.js';
 import { parseThresholds } from '../core/threshold-expression.js';
 import { readTimeline } from '../load/timeline-reader.js';
 import { evaluateThresholds } from './thresholds/evaluate-thresholds.js';
+import { baselineThresholds } from './thresholds/baseline-thresholds.js';
 import { timelineFigures } from './thresholds/timeline-figures.js';
 import { baselineChangeThresholds } from './compare/baseline-change-thresholds.js';
 
@@ -72,6 +73,18 @@ export const finishRun: FinishRun = async (o: RunToFinish): Promise<void> => {
   if (thresholds.length > 0 && manifest.soak && existsSync(join(runDir, manifest.files.timeline ?? 'timeline.ndjson'))) {
     try {
       manifest.thresholds = evaluateThresholds(thresholds, timelineFigures(await readTimeline(join(runDir, manifest.files.timeline ?? 'timeline.ndjson')), thresholds));
+    } catch (error) {
+      manifest.error ??= errorRecord(error, 'thresholds');
+    }
+  }
+  // The absolute thresholds (latency, errors, tps) on a rehearsal's baselines too: each is a
+  // measurement of its own, blue's before the steps and green's after them.
+  for (const side of ['blue', 'green'] as const) {
+    const record = manifest.baselines?.[side];
+    if (!record?.valid || thresholds.length === 0) continue;
+    try {
+      const judged = await baselineThresholds(runDir, record, thresholds);
+      manifest.thresholds = [...(manifest.thresholds ?? []), ...judged.map((r) => ({ ...r, scope: `${side} baseline` }))];
     } catch (error) {
       manifest.error ??= errorRecord(error, 'thresholds');
     }

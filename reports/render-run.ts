@@ -119,5 +119,5 @@ function runSummaryMarkdown(run: RunManifest, diff: DiffReport | undefined, inpu
       return `${line}${facts.join('')}`;
     })
     .join('\n');
-  return `# cutover run ${escapeMarkdown(run.name)}: ${run.verdict.toUpperCase()}\n\n${reasons}\n\n## Steps\n\n${stepTableMarkdown(run)}\n${writerChangesMarkdown(run)}${run.data ? `${dataSectionMarkdown(run.data)}\n` : ''}${baselineMarkdown(run)}${diff ? renderMarkdown(diff) : ''}`;
+  return `# cutover run ${escapeMarkdown(run.name)}: ${run.verdict.toUpperCase()}\n\n${reasons}\n\n${run.method === 'baseline' ? '' : `## Steps\n\n${stepTableMarkdown(run)}\n`}${writerChangesMarkdown(run)}${run.data ? `${dataSectionMarkdown(run.data)}\n` : ''}${baselineMarkdown(run)}${diff ? renderMarkdown(diff) : ''}`;
 }

@@ -57,8 +57,11 @@ export function renderReportPage(input: ReportInput): string {
     if (input.stopped) parts.push({ id: 'stopped', label: 'Stopped', html: stoppedHarnessHtml(input.stopped) });
     // The banner names the run's error in a line; here is all its record keeps.
     if (run.error) parts.push({ id: 'run-error', label: 'Error', html: `<h2 id="run-error">Why the run could not complete</h2>\n<div class="run-error">${errorRecordHtml(run.error)}</div>` });
-    parts.push({ id: 'steps', label: 'Steps', html: `<h2 id="steps">Steps</h2>\n${stepTableHtml(run)}` });
-    parts.push({ id: 'windows', label: 'Outages', html: windowsSectionHtml(run) });
+    // A run of `cutover baseline` has neither steps nor a soak: no empty sections to say so.
+    if (run.method !== 'baseline') {
+      parts.push({ id: 'steps', label: 'Steps', html: `<h2 id="steps">Steps</h2>\n${stepTableHtml(run)}` });
+      parts.push({ id: 'windows', label: 'Outages', html: windowsSectionHtml(run) });
+    }
     const updates = extensionUpdatesSectionHtml(run);
     if (updates) parts.push({ id: 'extension-updates', label: 'Extension updates', html: updates });
   }

@@ -87,7 +87,11 @@ describe.skipIf(!lab)(`cutover baseline${lab ? '' : ' (skipped: the upgrade lab 
       total += lines.length;
     }
     expect(readFileSync(join(runDir, 'timeline.ndjson'), 'utf8').trim().split('\n')).toHaveLength(total);
-    expect(readFileSync(join(runDir, 'report.html'), 'utf8')).toMatch(/<h2 id="baseline">Baseline<\/h2>[\s\S]*builtin:tpcb-like/);
+    const html = readFileSync(join(runDir, 'report.html'), 'utf8');
+    expect(html).toMatch(/<h2 id="baseline">Baseline<\/h2>[\s\S]*builtin:tpcb-like/);
+    // No steps and no soak in a baseline run: no empty Steps or Outages sections.
+    expect(html).not.toMatch(/id="steps"|id="windows"/);
+    expect(readFileSync(join(runDir, 'summary.md'), 'utf8')).not.toContain('## Steps');
     expect(readFileSync(join(runDir, 'summary.md'), 'utf8')).toMatch(/Every repeat of the baseline is valid \(4\)[\s\S]*## Baseline[\s\S]*\| a1 \| [\d.]+ \|[\s\S]*\| b4 \|/);
     {
       await using db = await server.admin();

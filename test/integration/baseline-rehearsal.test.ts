@@ -25,6 +25,8 @@ describe.skipIf(!lab)(`rehearsal with a baseline${lab ? '' : ' (skipped: the upg
         soak: false,
         baseline: { rate: 100, duration: '1s', warmup: '0s', repeat: 2 },
         steps: [{ action: 'pg-upgrade', mode: 'link' }],
+        // k6-shaped thresholds apply to each baseline's own figures too (generous: they pass).
+        config: { thresholds: { latency: ['p(99)<60000'], tps: ['value>1'] } },
       });
       const lines: string[] = [];
       const { manifest, runDir } = await runScenario(scenario, { runsDir, log: (l) => lines.push(l) });
@@ -47,6 +49,12 @@ describe.skipIf(!lab)(`rehearsal with a baseline${lab ? '' : ' (skipped: the upg
       expect(html).toMatch(/<h2 id="baseline">Baseline<\/h2>[\s\S]*<h3>Blue, before the steps<\/h3>[\s\S]*blue a1[\s\S]*<h3>Green, after the steps<\/h3>[\s\S]*green a1/);
       // And the comparison of the two, as `cutover compare RUN` computes it (reports/compare/run-baseline-html.ts).
       expect(html).toMatch(/<h3>Blue against green<\/h3>[\s\S]*latency p50<\/th>[\s\S]*(significant|no significant difference|not judged)/);
+      expect(manifest.thresholds?.map((t) => `${t.scope} ${t.metric} ${t.threshold} ${t.passed}`).sort()).toEqual([
+        'blue baseline latency p(99)<60000 true',
+        'blue baseline tps value>1 true',
+        'green baseline latency p(99)<60000 true',
+        'green baseline tps value>1 true',
+      ]);
       // The baseline's tables are gone: the post-checks never saw them.
       expect(JSON.stringify(JSON.parse(await readFile(join(runDir, 'post.snapshot.json'), 'utf8')))).not.toMatch(/cutover_baseline/);
     } finally {
