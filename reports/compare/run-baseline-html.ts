@@ -8,13 +8,15 @@ import { baselineSection } from './baseline-html.js';
 import { COMPARE_CSS } from './compare-style.js';
 
 /**
- * The comparison of a rehearsal's blue and green baselines for its report (report-page.ts's
+ * The comparison of a rehearsal's blue and green baselines, or of the two sides of a baseline run
+ * with `--against`, for its report (report-page.ts's
  * `compareBaselines` hook): read and computed ahead (the page renders synchronously), with the
  * default confidence, iterations and seed of `cutover compare`, so both print the same intervals.
- * Undefined for a run without both; a comparison that cannot be read says why on the page.
+ * Undefined for a run without two; a comparison that cannot be read says why on the page.
  */
 export async function runBaselineComparison(runDir: string, run: RunManifest): Promise<BaselineComparisonHtml | undefined> {
-  if (!run.baselines?.blue || !run.baselines.green) return undefined;
+  const twoSides = run.baseline?.repeats.some((r) => r.side === 'b') === true;
+  if (!twoSides && (!run.baselines?.blue || !run.baselines.green)) return undefined;
   let html: string;
   try {
     const sides = await readBaselineSides({ dir: runDir, manifest: run });

@@ -89,6 +89,8 @@ describe.skipIf(!lab)(`cutover baseline${lab ? '' : ' (skipped: the upgrade lab 
     expect(readFileSync(join(runDir, 'timeline.ndjson'), 'utf8').trim().split('\n')).toHaveLength(total);
     const html = readFileSync(join(runDir, 'report.html'), 'utf8');
     expect(html).toMatch(/<h2 id="baseline">Baseline<\/h2>[\s\S]*builtin:tpcb-like/);
+    // Both sides and their comparison, as `cutover compare RUN` computes it.
+    expect(html).toMatch(/<h3>A against B<\/h3>[\s\S]*latency p50<\/th>/);
     // No steps and no soak in a baseline run: no empty Steps or Outages sections.
     expect(html).not.toMatch(/id="steps"|id="windows"/);
     expect(readFileSync(join(runDir, 'summary.md'), 'utf8')).not.toContain('## Steps');
