@@ -73,6 +73,8 @@ export async function runBaselineCommand(options: BaselineOptions, runtime: CliR
     }
     await save();
     const engine = await makeEngine(plan, options, runtime, runDir);
+    const older = olderPgbench(engine.version, Object.values(manifest.endpoints).map((e) => e?.version));
+    if (older) io.err(`cutover: warning: ${older}`);
     const outcome = await runBaseline(plan, engine, targets, {
       runDir,
       combinedTimeline: true,
@@ -130,4 +132,15 @@ async function makeEngine(plan: Awaited<ReturnType<typeof baselinePlan>>, option
   const labDirs = lab ? [18, 17, 16, 15].map((m) => lab.bindir(m)).filter((d): d is string => d !== undefined) : [];
   const pgbench = await findPgbench({ ...(options.pgbenchBin !== undefined ? { explicit: options.pgbenchBin } : {}), after: labDirs, env: runtime.env });
   return pgbenchEngine(plan, { pgbench, runDir, env: runtime.env, signal: runtime.signal });
+}
+
+/**
+ * A pgbench of an older major than a server it measures (the first on PATH often is): it runs, but
+ * its connection and protocol code is not the server's; said so the user can pick another.
+ */
+export function olderPgbench(pgbench: string | undefined, servers: (string | undefined)[]): string | undefined {
+  const major = (v: string | undefined) => (v === undefined ? NaN : Number(v.split('.')[0]));
+  const newest = Math.max(...servers.map(major).filter((m) => !Number.isNaN(m)));
+  if (pgbench === undefined || Number.isNaN(major(pgbench)) || !Number.isFinite(newest) || major(pgbench) >= newest) return undefined;
+  return `pgbench ${pgbench} against PostgreSQL ${newest}: an older pgbench than the server; --pgbench-bin DIR picks the server's own (its bindir)`;
 }
