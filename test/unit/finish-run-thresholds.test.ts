@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe('a rehearsal closed with thresholds in its configuration', () => {
-  it("judges its soak's timeline and its blue vs green baselines; a crossed threshold fails the run", async () => {
+  it("judges its soak's timeline, each baseline, and blue vs green; a crossed threshold fails the run", async () => {
     const dir = join(work, 'run');
     await mkdir(join(dir, 'baseline'), { recursive: true });
     await writeFile(join(dir, 'timeline.ndjson'), steadySeconds(3, 4).map((b) => JSON.stringify(b)).join('\n') + '\n');
@@ -36,6 +36,9 @@ describe('a rehearsal closed with thresholds in its configuration', () => {
     const run = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunManifest;
     expect(run.thresholds?.map((t) => [t.scope ?? '', t.threshold, t.passed])).toEqual([
       ['', 'p(99)<10', true],
+      // The absolute thresholds judge each baseline's own figures too (green's median is 6 ms).
+      ['blue baseline', 'p(99)<10', true],
+      ['green baseline', 'p(99)<10', false],
       ['blue vs green', 'p(50)<50%', false],
     ]);
     expect(run.verdict, JSON.stringify(run.error)).toBe('fail');
