@@ -1,4 +1,4 @@
-import type { BaselineRecord, BaselineRepeat } from '../run/baseline-record.js';
+import { type BaselineRecord, type BaselineRepeat, repeatName } from '../run/baseline-record.js';
 import type { RunManifest } from '../run/manifest.js';
 import { escapeHtml as h } from './escape.js';
 
@@ -11,10 +11,10 @@ export type BaselineComparisonHtml = (a: BaselineRecord, b: BaselineRecord, labe
 
 const ms = (n: number) => n.toFixed(2);
 
-function repeatRow(r: BaselineRepeat, label: string): string {
+function repeatRow(r: BaselineRepeat, label: string, all: readonly BaselineRepeat[]): string {
   const lag = r.lagMs ? ms(r.lagMs.p99) : '—';
   const status = r.valid ? 'valid' : `<span class="fail">invalid</span>: ${h(r.invalidReason ?? '')}`;
-  return `<tr${r.valid ? '' : ' class="invalid"'}><td>${h(label)}${h(r.side)}${r.index}</td><td>${h(r.server)}</td><td class="num">${r.tps.toFixed(1)}</td><td class="num">${ms(r.latencyMs.p50)}</td><td class="num">${ms(r.latencyMs.p95)}</td><td class="num">${ms(r.latencyMs.p99)}</td><td class="num">${ms(r.latencyMs.max)}</td><td class="num">${lag}</td><td class="num">${r.transactions.toLocaleString('en-US')}</td><td class="num">${r.errors}</td><td class="num">${r.abortedClients}</td><td>${status}</td><td><code>${h(r.timeline)}</code></td></tr>`;
+  return `<tr${r.valid ? '' : ' class="invalid"'}><td>${h(label)}${h(repeatName(all, r))}</td><td>${h(r.server)}</td><td class="num">${r.tps.toFixed(1)}</td><td class="num">${ms(r.latencyMs.p50)}</td><td class="num">${ms(r.latencyMs.p95)}</td><td class="num">${ms(r.latencyMs.p99)}</td><td class="num">${ms(r.latencyMs.max)}</td><td class="num">${lag}</td><td class="num">${r.transactions.toLocaleString('en-US')}</td><td class="num">${r.errors}</td><td class="num">${r.abortedClients}</td><td>${status}</td><td><code>${h(r.timeline)}</code></td></tr>`;
 }
 
 /** One baseline: how it ran, then a row per repeat (in the order they ran). */
@@ -34,7 +34,7 @@ ${verdict}
 <table class="windows baseline">
 <thead><tr><th>Repeat</th><th>Server</th><th>TPS</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>lag p99</th><th>Transactions</th><th>Errors</th><th>Aborted clients</th><th>Status</th><th>Timeline</th></tr></thead>
 <tbody>
-${b.repeats.map((r) => repeatRow(r, label)).join('\n')}
+${b.repeats.map((r) => repeatRow(r, label, b.repeats)).join('\n')}
 </tbody>
 </table>`;
 }

@@ -90,3 +90,11 @@ export interface RehearsalBaselines {
   blue?: BaselineRecord;
   green?: BaselineRecord;
 }
+
+/**
+ * A repeat's name as the terminal printed it while it ran: its side and its place among that
+ * side's repeats (`a1`, `b1`, `a2`, …), not its place in the whole run (`index`).
+ */
+export function repeatName(repeats: readonly BaselineRepeat[], r: BaselineRepeat): string {
+  return `${r.side}${repeats.filter((x) => x.side === r.side && x.index <= r.index).length}`;
+}
