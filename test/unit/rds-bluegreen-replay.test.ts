@@ -23,7 +23,11 @@ const SRC = 'arn:aws:rds:eu-west-1:123456789012:db:orders-blue';
 let runDir: string;
 const runDirs: string[] = [];
 
-beforeAll(() => useDummyAwsCredentials());
+let restoreEnv: () => void;
+beforeAll(() => {
+  restoreEnv = useDummyAwsCredentials();
+});
+afterAll(() => restoreEnv());
 afterAll(async () => {
   for (const dir of runDirs) await rm(dir, { recursive: true, force: true });
 });

@@ -14,12 +14,24 @@ export interface RdsStepOutcome extends StepRecord {
   log: string[];
 }
 
-/** Dummy credentials through the SDK's default chain (environment), as a user's would come; no instance metadata lookups. */
-export function useDummyAwsCredentials(): void {
+/**
+ * Dummy credentials through the SDK's default chain (environment), as a user's would come; no
+ * instance metadata lookups. Returns what puts the environment back: the unit tests share a
+ * process (vitest.config.ts), so nothing set here may outlive the file.
+ */
+export function useDummyAwsCredentials(): () => void {
+  const keys = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED', 'AWS_PROFILE'] as const;
+  const before = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
   process.env.AWS_ACCESS_KEY_ID = 'testing';
   process.env.AWS_SECRET_ACCESS_KEY = 'testing-secret-not-to-be-printed';
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
   delete process.env.AWS_PROFILE;
+  return () => {
+    for (const k of keys) {
+      if (before[k] === undefined) delete process.env[k];
+      else process.env[k] = before[k];
+    }
+  };
 }
 
 export async function tempRunDir(): Promise<string> {
