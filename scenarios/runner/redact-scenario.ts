@@ -22,8 +22,13 @@ export function redactScenario(scenario: Scenario): Record<string, unknown> {
 
 /**
  * `PASSWORD 'secret'` (CREATE/ALTER ROLE or USER, and a user mapping's `password 'secret'`
- * option) with the literal replaced, in its plain, E'' and dollar-quoted forms.
+ * option) with the literal replaced, in its plain, E'' and dollar-quoted forms; and the secrets a
+ * connection string inside a literal carries (CREATE SUBSCRIPTION … CONNECTION, dblink):
+ * `password=secret` and a URI's `user:secret@`.
  */
 export function redactSql(sql: string): string {
-  return sql.replace(/(\bpassword\s+)([Ee]'(?:[^'\\]|''|\\[\s\S])*'|'(?:[^']|'')*'|\$([A-Za-z_]*)\$[\s\S]*?\$\3\$)/gi, "$1'***'");
+  return sql
+    .replace(/(\bpassword\s+)([Ee]'(?:[^'\\]|''|\\[\s\S])*'|'(?:[^']|'')*'|\$([A-Za-z_]*)\$[\s\S]*?\$\3\$)/gi, "$1'***'")
+    .replace(/(\bpassword\s*=\s*)[^\s']+/gi, '$1***')
+    .replace(/(:\/\/[^:/@\s']+:)[^@\s']+@/g, '$1***@');
 }

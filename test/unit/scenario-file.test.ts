@@ -62,10 +62,13 @@ describe('scenario validation', () => {
       setup: [
         "CREATE ROLE app LOGIN PASSWORD 'pa''ss1'",
         { sql: "CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'a', password E'pa\\'ss2'); ALTER ROLE b PASSWORD $x$pass3$x$", before: 'dataset' },
+        "CREATE SUBSCRIPTION s CONNECTION 'host=db password=pass4 dbname=app' PUBLICATION p; SELECT dblink_connect('postgresql://app:pass5@db/app')",
       ],
     });
     const text = JSON.stringify(redactScenario(s));
-    expect(text).not.toMatch(/s3cret|abc123|pass1|pass2|pass3|ss1|ss2/);
+    expect(text).not.toMatch(/s3cret|abc123|pass1|pass2|pass3|ss1|ss2|pass4|pass5/);
+    expect(text).toContain("CONNECTION 'host=db password=*** dbname=app'");
+    expect(text).toContain('postgresql://app:***@db/app');
     expect(text).toContain("CREATE ROLE app LOGIN PASSWORD '***'");
     expect(text).toContain("ALTER ROLE b PASSWORD '***'");
     expect(text).toContain('postgresql://app:***@db.example:5432/app');
