@@ -32,7 +32,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<Snapshot> {
     statementTimeoutMs: config.checks.statementTimeoutMs,
     lockTimeoutMs: config.checks.lockTimeoutMs,
     applicationName: 'cutover',
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal: options.signal,
   };
   const db = await openSession(options.endpoint, sessionOptions);
   const sessions = new Map<string, Session>([[options.endpoint.database, db]]);

@@ -49,7 +49,7 @@ export async function checkMigration(options: CheckMigrationOptions): Promise<Mi
   const pairs = selectPairs(options.spec);
   const thresholds = migrationThresholds(options.spec);
   using file = await openSqliteFile(options.source, { label: options.label ?? '--source' });
-  await using pg = await openSnapshotSession(options.target, { statementTimeoutMs: 3_600_000, lockTimeoutMs: 2_000, applicationName: 'cutover migration', ...(options.signal ? { signal: options.signal } : {}) });
+  await using pg = await openSnapshotSession(options.target, { statementTimeoutMs: 3_600_000, lockTimeoutMs: 2_000, applicationName: 'cutover migration', signal: options.signal });
   const closeOnAbort = (): void => void pg.close();
   options.signal?.addEventListener('abort', closeOnAbort, { once: true });
   try {

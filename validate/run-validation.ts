@@ -60,7 +60,7 @@ export async function validateData(options: ValidateOptions): Promise<Validation
   const startedAt = new Date();
   const started = performance.now();
   const compare = { ...DEFAULT_COMPARE, ...options.compare };
-  const sessionOptions = { statementTimeoutMs: options.statementTimeoutMs ?? 3_600_000, lockTimeoutMs: 2_000, applicationName: 'cutover validate', ...(options.signal ? { signal: options.signal } : {}) };
+  const sessionOptions = { statementTimeoutMs: options.statementTimeoutMs ?? 3_600_000, lockTimeoutMs: 2_000, applicationName: 'cutover validate', signal: options.signal };
   const jobs = options.jobs ?? DEFAULT_JOBS;
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_JOBS) throw new CutoverError('usage', `jobs must be a whole number from 1 to ${MAX_JOBS}, got ${jobs}`);
   await using source = await openSideSessions(options.source, sessionOptions, jobs);

@@ -41,7 +41,7 @@ export async function validateSqlite(options: ValidateSqliteOptions): Promise<Va
   const started = performance.now();
   const compare = { ...DEFAULT_COMPARE, ...options.compare };
   using file = await openSqliteFile(options.source, { label: options.label ?? '--source' });
-  await using pg = await openSnapshotSession(options.target, { statementTimeoutMs: 3_600_000, lockTimeoutMs: 2_000, applicationName: 'cutover validate', ...(options.signal ? { signal: options.signal } : {}) });
+  await using pg = await openSnapshotSession(options.target, { statementTimeoutMs: 3_600_000, lockTimeoutMs: 2_000, applicationName: 'cutover validate', signal: options.signal });
   const closeOnAbort = (): void => void pg.close();
   options.signal?.addEventListener('abort', closeOnAbort, { once: true });
   try {

@@ -112,7 +112,7 @@ export async function compatRehearsal(o: CompatRehearsalOptions): Promise<Compat
 }
 
 async function sourceVersion(o: CompatRehearsalOptions): Promise<{ version: string; major: number }> {
-  await using db = await openSession(o.source, { applicationName: 'cutover-compat', ...(o.signal ? { signal: o.signal } : {}) });
+  await using db = await openSession(o.source, { applicationName: 'cutover-compat', signal: o.signal });
   const [row] = await db.query<{ v: string }>(`SELECT current_setting('server_version') AS v`);
   return { version: (row?.v ?? '').split(' ')[0] ?? '', major: Math.floor(db.serverVersionNum / 10_000) };
 }
